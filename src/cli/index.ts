@@ -1,0 +1,62 @@
+/** `node dist/cli.js transform <template>`: the macro's core, run offline on a local template. */
+import { readFileSync } from "node:fs";
+import { isObject } from "../intrinsics";
+import { formatErrors } from "../errors";
+import { transformFragment } from "../transform";
+import { MACRO_VERSION } from "../version";
+import { parseArgs, USAGE } from "./args";
+import { parseTemplate, printTemplate } from "./cfn-yaml";
+
+export const MACRO_NAME = "DatadogServerless";
+
+/** The `Parameters` of the template's own `{Name: DatadogServerless}` Transform entry. */
+export function transformParameters(template: unknown): Record<string, unknown> | undefined {
+  if (!isObject(template)) return undefined;
+  const transforms = Array.isArray(template.Transform) ? template.Transform : [template.Transform];
+  for (const entry of transforms) {
+    if (entry === MACRO_NAME) return {};
+    if (isObject(entry) && entry.Name === MACRO_NAME) return isObject(entry.Parameters) ? entry.Parameters : {};
+  }
+  return undefined;
+}
+
+export function main(argv: string[], io = { out: process.stdout, err: process.stderr }): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    io.out.write(`${USAGE}\n`);
+    return 0;
+  }
+  const args = parseArgs(argv);
+  if (typeof args === "string") {
+    io.err.write(`error: ${args}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let template: unknown;
+  try {
+    template = parseTemplate(readFileSync(args.template, "utf8"));
+  } catch (error) {
+    io.err.write(`error: cannot read ${args.template}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const fromTemplate = transformParameters(template);
+  if (fromTemplate === undefined) {
+    io.err.write(`note: ${args.template} has no ${MACRO_NAME} entry in Transform; using --param values only.\n`);
+  }
+  const outcome = transformFragment({
+    fragment: template,
+    params: { ...(fromTemplate ?? {}), ...args.params },
+    region: args.region,
+    templateParameterValues: args.templateParameters,
+    env: {},
+    macroVersion: MACRO_VERSION,
+  });
+  for (const warning of outcome.warnings) io.err.write(`warning: ${warning}\n`);
+  if (!outcome.ok) {
+    io.err.write(`${formatErrors(outcome.errors)}\n`);
+    return 1;
+  }
+  io.out.write(printTemplate(outcome.fragment, args.output));
+  io.err.write(`instrumented ${outcome.instrumented.length} function(s)${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

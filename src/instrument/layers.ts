@@ -1,0 +1,103 @@
+/** Adds the Datadog library and extension layers a function needs, replacing stale Datadog layers in place. */
+import { editBranches, everyBranch, isObject, sameJson, stringLeaves, type Json } from "../intrinsics";
+import { properties, writableProperties, type FunctionModel } from "../discover";
+import { layerArn, parseLayerArn } from "../partitions";
+import { datadogLayerSlot, extensionLayerName } from "../runtimes";
+import type { InstrumentContext } from "./context";
+
+/** Lambda's limit on layers per function. */
+const MAX_LAYERS = 5;
+
+export interface DesiredLayer {
+  name: string;
+  arn: string;
+  slot: string;
+}
+
+/** The Datadog layers this function should carry, given its runtime and architecture. */
+export function desiredLayers(fn: FunctionModel, ctx: InstrumentContext): DesiredLayer[] {
+  const { config } = ctx;
+  const info = fn.runtimeInfo;
+  const architecture = fn.architecture;
+  if (fn.packageType !== "Zip" || !info || !architecture) return [];
+  const layers: DesiredLayer[] = [];
+  const make = (name: string, version: number): DesiredLayer => ({
+    name,
+    arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version),
+    slot: datadogLayerSlot(name) ?? name,
+  });
+  if (config.addLayers && info.layerVersionParameter) {
+    const version = config[info.layerVersionParameter];
+    const name = info.layerName(architecture);
+    if (name === undefined) {
+      ctx.report.warn(`${fn.logicalId}: Datadog publishes no ${architecture} layer for ${info.runtime}; the library layer was not added.`);
+    } else if (version !== undefined) {
+      layers.push(make(name, version));
+    }
+  }
+  if (ctx.extension && config.extensionLayerVersion !== undefined) {
+    layers.push(make(extensionLayerName(architecture, config.lambdaFips === true), config.extensionLayerVersion));
+  }
+  return layers;
+}
+
+export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
+  const inherited = literalLayerNames(fn.globals.Layers);
+  const wanted = desiredLayers(fn, ctx).filter((layer) => {
+    // A Datadog layer in Globals is the user's choice for every function: keep it, add nothing beside it.
+    const fromGlobals = inherited.find((name) => datadogLayerSlot(name) === layer.slot);
+    if (fromGlobals !== undefined && fromGlobals !== layer.name) {
+      ctx.report.warn(`${fn.logicalId}: Globals.Function.Layers already has ${fromGlobals}; ${layer.name} was not added.`);
+    }
+    return fromGlobals === undefined;
+  });
+  if (wanted.length === 0) return;
+
+  const current = properties(fn.resource).Layers;
+  const edited = editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch ?? [], wanted) : undefined));
+  if (edited === undefined) {
+    ctx.report.warn(
+      `${fn.logicalId}: Layers is an intrinsic function the macro cannot edit; add ${wanted.map((l) => l.arn).join(", ")} yourself.`,
+    );
+    return;
+  }
+  if (!sameJson(edited, current)) writableProperties(fn.resource).Layers = edited as Json;
+  warnAboutLayerLimit(fn, ctx, inherited.length);
+}
+
+function withLayers(list: Json[], wanted: DesiredLayer[]): Json[] {
+  const next = [...list];
+  for (const layer of wanted) {
+    const index = next.findIndex((entry) => typeof entry === "string" && slotOfArn(entry) === layer.slot);
+    if (index >= 0) {
+      next[index] = layer.arn;
+      continue;
+    }
+    // An entry built with an intrinsic (e.g. `Fn::Sub` with the version) that names the layer is the user's.
+    const namedByIntrinsic = next.some((entry) => isObject(entry) && stringLeaves(entry).some((text) => text.includes(`:layer:${layer.name}`)));
+    if (!namedByIntrinsic) next.push(layer.arn);
+  }
+  return next;
+}
+
+function slotOfArn(arn: string): string | undefined {
+  const parsed = parseLayerArn(arn);
+  return parsed ? datadogLayerSlot(parsed.name) : undefined;
+}
+
+function literalLayerNames(layers: unknown): string[] {
+  if (!Array.isArray(layers)) return [];
+  return layers.flatMap((entry) => {
+    const parsed = typeof entry === "string" ? parseLayerArn(entry) : undefined;
+    return parsed ? [parsed.name] : [];
+  });
+}
+
+function warnAboutLayerLimit(fn: FunctionModel, ctx: InstrumentContext, inheritedCount: number): void {
+  let tooMany = false;
+  everyBranch(properties(fn.resource).Layers, (branch) => {
+    if (Array.isArray(branch) && branch.length + (fn.kind === "serverless" ? inheritedCount : 0) > MAX_LAYERS) tooMany = true;
+    return true;
+  });
+  if (tooMany) ctx.report.warn(`${fn.logicalId}: more than ${MAX_LAYERS} layers after adding Datadog's; Lambda allows ${MAX_LAYERS}.`);
+}

@@ -1,0 +1,193 @@
+/**
+ * The one module that reads and writes CloudFormation intrinsic functions.
+ * Every other module asks here instead of looking for `Ref` / `Fn::*` keys itself.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** Parameter values known at transform time: the event's `templateParameterValues` and the template's `Parameters`. */
+export interface TemplateContext {
+  parameterValues: Record<string, unknown>;
+  parameterDeclarations: Record<string, unknown>;
+  mappings: Record<string, unknown>;
+}
+
+export const NO_VALUE = "AWS::NoValue";
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A one-key object whose key is `Ref`, `Condition` or `Fn::*` is an intrinsic function. */
+export function intrinsicName(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 1) return undefined;
+  const key = keys[0];
+  return key === "Ref" || key.startsWith("Fn::") ? key : undefined;
+}
+
+export function isIntrinsic(value: unknown): boolean {
+  return intrinsicName(value) !== undefined;
+}
+
+export function isNoValue(value: unknown): boolean {
+  return isObject(value) && intrinsicName(value) === "Ref" && value.Ref === NO_VALUE;
+}
+
+export type Resolved<T = unknown> = { known: true; value: T } | { known: false };
+const UNKNOWN: Resolved<never> = { known: false };
+
+/**
+ * Resolves a value to a literal when that is possible at transform time:
+ * literals, `Ref` to a template parameter, `Fn::If` whose branches agree,
+ * `Fn::FindInMap` with resolvable keys, and `Fn::Sub` of a string without variables.
+ */
+export function resolve(value: unknown, context: TemplateContext, depth = 0): Resolved {
+  if (depth > 20) return UNKNOWN;
+  const name = intrinsicName(value);
+  if (name === undefined) {
+    if (containsIntrinsic(value)) return UNKNOWN;
+    return { known: true, value };
+  }
+  const args = (value as JsonObject)[name];
+  switch (name) {
+    case "Ref":
+      return typeof args === "string" ? resolveParameter(args, context) : UNKNOWN;
+    case "Fn::If": {
+      if (!Array.isArray(args) || args.length !== 3) return UNKNOWN;
+      const whenTrue = resolve(args[1], context, depth + 1);
+      const whenFalse = resolve(args[2], context, depth + 1);
+      if (whenTrue.known && whenFalse.known && sameJson(whenTrue.value, whenFalse.value)) return whenTrue;
+      return UNKNOWN;
+    }
+    case "Fn::FindInMap": {
+      if (!Array.isArray(args) || args.length < 3) return UNKNOWN;
+      const keys = args.slice(0, 3).map((arg) => resolve(arg, context, depth + 1));
+      if (!keys.every((key) => key.known && typeof key.value === "string")) return UNKNOWN;
+      const [map, top, second] = keys.map((key) => (key as { value: string }).value);
+      const found = lookup(context.mappings, [map, top, second]);
+      return found === undefined ? UNKNOWN : { known: true, value: found };
+    }
+    case "Fn::Sub":
+      return typeof args === "string" && !args.includes("${") ? { known: true, value: args } : UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+
+/** Resolves to a string, or undefined when the value is not (or not knowably) a string. */
+export function resolveString(value: unknown, context: TemplateContext): string | undefined {
+  const resolved = resolve(value, context);
+  if (!resolved.known) return undefined;
+  if (typeof resolved.value === "string") return resolved.value;
+  if (typeof resolved.value === "number" || typeof resolved.value === "boolean") return String(resolved.value);
+  return undefined;
+}
+
+function resolveParameter(name: string, context: TemplateContext): Resolved {
+  if (Object.prototype.hasOwnProperty.call(context.parameterValues, name)) {
+    return { known: true, value: context.parameterValues[name] };
+  }
+  const declaration = context.parameterDeclarations[name];
+  if (isObject(declaration) && declaration.Default !== undefined) {
+    return { known: true, value: declaration.Default };
+  }
+  return UNKNOWN;
+}
+
+function lookup(root: unknown, path: string[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (!isObject(current) || !Object.prototype.hasOwnProperty.call(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+export function containsIntrinsic(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsIntrinsic);
+  if (!isObject(value)) return false;
+  if (isIntrinsic(value)) return true;
+  return Object.values(value).some(containsIntrinsic);
+}
+
+/** Collects every string literal inside a value, intrinsic or not (used to spot a name inside `Fn::Sub`). */
+export function stringLeaves(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) value.forEach((item) => stringLeaves(item, out));
+  else if (isObject(value)) Object.values(value).forEach((item) => stringLeaves(item, out));
+  return out;
+}
+
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Writes into a value that may be an `Fn::If`: `edit` is applied to each branch
+ * (recursively, for nested `Fn::If`). A branch that is `AWS::NoValue` reaches `edit` as undefined,
+ * so a property absent in one branch can be created there.
+ * Returns undefined when the value (or a branch) is another intrinsic that cannot be edited.
+ */
+export function editBranches(value: unknown, edit: (branch: unknown) => unknown): unknown | undefined {
+  if (value === undefined || isNoValue(value)) return edit(undefined);
+  const name = intrinsicName(value);
+  if (name === undefined) return edit(value);
+  if (name !== "Fn::If") return undefined;
+  const args = (value as JsonObject)["Fn::If"];
+  if (!Array.isArray(args) || args.length !== 3) return undefined;
+  const whenTrue = editBranches(args[1], edit);
+  const whenFalse = editBranches(args[2], edit);
+  if (whenTrue === undefined || whenFalse === undefined) return undefined;
+  return { "Fn::If": [args[0], whenTrue as Json, whenFalse as Json] };
+}
+
+/** Calls `visit` on each literal branch of a possibly `Fn::If` value; false when a branch is another intrinsic. */
+export function everyBranch(value: unknown, visit: (branch: unknown) => boolean): boolean {
+  if (value === undefined || isNoValue(value)) return visit(undefined);
+  const name = intrinsicName(value);
+  if (name === undefined) return visit(value);
+  if (name !== "Fn::If") return false;
+  const args = (value as JsonObject)["Fn::If"];
+  if (!Array.isArray(args) || args.length !== 3) return false;
+  // Evaluate both sides (no short-circuit) so that each branch is visited.
+  const first = everyBranch(args[1], visit);
+  const second = everyBranch(args[2], visit);
+  return first && second;
+}
+
+/** The logical id a role reference points at: `Fn::GetAtt [Id, Arn]`, `Fn::GetAtt "Id.Arn"`, `Fn::Sub "${Id.Arn}"` or `Ref Id`. */
+export function referencedLogicalId(value: unknown, attribute?: string): string | undefined {
+  const name = intrinsicName(value);
+  if (name === undefined) return undefined;
+  const args = (value as JsonObject)[name];
+  if (name === "Ref") return typeof args === "string" && attribute === undefined ? args : undefined;
+  if (name === "Fn::GetAtt") {
+    const parts = typeof args === "string" ? splitOnce(args, ".") : Array.isArray(args) ? args : [];
+    if (parts.length === 2 && typeof parts[0] === "string" && (attribute === undefined || parts[1] === attribute)) {
+      return parts[0];
+    }
+    return undefined;
+  }
+  if (name === "Fn::Sub" && typeof args === "string") {
+    const match = /^\$\{([A-Za-z0-9]+)\.([A-Za-z0-9]+)\}$/.exec(args);
+    if (match && (attribute === undefined || match[2] === attribute)) return match[1];
+  }
+  return undefined;
+}
+
+function splitOnce(text: string, separator: string): string[] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** A short, value-free description of a value for warnings (never the value itself: it may be a secret). */
+export function describeShape(value: unknown): string {
+  const name = intrinsicName(value);
+  if (name) return name;
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  return `a ${typeof value}`;
+}
