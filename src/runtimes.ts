@@ -102,8 +102,8 @@ export interface RuntimeInfo {
   family: RuntimeFamily;
   layerVersionParameter?: LayerVersionParameter;
   redirect: Redirect;
-  /** True when the runtime is not in KNOWN_RUNTIMES but matches its family's pattern. */
-  newerThanTable: boolean;
+  /** Where the runtime stands against KNOWN_RUNTIMES: listed, or newer/older than its family's entries. */
+  tableStatus: "known" | "newer" | "older";
   layerName(architecture: Architecture): string | undefined;
 }
 
@@ -116,11 +116,33 @@ export function runtimeInfo(runtime: string): RuntimeInfo | undefined {
       family: spec.family,
       layerVersionParameter: spec.layerVersionParameter,
       redirect: spec.redirect,
-      newerThanTable: !KNOWN_RUNTIMES.includes(runtime),
+      tableStatus: tableStatus(runtime, spec),
       layerName: (architecture) => spec.layerName?.(match, architecture),
     };
   }
   return undefined;
+}
+
+/** Numbers in a runtime name, for ordering: python3.12 → [3, 12], nodejs20.x → [20]. */
+function versionNumbers(runtime: string): number[] {
+  return (runtime.match(/\d+/g) ?? []).map(Number);
+}
+
+function compareVersions(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const difference = (a[i] ?? 0) - (b[i] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+function tableStatus(runtime: string, spec: FamilySpec): RuntimeInfo["tableStatus"] {
+  if (KNOWN_RUNTIMES.includes(runtime)) return "known";
+  const version = versionNumbers(runtime);
+  const newest = KNOWN_RUNTIMES.filter((known) => spec.pattern.test(known))
+    .map(versionNumbers)
+    .reduce((max, candidate) => (compareVersions(candidate, max) > 0 ? candidate : max), [] as number[]);
+  return compareVersions(version, newest) > 0 ? "newer" : "older";
 }
 
 export function extensionLayerName(architecture: Architecture, fips: boolean): string {

@@ -51,7 +51,8 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
   const region = typeof request.region === "string" && request.region !== "" ? request.region : undefined;
   if (region === undefined) report.error("The request has no region; CloudFormation sends one with every macro call.");
 
-  const fragment = structuredClone(request.fragment) as JsonObject;
+  // A JSON round trip, not structuredClone: shared sub-objects (YAML aliases) must become independent copies.
+  const fragment = JSON.parse(JSON.stringify(request.fragment)) as JsonObject;
   const context: TemplateContext = {
     parameterValues: isObject(request.templateParameterValues) ? request.templateParameterValues : {},
     parameterDeclarations: isObject(fragment.Parameters) ? fragment.Parameters : {},

@@ -34,10 +34,12 @@ export function instrumentFunction(fn: FunctionModel, ctx: InstrumentContext): v
   const problem = runtimeProblem(fn);
   if (problem !== undefined) {
     ctx.report.warn(`${fn.logicalId}: layers and handler left alone because ${problem}; environment variables and tags were added.`);
-  } else if (fn.runtimeInfo?.newerThanTable) {
+  } else if (fn.runtimeInfo?.tableStatus === "newer") {
     ctx.report.warn(
       `${fn.logicalId}: runtime ${fn.runtime} is newer than this macro's table; instrumented as ${fn.runtimeInfo.family} (layer names derived from the runtime name).`,
     );
+  } else if (fn.runtimeInfo?.tableStatus === "older") {
+    ctx.report.warn(`${fn.logicalId}: runtime ${fn.runtime} is deprecated; Datadog may no longer publish a layer for it.`);
   }
   for (const step of STEPS) {
     if (!step.needsRuntime || problem === undefined) step.apply(fn, ctx);

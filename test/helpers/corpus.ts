@@ -1,0 +1,42 @@
+/**
+ * The shared test corpus (real templates written outside this project), read in place from
+ * `../shared/corpus` next to the repository. Tests that need it, or an external tool, skip with a
+ * printed reason when it is missing instead of failing.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+
+/** Repository root (this file is test/helpers/corpus.ts). */
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const CORPUS_DIR = path.resolve(REPO_ROOT, "../shared/corpus");
+/** SAM templates as translated to plain CloudFormation by the SAM translator: the macro's inputs. */
+export const SAM_OUTPUT_DIR = path.join(CORPUS_DIR, "sam", "output");
+
+/** Why `dir` cannot be used, or undefined when it is a directory. */
+export function missingDirectory(dir: string): string | undefined {
+  return existsSync(dir) && statSync(dir).isDirectory() ? undefined : `directory ${dir} is absent`;
+}
+
+/** Why `command` cannot be run, or undefined when `command ...args` exits with 0 (e.g. `--version`). */
+export function missingCommand(command: string, args: readonly string[] = ["--version"]): string | undefined {
+  const run = spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
+  if (run.error) return `\`${command}\` cannot be run (${run.error.message}); is it on PATH?`;
+  if (run.status !== 0) return `\`${command} ${args.join(" ")}\` exited with ${run.status}: ${(run.stderr || run.stdout).trim()}`;
+  return undefined;
+}
+
+/** The first reason among `reasons`, joined by the caller's checks, or undefined when all passed. */
+export function firstReason(...reasons: ReadonlyArray<string | undefined>): string | undefined {
+  return reasons.find((reason) => reason !== undefined);
+}
+
+/**
+ * `describe` and `test`, or their skipping versions when `reason` is set; the reason is printed,
+ * so that a skipped run says why instead of passing silently.
+ */
+export function skipUnless(reason: string | undefined, what: string): { describe: jest.Describe; test: jest.It } {
+  if (reason === undefined) return { describe, test };
+  console.log(`SKIPPED ${what}: ${reason}`);
+  return { describe: describe.skip, test: test.skip };
+}

@@ -1,0 +1,56 @@
+import { ALL_LAYERS, instrument, lambda, layerArn, run, template, variables } from "../helpers/macro";
+
+describe("which functions, and how they are read", () => {
+  test("SAM functions take Runtime, Handler and Architectures from Globals.Function", () => {
+    const globals = { Function: { Runtime: "nodejs20.x", Handler: "index.handler", Architectures: ["arm64"] } };
+    const fragment = template({ S: { Type: "AWS::Serverless::Function", Properties: { CodeUri: "." } } }, { Globals: globals });
+    const out = instrument(fragment, ALL_LAYERS);
+    expect(out.S.Properties.Layers).toEqual([layerArn("Datadog-Node20-x", 110)]);
+    expect(out.S.Properties.Handler).toBe("/opt/nodejs/node_modules/datadog-lambda-js/handler.handler");
+    expect(variables(out.S).DD_LAMBDA_HANDLER).toBe("index.handler");
+  });
+
+  test("resolves Runtime and Architectures given as Ref to template parameters (deploy value, else Default)", () => {
+    const fragment = template(
+      { F: lambda({ Runtime: { Ref: "Runtime" }, Handler: "a.b", Architectures: [{ Ref: "Arch" }] }) },
+      { Parameters: { Runtime: { Type: "String", Default: "python3.11" }, Arch: { Type: "String", Default: "x86_64" } } },
+    );
+    expect(instrument(fragment, ALL_LAYERS).F.Properties.Layers).toEqual([layerArn("Datadog-Python311", 100)]);
+    const deployed = instrument(fragment, ALL_LAYERS, { templateParameterValues: { Runtime: "python3.13", Arch: "arm64" } });
+    expect(deployed.F.Properties.Layers).toEqual([layerArn("Datadog-Python313-ARM", 100)]);
+  });
+
+  test("a runtime that cannot be resolved leaves layers and handler alone but adds environment and tags", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["New", "python3.13", "python3.12"] }, Handler: "a.b" });
+    const outcome = run(template({ F: fn }), ALL_LAYERS);
+    const out = (outcome.fragment as any).Resources;
+    expect(out.F.Properties.Layers).toBeUndefined();
+    expect(out.F.Properties.Handler).toBe("a.b");
+    expect(variables(out.F).DD_SITE).toBe("datadoghq.com");
+    expect(outcome.warnings.join("\n")).toMatch(/F: layers and handler left alone because its Runtime is an intrinsic function/);
+  });
+
+  test("exclude skips functions and warns about names that are not functions", () => {
+    const fn = lambda({ Runtime: "python3.12", Handler: "a.b" });
+    const outcome = run(template({ A: fn, B: fn }), { ...ALL_LAYERS, exclude: "B,Ghost" });
+    const out = (outcome.fragment as any).Resources;
+    expect(out.B).toEqual(fn);
+    expect(out.A.Properties.Handler).toBe("datadog_lambda.handler.handler");
+    expect(outcome.skipped).toEqual([{ logicalId: "B", reason: "listed in `exclude`" }]);
+    expect(outcome.warnings.join("\n")).toMatch(/exclude` names Ghost/);
+  });
+
+  test("other resources are never touched", () => {
+    const fragment = template({ Q: { Type: "AWS::SQS::Queue", Properties: { Tags: [] } }, F: lambda({ Runtime: "python3.12", Handler: "a.b" }) });
+    const out = instrument(fragment, ALL_LAYERS);
+    expect(out.Q).toEqual({ Type: "AWS::SQS::Queue", Properties: { Tags: [] } });
+    expect(out.Role).toEqual((fragment.Resources as any).Role);
+  });
+
+  test("does not mutate the request's fragment", () => {
+    const fragment = template({ F: lambda({ Runtime: "python3.12", Handler: "a.b" }) });
+    const before = JSON.stringify(fragment);
+    instrument(fragment, ALL_LAYERS);
+    expect(JSON.stringify(fragment)).toBe(before);
+  });
+});

@@ -1,0 +1,89 @@
+import { handler, respond } from "../../src/index";
+import type { Logger } from "../../src/log";
+import { lambda, template } from "../helpers/macro";
+
+function capture(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { lines, logger: { log: (level, message, fields) => lines.push(JSON.stringify({ level, message, ...fields })) } };
+}
+
+const event = (overrides: Record<string, unknown> = {}) => ({
+  requestId: "req-1",
+  region: "us-east-1",
+  accountId: "123456789012",
+  transformId: "123456789012::DatadogServerless",
+  params: { pythonLayerVersion: 104 },
+  templateParameterValues: {},
+  fragment: template({ F: lambda({ Runtime: "python3.12", Handler: "app.handler" }) }),
+  ...overrides,
+});
+
+describe("handler contract", () => {
+  test("answers success with the request id and the instrumented fragment", async () => {
+    const response = await handler(event());
+    expect(response.status).toBe("success");
+    expect(response.requestId).toBe("req-1");
+    expect((response.fragment as any).Resources.F.Properties.Handler).toBe("datadog_lambda.handler.handler");
+    expect(response.errorMessage).toBeUndefined();
+  });
+
+  test.each([
+    ["no event", undefined],
+    ["a string event", "hello"],
+    ["no fragment", { requestId: "r", region: "us-east-1" }],
+    ["Resources not an object", { requestId: "r", region: "us-east-1", fragment: { Resources: [] } }],
+    ["no region", { requestId: "r", fragment: { Resources: {} } }],
+  ])("answers failure, never throws, for %s", (_name, input) => {
+    const response = respond(input, {}, capture().logger);
+    expect(response.status).toBe("failure");
+    expect(response.errorMessage).toMatch(/^DatadogServerless macro/);
+  });
+
+  test("answers success for resources without Properties and templates without Resources", () => {
+    const noProperties = { Resources: { F: { Type: "AWS::Lambda::Function" }, S: { Type: "AWS::Serverless::Function" }, X: null } };
+    expect(respond(event({ fragment: noProperties }), {}, capture().logger).status).toBe("success");
+    expect(respond(event({ fragment: { Parameters: {} } }), {}, capture().logger).status).toBe("success");
+  });
+
+  test("lists every problem, numbered, each with its fix", () => {
+    const response = respond(event({ params: { pythonLayerVerison: 1, site: "nowhere.com", apiKey: "k", apiKMSKey: "k2" } }), {}, capture().logger);
+    expect(response.status).toBe("failure");
+    expect(response.errorMessage).toMatch(/found 3 problems:\n1\. /);
+    expect(response.errorMessage).toMatch(/did you mean `pythonLayerVersion`/);
+    expect(response.errorMessage).toMatch(/use one of datadoghq.com/);
+    expect(response.errorMessage).toMatch(/Only one API key/);
+  });
+
+  test("failure returns the fragment as received", () => {
+    const input = event({ params: {} });
+    const response = respond(input, {}, capture().logger);
+    expect(response.status).toBe("failure");
+    expect(response.fragment).toEqual(input.fragment);
+  });
+
+  test("never logs API keys or environment values", () => {
+    const { logger, lines } = capture();
+    const fn = lambda({ Runtime: "python3.12", Handler: "app.handler", Environment: { Variables: { SECRET_TOKEN: "hunter2-value" } } });
+    respond(event({ params: { pythonLayerVersion: 1, apiKey: "dd-api-key-0123456789" }, fragment: template({ F: fn, G: { Type: "AWS::Lambda::Function", Properties: { Runtime: { "Fn::GetAtt": ["X", "Y"] } } } }) }), {}, logger);
+    respond(event({ params: { apiKey: ["dd-api-key-0123456789"] } }), {}, logger);
+    const all = lines.join("\n");
+    expect(lines.length).toBeGreaterThan(2);
+    expect(all).not.toContain("dd-api-key-0123456789");
+    expect(all).not.toContain("hunter2-value");
+  });
+
+  test("logs one JSON line per warning and a summary", () => {
+    const { logger, lines } = capture();
+    respond(event({ params: { pythonLayerVersion: 1, exclude: "Ghost" } }), {}, logger);
+    const parsed = lines.map((line) => JSON.parse(line));
+    expect(parsed).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringMatching(/Ghost/), requestId: "req-1" }));
+    expect(parsed).toContainEqual(expect.objectContaining({ level: "info", message: "transform succeeded", instrumented: 1 }));
+  });
+
+  test("reads region-wide defaults from the macro function's environment", () => {
+    const response = respond(event({ params: {} }), { DD_PYTHON_LAYER_VERSION: "77", DD_SITE: "datadoghq.eu" }, capture().logger);
+    const fn = (response.fragment as any).Resources.F.Properties;
+    expect(fn.Layers[0]).toMatch(/Datadog-Python312:77$/);
+    expect(fn.Environment.Variables.DD_SITE).toBe("datadoghq.eu");
+  });
+});

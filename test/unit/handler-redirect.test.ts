@@ -1,0 +1,72 @@
+import { instrument, lambda, run, template, variables } from "../helpers/macro";
+
+const params = { pythonLayerVersion: 1, nodeLayerVersion: 2, javaLayerVersion: 3, dotnetLayerVersion: 4, rubyLayerVersion: 5 };
+
+describe("handler redirect", () => {
+  test("points Python and Node.js at the Datadog handler and keeps the original in DD_LAMBDA_HANDLER", () => {
+    const out = instrument(template({ P: lambda({ Runtime: "python3.12", Handler: "app.main" }), N: lambda({ Runtime: "nodejs20.x", Handler: "src/index.handler" }) }), params);
+    expect(out.P.Properties.Handler).toBe("datadog_lambda.handler.handler");
+    expect(variables(out.P).DD_LAMBDA_HANDLER).toBe("app.main");
+    expect(out.N.Properties.Handler).toBe("/opt/nodejs/node_modules/datadog-lambda-js/handler.handler");
+    expect(variables(out.N).DD_LAMBDA_HANDLER).toBe("src/index.handler");
+  });
+
+  test("uses the bundled Node.js handler when addLayers is false", () => {
+    const out = instrument(template({ N: lambda({ Runtime: "nodejs22.x", Handler: "index.handler" }) }), { addLayers: false });
+    expect(out.N.Properties.Handler).toBe("node_modules/datadog-lambda-js/dist/handler.handler");
+  });
+
+  test("a handler that already is the Datadog handler keeps the user's DD_LAMBDA_HANDLER", () => {
+    const fn = lambda({ Runtime: "python3.12", Handler: "datadog_lambda.handler.handler", Environment: { Variables: { DD_LAMBDA_HANDLER: "mine.handler" } } });
+    const out = instrument(template({ P: fn }), params);
+    expect(out.P.Properties.Handler).toBe("datadog_lambda.handler.handler");
+    expect(variables(out.P).DD_LAMBDA_HANDLER).toBe("mine.handler");
+  });
+
+  test("Java and .NET get the exec wrapper only with the extension; Ruby's handler is left alone", () => {
+    const fragment = template({ J: lambda({ Runtime: "java21", Handler: "a.B::h" }), D: lambda({ Runtime: "dotnet8", Handler: "A::B::C" }), R: lambda({ Runtime: "ruby3.3", Handler: "app.handler" }) });
+    const plain = instrument(fragment, params);
+    expect(variables(plain.J).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
+    const withExtension = instrument(fragment, { ...params, extensionLayerVersion: 70, apiKMSKey: "k" });
+    expect(variables(withExtension.J).AWS_LAMBDA_EXEC_WRAPPER).toBe("/opt/datadog_wrapper");
+    expect(variables(withExtension.D).AWS_LAMBDA_EXEC_WRAPPER).toBe("/opt/datadog_wrapper");
+    expect(withExtension.J.Properties.Handler).toBe("a.B::h");
+    expect(withExtension.R.Properties.Handler).toBe("app.handler");
+    expect(variables(withExtension.R).DD_LAMBDA_HANDLER).toBeUndefined();
+  });
+
+  test("no redirect when redirectHandler is false", () => {
+    const out = instrument(template({ P: lambda({ Runtime: "python3.12", Handler: "app.main" }) }), { ...params, redirectHandler: false });
+    expect(out.P.Properties.Handler).toBe("app.main");
+    expect(variables(out.P).DD_LAMBDA_HANDLER).toBeUndefined();
+  });
+
+  test("a handler given as an intrinsic is moved as it is into DD_LAMBDA_HANDLER", () => {
+    const handler = { "Fn::If": ["Debug", "debug.handler", "app.handler"] };
+    const out = instrument(template({ P: lambda({ Runtime: "python3.12", Handler: handler }) }), params);
+    expect(out.P.Properties.Handler).toBe("datadog_lambda.handler.handler");
+    expect(variables(out.P).DD_LAMBDA_HANDLER).toEqual(handler);
+  });
+
+  test("does not redirect when the environment cannot take DD_LAMBDA_HANDLER", () => {
+    const fn = lambda({ Runtime: "python3.12", Handler: "app.main", Environment: { Variables: { "Fn::Transform": { Name: "X" } } } });
+    const outcome = run(template({ P: fn }), params);
+    expect((outcome.fragment as any).Resources.P.Properties.Handler).toBe("app.main");
+    expect(outcome.warnings.join("\n")).toMatch(/P: Handler was not redirected/);
+  });
+
+  test("container images: with instrumentContainerImages and a runtime hint, ImageConfig.Command is redirected", () => {
+    const image = {
+      Type: "AWS::Lambda::Function",
+      Metadata: { DatadogRuntime: "python3.12" },
+      Properties: { PackageType: "Image", Code: { ImageUri: "x" }, Role: "arn:aws:iam::1:role/r", ImageConfig: { Command: ["app.handler"] } },
+    };
+    const skipped = run(template({ I: image }), {});
+    expect((skipped.fragment as any).Resources.I).toEqual(image);
+    expect(skipped.skipped).toEqual([{ logicalId: "I", reason: expect.stringMatching(/container image/) }]);
+    const out = instrument(template({ I: image }), { instrumentContainerImages: true });
+    expect(out.I.Properties.ImageConfig.Command).toEqual(["datadog_lambda.handler.handler"]);
+    expect(variables(out.I).DD_LAMBDA_HANDLER).toBe("app.handler");
+    expect(out.I.Properties.Layers).toBeUndefined();
+  });
+});

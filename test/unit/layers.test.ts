@@ -1,0 +1,86 @@
+import { ALL_LAYERS, instrument, lambda, layerArn, run, template } from "../helpers/macro";
+
+const python = (extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...extra });
+const vendorLayer = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38";
+
+describe("layers", () => {
+  test("adds the library layer for the runtime and architecture", () => {
+    const out = instrument(template({ F: python({ Architectures: ["arm64"] }) }), { pythonLayerVersion: 104 });
+    expect(out.F.Properties.Layers).toEqual([layerArn("Datadog-Python312-ARM", 104)]);
+  });
+
+  test("adds the extension after the library, keeping other vendors' layers in order", () => {
+    const out = instrument(template({ F: python({ Layers: [vendorLayer] }) }), { pythonLayerVersion: 104, extensionLayerVersion: 70, apiKMSKey: "k" });
+    expect(out.F.Properties.Layers).toEqual([vendorLayer, layerArn("Datadog-Python312", 104), layerArn("Datadog-Extension", 70)]);
+  });
+
+  test("uses the FIPS extension with lambdaFips", () => {
+    const out = instrument(template({ F: python({ Architectures: ["arm64"] }) }), { addLayers: false, extensionLayerVersion: 70, apiKMSKey: "k", lambdaFips: true, site: "ddog-gov.com" });
+    expect(out.F.Properties.Layers).toEqual([layerArn("Datadog-Extension-ARM-FIPS", 70)]);
+  });
+
+  test("replaces a Datadog layer of the same slot at another version, in place, instead of adding a second", () => {
+    const old = layerArn("Datadog-Python311", 90);
+    const out = instrument(template({ F: python({ Layers: [old, vendorLayer] }) }), { pythonLayerVersion: 104 });
+    expect(out.F.Properties.Layers).toEqual([layerArn("Datadog-Python312", 104), vendorLayer]);
+  });
+
+  test("never adds a layer twice", () => {
+    const current = layerArn("Datadog-Python312", 104);
+    const out = instrument(template({ F: python({ Layers: [current] }) }), { pythonLayerVersion: 104 });
+    expect(out.F.Properties.Layers).toEqual([current]);
+  });
+
+  test("builds GovCloud ARNs with the GovCloud account, and honours useLayersFromAccount", () => {
+    const gov = instrument(template({ F: python() }), { pythonLayerVersion: 104 }, { region: "us-gov-west-1" });
+    expect(gov.F.Properties.Layers).toEqual([layerArn("Datadog-Python312", 104, "us-gov-west-1", "002406178527", "aws-us-gov")]);
+    const mirror = instrument(template({ F: python() }), { pythonLayerVersion: 104, useLayersFromAccount: "111122223333" }, { region: "eu-west-1" });
+    expect(mirror.F.Properties.Layers).toEqual([layerArn("Datadog-Python312", 104, "eu-west-1", "111122223333")]);
+  });
+
+  test("adds the layer to both branches of Fn::If, including an AWS::NoValue branch", () => {
+    const layers = { "Fn::If": ["UseInsights", [vendorLayer], { Ref: "AWS::NoValue" }] };
+    const out = instrument(template({ F: python({ Layers: layers }) }), { pythonLayerVersion: 104 });
+    expect(out.F.Properties.Layers).toEqual({ "Fn::If": ["UseInsights", [vendorLayer, layerArn("Datadog-Python312", 104)], [layerArn("Datadog-Python312", 104)]] });
+  });
+
+  test("leaves Layers given by another intrinsic alone, with a warning", () => {
+    const layers = { "Fn::Split": [",", { Ref: "LayerList" }] };
+    const outcome = run(template({ F: python({ Layers: layers }) }), { pythonLayerVersion: 104 });
+    expect((outcome.fragment as any).Resources.F.Properties.Layers).toEqual(layers);
+    expect(outcome.warnings.join()).toMatch(/F: Layers is an intrinsic function/);
+  });
+
+  test("a layer written with Fn::Sub that names the Datadog layer counts as present", () => {
+    const sub = { "Fn::Sub": "arn:aws:lambda:${AWS::Region}:464622532012:layer:Datadog-Python312:${V}" };
+    const out = instrument(template({ F: python({ Layers: [sub] }) }), { pythonLayerVersion: 104 });
+    expect(out.F.Properties.Layers).toEqual([sub]);
+  });
+
+  test("fails when a runtime's layer version is missing, naming every function concerned", () => {
+    const outcome = run(template({ A: python(), B: python(), N: lambda({ Runtime: "nodejs20.x", Handler: "i.h" }) }), { nodeLayerVersion: 1 });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.errors).toHaveLength(1);
+    expect(outcome.errors[0]).toMatch(/Functions A, B need `pythonLayerVersion`/);
+  });
+
+  test("needs no library layer version with addLayers false, and none for provided runtimes", () => {
+    expect(run(template({ A: python() }), { addLayers: false }).ok).toBe(true);
+    const out = instrument(template({ G: lambda({ Runtime: "provided.al2023", Handler: "bootstrap" }) }), { extensionLayerVersion: 70, apiKMSKey: "k" });
+    expect(out.G.Properties.Layers).toEqual([layerArn("Datadog-Extension", 70)]);
+    expect(out.G.Properties.Handler).toBe("bootstrap");
+  });
+
+  test("instruments a runtime newer than the table with the derived layer name, warning about it", () => {
+    const outcome = run(template({ F: lambda({ Runtime: "python3.15", Handler: "app.handler" }) }), ALL_LAYERS);
+    expect((outcome.fragment as any).Resources.F.Properties.Layers).toEqual([layerArn("Datadog-Python315", 100)]);
+    expect(outcome.warnings.join()).toMatch(/python3.15 is newer than this macro's table/);
+  });
+
+  test("SAM: a Datadog layer in Globals is the user's choice and is not added again", () => {
+    const globals = { Function: { Layers: [layerArn("Datadog-Python312", 99)] } };
+    const fragment = template({ F: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler" } } }, { Globals: globals });
+    const outcome = run(fragment, { pythonLayerVersion: 104 });
+    expect((outcome.fragment as any).Resources.F.Properties.Layers).toBeUndefined();
+  });
+});
