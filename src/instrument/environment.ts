@@ -1,7 +1,7 @@
 /** The `DD_*` environment variables each function gets, declared as one table. */
 import type { Config } from "../config/parameters";
 import { parseGitData } from "../config/validate";
-import { describeShape } from "../intrinsics";
+import { describeShape, isIntrinsic, isObject } from "../intrinsics";
 import { properties, type FunctionModel } from "../discover";
 import type { InstrumentContext } from "./context";
 import { addEnvironmentVariables } from "./environment-edit";
@@ -73,8 +73,9 @@ export function datadogEnvironment(config: Config, extension: boolean): Record<s
 export function applyEnvironment(fn: FunctionModel, ctx: InstrumentContext): void {
   if (!addEnvironmentVariables(fn, datadogEnvironment(ctx.config, ctx.extension))) {
     const environment = properties(fn.resource).Environment;
+    const [where, value] = isObject(environment) && !isIntrinsic(environment) ? ["Environment.Variables", environment.Variables] : ["Environment", environment];
     ctx.report.warn(
-      `${fn.logicalId}: Environment (${describeShape(environment)}) holds an intrinsic function other than Fn::If, which the macro cannot edit; add the DD_* variables yourself (see README.md, "Environment variables").`,
+      `${fn.logicalId}: ${where} is ${describeShape(value)}, which the macro cannot edit; add the DD_* variables yourself (see README.md, "Environment variables").`,
     );
   }
 }

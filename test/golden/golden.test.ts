@@ -1,0 +1,47 @@
+/**
+ * Golden tests: each `cases/<name>.yaml` is a whole input template (macro parameters in its own
+ * DatadogServerless Transform entry or Datadog mapping), `cases/<name>.expected.json` the reviewed
+ * output (fragment and warnings) or error message. Optional `cases/<name>.options.json` sets the region.
+ * Regenerate with `UPDATE_GOLDEN=1 npx jest test/golden`, then review the diff like code.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseTemplate } from "../../src/cli/cfn-yaml";
+import { transformParameters } from "../../src/cli/index";
+import { formatErrors } from "../../src/errors";
+import { run } from "../helpers/macro";
+
+const CASES = join(__dirname, "cases");
+const update = process.env.UPDATE_GOLDEN === "1";
+const names = readdirSync(CASES)
+  .filter((file) => file.endsWith(".yaml"))
+  .map((file) => file.replace(/\.yaml$/, ""));
+
+function outcomeFor(name: string, template: unknown) {
+  const optionsFile = join(CASES, `${name}.options.json`);
+  const options = existsSync(optionsFile) ? JSON.parse(readFileSync(optionsFile, "utf8")) : {};
+  return run(template, transformParameters(template) ?? {}, options);
+}
+
+describe("golden templates", () => {
+  test("there are cases to run", () => expect(names.length).toBeGreaterThanOrEqual(8));
+
+  test.each(names)("%s", (name) => {
+    const template = parseTemplate(readFileSync(join(CASES, `${name}.yaml`), "utf8"));
+    const outcome = outcomeFor(name, template);
+    const actual = outcome.ok
+      ? { status: "success", warnings: outcome.warnings, fragment: outcome.fragment }
+      : { status: "failure", errorMessage: formatErrors(outcome.errors).split("\n") };
+    const expectedFile = join(CASES, `${name}.expected.json`);
+    if (update) writeFileSync(expectedFile, `${JSON.stringify(actual, null, 2)}\n`);
+    if (!existsSync(expectedFile)) throw new Error(`${expectedFile} is missing; run UPDATE_GOLDEN=1 npx jest test/golden and review it`);
+    expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
+
+    if (outcome.ok) {
+      // Idempotent: the output, transformed again, is unchanged.
+      const again = outcomeFor(name, outcome.fragment);
+      expect(again.ok).toBe(true);
+      expect(again.fragment).toEqual(outcome.fragment);
+    }
+  });
+});

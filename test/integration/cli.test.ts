@@ -1,0 +1,92 @@
+/** The preview command: `node dist/cli.js transform <template>` and `npm run preview`'s example. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseTemplate } from "../../src/cli/cfn-yaml";
+import { main } from "../../src/cli/index";
+
+const ROOT = join(__dirname, "../..");
+const EXAMPLE = join(ROOT, "examples/sam-app/template.yaml");
+
+function runCli(args: string[]) {
+  let out = "";
+  let err = "";
+  const io = { out: { write: (s: string) => (out += s) }, err: { write: (s: string) => (err += s) } } as any;
+  const code = main(args, io);
+  return { code, out, err };
+}
+
+function writeTemplate(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "ddsm-cli-")), "template.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+describe("cli transform", () => {
+  test("instruments the bundled example with the parameters of its own Transform entry", () => {
+    const { code, out, err } = runCli(["transform", EXAMPLE]);
+    expect(code).toBe(0);
+    const result = parseTemplate(out) as any;
+    const create = result.Resources.CreateOrderFunction.Properties;
+    expect(create.Handler).toBe("datadog_lambda.handler.handler");
+    expect(create.Layers).toContain("arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312-ARM:104");
+    expect(create.Environment.Variables.DD_ENV).toBe("staging");
+    expect(err).toMatch(/instrumented 2 function\(s\)/);
+  });
+
+  test("--param overrides the template, --region and --output json are honoured", () => {
+    const { code, out } = runCli(["transform", EXAMPLE, "--param", "pythonLayerVersion=7", "--region", "eu-central-1", "--output", "json"]);
+    expect(code).toBe(0);
+    const layers = JSON.parse(out).Resources.CreateOrderFunction.Properties.Layers;
+    expect(layers[0]).toBe("arn:aws:lambda:eu-central-1:464622532012:layer:Datadog-Python312-ARM:7");
+  });
+
+  test("--template-param supplies a deploy-time parameter value", () => {
+    const { out } = runCli(["transform", EXAMPLE, "--template-param", "Stage=prod", "--output", "json"]);
+    expect(JSON.parse(out).Resources.OrderEventsFunction.Properties.Environment.Variables.DD_ENV).toBe("prod");
+  });
+
+  test("exits 1 with the macro's error message and warnings on stderr", () => {
+    const file = writeTemplate("Transform: {Name: DatadogServerless, Parameters: {pythonLayerVerison: 1}}\nResources: {}\n");
+    const { code, out, err } = runCli(["transform", file]);
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    expect(err).toMatch(/did you mean `pythonLayerVersion`/);
+  });
+
+  test("exits 2 on bad usage or an unreadable file", () => {
+    expect(runCli(["transform"]).code).toBe(2);
+    expect(runCli(["transform", EXAMPLE, "--output", "xml"]).code).toBe(2);
+    expect(runCli(["transform", "/nonexistent.yaml"]).code).toBe(2);
+    expect(runCli(["frobnicate"]).code).toBe(2);
+  });
+
+  test("reads CloudFormation short tags and writes YAML that keeps strings quoted", () => {
+    const file = writeTemplate(
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        "Transform: {Name: DatadogServerless, Parameters: {addLayers: false, version: '1.0'}}",
+        "Resources:",
+        "  F:",
+        "    Type: AWS::Lambda::Function",
+        "    Properties: {Runtime: python3.12, Handler: !Sub '${AWS::StackName}.handler', Role: !GetAtt R.Arn, Code: {ZipFile: x}}",
+      ].join("\n"),
+    );
+    const { code, out } = runCli(["transform", file]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/AWSTemplateFormatVersion: "2010-09-09"/);
+    expect(out).toMatch(/DD_VERSION: "1.0"/);
+    const fn = (parseTemplate(out) as any).Resources.F.Properties;
+    expect(fn.Environment.Variables.DD_LAMBDA_HANDLER).toEqual({ "Fn::Sub": "${AWS::StackName}.handler" });
+    expect(fn.Role).toEqual({ "Fn::GetAtt": ["R", "Arn"] });
+  });
+
+  const built = join(ROOT, "dist/cli.js");
+  if (!existsSync(built)) console.log("SKIPPED dist/cli.js test: dist/cli.js is absent; `npm test` builds it first (npm run build).");
+  (existsSync(built) ? test : test.skip)("the built dist/cli.js runs the example (npm run preview)", () => {
+    const result = spawnSync(process.execPath, [built, "transform", EXAMPLE], { encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Datadog-Node20-x:120/);
+  });
+});

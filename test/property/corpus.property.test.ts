@@ -1,0 +1,52 @@
+/**
+ * Every SAM translator output of ../shared/corpus (the shape the macro receives after
+ * AWS::Serverless-2016-10-31) transforms successfully, idempotently, touching only functions and roles.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isObject } from "../../src/intrinsics";
+import { missingDirectory, SAM_OUTPUT_DIR, skipUnless } from "../helpers/corpus";
+import { ALL_LAYERS, run } from "../helpers/macro";
+
+const { describe: describeCorpus } = skipUnless(missingDirectory(SAM_OUTPUT_DIR), "corpus property tests");
+
+const PARAMETER_SETS: Record<string, Record<string, unknown>> = {
+  "library and extension, X-Ray, secret key": {
+    ...ALL_LAYERS,
+    extensionLayerVersion: 70,
+    apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey",
+    enableXrayTracing: true,
+    instrumentContainerImages: true,
+  },
+  "no layers, no redirect": { addLayers: false, redirectHandler: false, apiKMSKey: "k" },
+};
+const TOUCHED = new Set(["AWS::Lambda::Function", "AWS::IAM::Role"]);
+
+describeCorpus("SAM translator outputs", () => {
+  const files = missingDirectory(SAM_OUTPUT_DIR) ? [] : readdirSync(SAM_OUTPUT_DIR).filter((file) => file.endsWith(".json"));
+
+  test.each(Object.entries(PARAMETER_SETS))("%s: success, idempotent, other resources untouched", (_name, params) => {
+    let instrumented = 0;
+    const problems: string[] = [];
+    for (const file of files) {
+      const input = JSON.parse(readFileSync(join(SAM_OUTPUT_DIR, file), "utf8"));
+      const first = run(input, params);
+      if (!first.ok) {
+        problems.push(`${file}: ${first.errors.join(" | ")}`);
+        continue;
+      }
+      instrumented += first.instrumented.length;
+      const second = run(first.fragment, params);
+      if (JSON.stringify(second.fragment) !== JSON.stringify(first.fragment)) problems.push(`${file}: not idempotent`);
+      const after = (first.fragment as any).Resources;
+      for (const [id, resource] of Object.entries<any>(input.Resources ?? {})) {
+        if (isObject(resource) && !TOUCHED.has(resource.Type as string) && JSON.stringify(after[id]) !== JSON.stringify(resource)) {
+          problems.push(`${file}: ${id} (${resource.Type}) was changed`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(files.length).toBeGreaterThan(400);
+    expect(instrumented).toBeGreaterThan(400);
+  });
+});

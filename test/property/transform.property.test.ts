@@ -1,0 +1,162 @@
+/**
+ * Properties over generated templates: the handler never throws and always answers success or failure;
+ * on success the transform is idempotent, adds environment values only as strings, and leaves every
+ * resource it does not instrument untouched.
+ */
+import fc from "fast-check";
+import { respond } from "../../src/index";
+import { isObject } from "../../src/intrinsics";
+
+const silent = { log() {} };
+
+const intrinsic = fc.oneof(
+  fc.constant({ Ref: "RuntimeParam" }),
+  fc.constant({ Ref: "AWS::NoValue" }),
+  fc.constant({ Ref: "Unknown" }),
+  fc.constant({ "Fn::GetAtt": ["Thing", "Attr"] }),
+  fc.constant({ "Fn::Sub": "${AWS::Region}-x" }),
+  fc.constant({ "Fn::ImportValue": "shared" }),
+);
+const withIf = <T>(value: fc.Arbitrary<T>) =>
+  fc.oneof(value, fc.tuple(value, value).map(([a, b]) => ({ "Fn::If": ["Cond", a, b] })));
+const junk = fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string(), fc.constant([]), fc.constant({}));
+
+const runtime = withIf(
+  fc.oneof(
+    fc.constantFrom("python3.12", "python3.7", "python3.15", "nodejs20.x", "nodejs26.x", "java21", "dotnet8", "ruby3.3", "ruby4.1", "provided.al2023", "go1.x", "nodejs8.10"),
+    intrinsic,
+    junk,
+  ),
+);
+const layerArn = fc.constantFrom(
+  "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python311:80",
+  "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:60",
+  "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38",
+);
+const layers = withIf(fc.oneof(fc.array(fc.oneof(layerArn, intrinsic), { maxLength: 3 }), intrinsic, junk));
+const variables = fc.oneof(
+  fc.dictionary(fc.constantFrom("DD_SITE", "DD_LAMBDA_HANDLER", "APP", "DD_TAGS"), fc.oneof(fc.string(), intrinsic, fc.boolean())),
+  intrinsic,
+  junk,
+);
+const environment = withIf(fc.oneof(variables.map((Variables) => ({ Variables })), intrinsic, junk));
+const tags = withIf(
+  fc.oneof(
+    fc.array(fc.record({ Key: fc.constantFrom("team", "dd_sls_macro", "lambda:createdBy"), Value: fc.constantFrom("a", "SAM") }), { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom("team", "dd_sls_macro"), fc.string()),
+    intrinsic,
+    junk,
+  ),
+);
+const roleRef = fc.oneof(fc.constant({ "Fn::GetAtt": ["Role", "Arn"] }), fc.constant({ "Fn::GetAtt": ["Missing", "Arn"] }), fc.constant("arn:aws:iam::1:role/x"), intrinsic, junk);
+
+const functionProperties = fc.record(
+  {
+    Runtime: runtime,
+    Handler: withIf(fc.oneof(fc.constantFrom("app.handler", "datadog_lambda.handler.handler"), intrinsic, junk)),
+    Layers: layers,
+    Environment: environment,
+    Tags: tags,
+    Architectures: fc.oneof(fc.constant(["arm64"]), fc.constant(["x86_64"]), fc.constant([{ Ref: "Arch" }]), intrinsic, junk),
+    PackageType: fc.oneof(fc.constantFrom("Zip", "Image"), intrinsic, junk),
+    Role: roleRef,
+    TracingConfig: fc.oneof(fc.constant({ Mode: "PassThrough" }), junk),
+    ImageConfig: fc.oneof(fc.constant({ Command: ["app.handler"] }), junk),
+    Policies: fc.oneof(fc.constant("AWSLambdaBasicExecutionRole"), fc.constant([]), intrinsic, junk),
+  },
+  { requiredKeys: [] },
+);
+
+const resource = fc.oneof(
+  fc.record({ Type: fc.constantFrom("AWS::Lambda::Function", "AWS::Serverless::Function"), Properties: fc.oneof(functionProperties, junk) }, { requiredKeys: ["Type"] }),
+  fc.record({ Type: fc.constant("AWS::IAM::Role"), Properties: fc.oneof(fc.record({ Policies: fc.oneof(fc.constant([]), intrinsic, junk) }), junk) }),
+  fc.record({ Type: fc.constant("AWS::SQS::Queue"), Properties: fc.record({ Tags: tags }) }),
+  junk,
+);
+
+const params = fc.record(
+  {
+    pythonLayerVersion: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.constant("104"), junk),
+    nodeLayerVersion: fc.integer({ min: 1, max: 200 }),
+    javaLayerVersion: fc.integer({ min: 1, max: 200 }),
+    dotnetLayerVersion: fc.integer({ min: 1, max: 200 }),
+    rubyLayerVersion: fc.integer({ min: 1, max: 200 }),
+    extensionLayerVersion: fc.integer({ min: 1, max: 200 }),
+    apiKeySecretArn: fc.constant("arn:aws:secretsmanager:us-east-1:1:secret:k"),
+    enableXrayTracing: fc.oneof(fc.boolean(), fc.constantFrom("true", "False")),
+    addLayers: fc.boolean(),
+    instrumentContainerImages: fc.boolean(),
+    exclude: fc.constantFrom("F0", ["F1", "F2"], ""),
+    tags: fc.constantFrom("team:a", ["a:b", "c:d:e"]),
+    service: fc.oneof(fc.string(), intrinsic),
+    site: fc.constantFrom("datadoghq.com", "datadoghq.eu", "bad.site"),
+  },
+  { requiredKeys: [] },
+);
+
+const fragment = fc.record(
+  {
+    Parameters: fc.constant({ RuntimeParam: { Type: "String", Default: "python3.12" }, Arch: { Type: "String", Default: "arm64" } }),
+    Globals: fc.oneof(fc.record({ Function: fc.oneof(functionProperties, junk) }), junk),
+    Mappings: fc.oneof(fc.constant({ Datadog: { Parameters: { nodeLayerVersion: "7" } } }), junk),
+    Resources: fc.dictionary(fc.constantFrom("F0", "F1", "F2", "F3", "Role", "Queue"), resource, { maxKeys: 6 }),
+  },
+  { requiredKeys: ["Resources"] },
+);
+
+const event = (fragmentValue: unknown, paramsValue: unknown) => ({
+  requestId: "r",
+  region: "us-east-1",
+  accountId: "123456789012",
+  fragment: fragmentValue,
+  params: paramsValue,
+  templateParameterValues: {},
+});
+
+const INSTRUMENTED_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::IAM::Role"]);
+
+describe("handler over generated templates", () => {
+  test("never throws and always answers success or failure with an errorMessage", () => {
+    fc.assert(
+      fc.property(fc.oneof(fragment, fc.anything()), fc.oneof(params, fc.anything()), (f, p) => {
+        const response = respond(event(f, p), {}, silent);
+        expect(["success", "failure"]).toContain(response.status);
+        if (response.status === "failure") expect(response.errorMessage).toMatch(/^DatadogServerless macro/);
+        expect(response.errorMessage ?? "").not.toMatch(/internal error/);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  test("is idempotent, leaves other resources untouched and adds only string environment values", () => {
+    let successes = 0;
+    fc.assert(
+      fc.property(fragment, params, (f, p) => {
+        const first = respond(event(f, p), {}, silent);
+        if (first.status !== "success") return;
+        successes++;
+        const second = respond(event(first.fragment, p), {}, silent);
+        expect(second.status).toBe("success");
+        expect(second.fragment).toEqual(first.fragment);
+
+        const before = (f as any).Resources as Record<string, any>;
+        const after = (first.fragment as any).Resources as Record<string, any>;
+        expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+        for (const [id, resource] of Object.entries(before)) {
+          if (!isObject(resource) || !INSTRUMENTED_TYPES.has(resource.Type as string)) expect(after[id]).toEqual(resource);
+          const was = resource?.Properties?.Environment?.Variables;
+          const now = after[id]?.Properties?.Environment?.Variables;
+          if (isObject(now) && !("Fn::GetAtt" in now)) {
+            for (const [name, value] of Object.entries(now)) {
+              if (isObject(was) && name in was) expect(value).toEqual(was[name]);
+              else if (name !== "DD_LAMBDA_HANDLER") expect(typeof value).toBe("string");
+            }
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // The property must be exercised, not vacuously true because every run failed validation.
+    expect(successes).toBeGreaterThan(100);
+  });
+});
