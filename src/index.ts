@@ -26,6 +26,8 @@ export function respond(event: unknown, env: Record<string, string | undefined>,
       templateParameterValues: request.templateParameterValues,
       env,
       macroVersion: MACRO_VERSION,
+      // The event was parsed for this call alone: editing it in place saves copying large templates.
+      ownsFragment: true,
     });
     logOutcome(outcome, requestId, logger);
     return outcome.ok

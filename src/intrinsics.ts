@@ -125,23 +125,31 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** Returned by `editBranches` when a value (or a branch) is an intrinsic that cannot be edited. */
+export const CANNOT_EDIT: unique symbol = Symbol("cannot edit");
+
 /**
- * Writes into a value that may be an `Fn::If`: `edit` is applied to each branch
- * (recursively, for nested `Fn::If`). A branch that is `AWS::NoValue` reaches `edit` as undefined,
- * so a property absent in one branch can be created there.
- * Returns undefined when the value (or a branch) is another intrinsic that cannot be edited.
+ * Writes into a value that may be an `Fn::If`: `edit` is applied to each branch (recursively, for
+ * nested `Fn::If`). A branch that is `AWS::NoValue` reaches `edit` as undefined, so a property absent in
+ * one branch can be created there. `edit` returns its argument itself when it changes nothing, and then
+ * so does `editBranches`: callers compare by identity instead of serialising.
+ * Returns CANNOT_EDIT when the value (or a branch) is another intrinsic, or `edit` returns CANNOT_EDIT.
  */
-export function editBranches(value: unknown, edit: (branch: unknown) => unknown): unknown | undefined {
-  if (value === undefined || isNoValue(value)) return edit(undefined);
+export function editBranches(value: unknown, edit: (branch: unknown) => unknown): unknown {
+  if (value === undefined || isNoValue(value)) {
+    const edited = edit(undefined);
+    return edited === undefined ? value : edited;
+  }
   const name = intrinsicName(value);
   if (name === undefined) return edit(value);
-  if (name !== "Fn::If") return undefined;
+  if (name !== "Fn::If") return CANNOT_EDIT;
   const args = (value as JsonObject)["Fn::If"];
-  if (!Array.isArray(args) || args.length !== 3) return undefined;
+  if (!Array.isArray(args) || args.length !== 3) return CANNOT_EDIT;
   const whenTrue = editBranches(args[1], edit);
   const whenFalse = editBranches(args[2], edit);
-  if (whenTrue === undefined || whenFalse === undefined) return undefined;
-  return { "Fn::If": [args[0], whenTrue as Json, whenFalse as Json] };
+  if (whenTrue === CANNOT_EDIT || whenFalse === CANNOT_EDIT) return CANNOT_EDIT;
+  if (whenTrue === args[1] && whenFalse === args[2]) return value;
+  return { "Fn::If": [args[0], (whenTrue ?? { Ref: NO_VALUE }) as Json, (whenFalse ?? { Ref: NO_VALUE }) as Json] };
 }
 
 /** Calls `visit` on each literal branch of a possibly `Fn::If` value; false when a branch is another intrinsic. */

@@ -2,12 +2,20 @@
 export class Report {
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
+  private readonly seen = new Set<string>();
 
   error(message: string): void {
-    if (!this.errors.includes(message)) this.errors.push(message);
+    this.add(this.errors, message);
   }
 
   warn(message: string): void {
-    if (!this.warnings.includes(message)) this.warnings.push(message);
+    this.add(this.warnings, message);
+  }
+
+  /** The same message twice (e.g. for functions sharing a role) is reported once. */
+  private add(list: string[], message: string): void {
+    if (this.seen.has(message)) return;
+    this.seen.add(message);
+    list.push(message);
   }
 }

@@ -107,7 +107,15 @@ export interface RuntimeInfo {
   layerName(architecture: Architecture): string | undefined;
 }
 
+const runtimeCache = new Map<string, RuntimeInfo | undefined>();
+
+/** The runtime's family and layer naming; memoised, since a template repeats a few runtimes many times. */
 export function runtimeInfo(runtime: string): RuntimeInfo | undefined {
+  if (!runtimeCache.has(runtime)) runtimeCache.set(runtime, readRuntime(runtime));
+  return runtimeCache.get(runtime);
+}
+
+function readRuntime(runtime: string): RuntimeInfo | undefined {
   for (const spec of FAMILIES) {
     const match = spec.pattern.exec(runtime);
     if (!match) continue;
@@ -155,6 +163,13 @@ export function extensionLayerName(architecture: Architecture, fips: boolean): s
  * version) is replaced rather than added beside. Undefined for layers that are not Datadog's.
  */
 export function datadogLayerSlot(name: string): RuntimeFamily | "extension" | undefined {
+  if (!slotCache.has(name)) slotCache.set(name, readSlot(name));
+  return slotCache.get(name);
+}
+
+const slotCache = new Map<string, RuntimeFamily | "extension" | undefined>();
+
+function readSlot(name: string): RuntimeFamily | "extension" | undefined {
   if (/^Datadog-Extension(-ARM)?(-FIPS)?$/.test(name)) return "extension";
   if (/^Datadog-Python\d+(-ARM)?$/.test(name)) return "python";
   if (/^Datadog-Node\d+-x$/.test(name)) return "nodejs";

@@ -8,6 +8,7 @@ import { usesExtension, validateConfig } from "./config/validate";
 import { discover, type FunctionModel } from "./discover";
 import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
 import type { InstrumentContext } from "./instrument/context";
+import { datadogEnvironment } from "./instrument/environment";
 import { instrumentFunction } from "./instrument/function";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { Report } from "./report";
@@ -21,6 +22,12 @@ export interface MacroRequest {
   /** The macro function's environment (region-wide defaults). */
   env: Record<string, string | undefined>;
   macroVersion: string;
+  /**
+   * The caller hands the fragment over (the Lambda handler's freshly parsed event): it is edited in
+   * place instead of copied. Every check that can fail runs before the first edit, so a failure still
+   * returns the fragment as received.
+   */
+  ownsFragment?: boolean;
 }
 
 export interface MacroOutcome {
@@ -51,8 +58,8 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
   const region = typeof request.region === "string" && request.region !== "" ? request.region : undefined;
   if (region === undefined) report.error("The request has no region; CloudFormation sends one with every macro call.");
 
-  // A JSON round trip, not structuredClone: shared sub-objects (YAML aliases) must become independent copies.
-  const fragment = JSON.parse(JSON.stringify(request.fragment)) as JsonObject;
+  // Otherwise a JSON round trip, not structuredClone: shared sub-objects (YAML aliases) must become independent copies.
+  const fragment = (request.ownsFragment ? request.fragment : JSON.parse(JSON.stringify(request.fragment))) as JsonObject;
   const context: TemplateContext = {
     parameterValues: isObject(request.templateParameterValues) ? request.templateParameterValues : {},
     parameterDeclarations: isObject(fragment.Parameters) ? fragment.Parameters : {},
@@ -79,9 +86,11 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
   if (partition === "aws-cn" && config.useLayersFromAccount === undefined && selected.length > 0) {
     report.warn("Datadog publishes no layers in the China partition; set `useLayersFromAccount` to an account that holds copies.");
   }
+  const extension = usesExtension(config);
   const ctx: InstrumentContext = {
     config,
-    extension: usesExtension(config),
+    extension,
+    environment: datadogEnvironment(config, extension),
     report,
     template: context,
     resources,

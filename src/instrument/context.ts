@@ -16,4 +16,6 @@ export interface InstrumentContext {
   layerAccount: string;
   macroVersion: string;
   createdByCdk: boolean;
+  /** The DD_* variables every function gets, computed once per transform. */
+  environment: Record<string, string>;
 }

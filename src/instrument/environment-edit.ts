@@ -1,5 +1,5 @@
 /** Adds environment variables to a function without ever replacing one the user set. */
-import { editBranches, everyBranch, isObject, sameJson, type Json, type JsonObject } from "../intrinsics";
+import { editBranches, everyBranch, isObject, type Json, type JsonObject } from "../intrinsics";
 import { properties, writableProperties, type FunctionModel } from "../discover";
 
 /** Variables set by `Globals.Function.Environment` count as set by the user (SAM merges them in). */
@@ -22,26 +22,27 @@ export function userSetVariable(fn: FunctionModel, name: string): boolean {
 }
 
 /**
- * Adds each variable the function (and its Globals) does not set yet.
+ * Adds each variable the function (and its Globals) does not set yet. The fragment belongs to the
+ * transform (copied, or handed over by the handler), so existing maps are extended in place.
  * Returns false, changing nothing, when `Environment` or `Variables` is an intrinsic other than `Fn::If`.
  */
 export function addEnvironmentVariables(fn: FunctionModel, additions: Record<string, Json>): boolean {
   const inherited = inheritedVariables(fn);
-  const wanted = Object.entries(additions).filter(([name]) => !(name in inherited));
-  if (wanted.length === 0) return true;
-  const props = writableProperties(fn.resource);
-  const edited = editBranches(props.Environment, (environment) => {
-    if (environment !== undefined && !isObject(environment)) return undefined;
-    const base: JsonObject = environment ?? {};
-    const variables = editBranches(base.Variables, (current) => {
-      if (current !== undefined && !isObject(current)) return undefined;
-      const next: JsonObject = { ...(current ?? {}) };
-      for (const [name, value] of wanted) if (!(name in next)) next[name] = value;
-      return next;
+  const current = properties(fn.resource).Environment;
+  const editable = everyBranch(current, (environment) =>
+    environment === undefined || (isObject(environment) && everyBranch(environment.Variables, (variables) => variables === undefined || isObject(variables))),
+  );
+  if (!editable) return false;
+  const edited = editBranches(current, (environment) => {
+    const target = (environment ?? {}) as JsonObject;
+    const variables = editBranches(target.Variables, (branch) => {
+      const map = (branch ?? {}) as JsonObject;
+      for (const name in additions) if (!(name in map) && !(name in inherited)) map[name] = additions[name];
+      return Object.keys(map).length > 0 ? map : branch;
     });
-    return variables === undefined ? undefined : { ...base, Variables: variables as Json };
+    if (variables !== target.Variables) target.Variables = variables as Json;
+    return Object.keys(target).length > 0 ? target : environment;
   });
-  if (edited === undefined) return false;
-  if (!sameJson(edited, props.Environment)) props.Environment = edited as Json;
+  if (edited !== current) writableProperties(fn.resource).Environment = edited as Json;
   return true;
 }

@@ -71,7 +71,7 @@ export function datadogEnvironment(config: Config, extension: boolean): Record<s
 }
 
 export function applyEnvironment(fn: FunctionModel, ctx: InstrumentContext): void {
-  if (!addEnvironmentVariables(fn, datadogEnvironment(ctx.config, ctx.extension))) {
+  if (!addEnvironmentVariables(fn, ctx.environment)) {
     const environment = properties(fn.resource).Environment;
     const [where, value] = isObject(environment) && !isIntrinsic(environment) ? ["Environment.Variables", environment.Variables] : ["Environment", environment];
     ctx.report.warn(

@@ -1,5 +1,5 @@
 /** Adds the Datadog library and extension layers a function needs, replacing stale Datadog layers in place. */
-import { editBranches, everyBranch, isObject, sameJson, stringLeaves, type Json } from "../intrinsics";
+import { CANNOT_EDIT, editBranches, everyBranch, isObject, stringLeaves, type Json } from "../intrinsics";
 import { properties, writableProperties, type FunctionModel } from "../discover";
 import { layerArn, parseLayerArn } from "../partitions";
 import { datadogLayerSlot, extensionLayerName } from "../runtimes";
@@ -21,10 +21,10 @@ export function desiredLayers(fn: FunctionModel, ctx: InstrumentContext): Desire
   const architecture = fn.architecture;
   if (fn.packageType !== "Zip" || !info || !architecture) return [];
   const layers: DesiredLayer[] = [];
-  const make = (name: string, version: number): DesiredLayer => ({
+  const make = (name: string, version: number, slot: string): DesiredLayer => ({
     name,
     arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version),
-    slot: datadogLayerSlot(name) ?? name,
+    slot,
   });
   if (config.addLayers && info.layerVersionParameter) {
     const version = config[info.layerVersionParameter];
@@ -32,11 +32,11 @@ export function desiredLayers(fn: FunctionModel, ctx: InstrumentContext): Desire
     if (name === undefined) {
       ctx.report.warn(`${fn.logicalId}: Datadog publishes no ${architecture} layer for ${info.runtime}; the library layer was not added.`);
     } else if (version !== undefined) {
-      layers.push(make(name, version));
+      layers.push(make(name, version, info.family));
     }
   }
   if (ctx.extension && config.extensionLayerVersion !== undefined) {
-    layers.push(make(extensionLayerName(architecture, config.lambdaFips === true), config.extensionLayerVersion));
+    layers.push(make(extensionLayerName(architecture, config.lambdaFips === true), config.extensionLayerVersion, "extension"));
   }
   return layers;
 }
@@ -54,30 +54,35 @@ export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
   if (wanted.length === 0) return;
 
   const current = properties(fn.resource).Layers;
-  const edited = editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch ?? [], wanted) : undefined));
-  if (edited === undefined) {
+  const edited = editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch, wanted) : CANNOT_EDIT));
+  if (edited === CANNOT_EDIT) {
     ctx.report.warn(
       `${fn.logicalId}: Layers is an intrinsic function the macro cannot edit; add ${wanted.map((l) => l.arn).join(", ")} yourself.`,
     );
     return;
   }
-  if (!sameJson(edited, current)) writableProperties(fn.resource).Layers = edited as Json;
+  if (edited !== current) writableProperties(fn.resource).Layers = edited as Json;
   warnAboutLayerLimit(fn, ctx, inherited.length);
 }
 
-function withLayers(list: Json[], wanted: DesiredLayer[]): Json[] {
-  const next = [...list];
+/** Puts the wanted layers into `list` (in place; a new list when there was none). */
+function withLayers(list: Json[] | undefined, wanted: DesiredLayer[]): Json[] | undefined {
+  const next = list ?? [];
+  const slots = next.map((entry) => (typeof entry === "string" ? slotOfArn(entry) : undefined));
   for (const layer of wanted) {
-    const index = next.findIndex((entry) => typeof entry === "string" && slotOfArn(entry) === layer.slot);
+    const index = slots.indexOf(layer.slot);
     if (index >= 0) {
       next[index] = layer.arn;
       continue;
     }
     // An entry built with an intrinsic (e.g. `Fn::Sub` with the version) that names the layer is the user's.
     const namedByIntrinsic = next.some((entry) => isObject(entry) && stringLeaves(entry).some((text) => text.includes(`:layer:${layer.name}`)));
-    if (!namedByIntrinsic) next.push(layer.arn);
+    if (!namedByIntrinsic) {
+      next.push(layer.arn);
+      slots.push(layer.slot);
+    }
   }
-  return next;
+  return list === undefined && next.length === 0 ? undefined : next;
 }
 
 function slotOfArn(arn: string): string | undefined {

@@ -15,21 +15,21 @@ export const MACRO_POLICY_NAME = "DatadogServerlessMacro";
 
 export function grantToFunction(fn: FunctionModel, ctx: InstrumentContext, statement: Statement): void {
   const role = functionProperty(fn, "Role");
-  const manual = `grant ${statement.Action.join(", ")} on the role of ${fn.logicalId} yourself`;
+  const manual = () => `grant ${statement.Action.join(", ")} on the role of ${fn.logicalId} yourself`;
   if (role === undefined) {
     // SAM creates the role itself from `Policies`: the statement goes there.
     if (fn.kind === "serverless" && addToSamPolicies(fn.resource, statement)) return;
-    ctx.report.warn(`${fn.logicalId}: ${fn.kind === "serverless" ? "Policies cannot be edited" : "no Role"}; ${manual}.`);
+    ctx.report.warn(`${fn.logicalId}: ${fn.kind === "serverless" ? "Policies cannot be edited" : "no Role"}; ${manual()}.`);
     return;
   }
   const roleId = referencedLogicalId(role, "Arn");
   const roleResource = roleId === undefined ? undefined : ctx.resources[roleId];
   if (!isObject(roleResource) || roleResource.Type !== IAM_ROLE) {
-    ctx.report.warn(`${fn.logicalId}: its Role is not an AWS::IAM::Role of this template; ${manual}.`);
+    ctx.report.warn(`${fn.logicalId}: its Role is not an AWS::IAM::Role of this template; ${manual()}.`);
     return;
   }
   if (!addToRole(roleResource, statement)) {
-    ctx.report.warn(`${fn.logicalId}: the Policies of role ${roleId} cannot be edited (intrinsic function); ${manual}.`);
+    ctx.report.warn(`${fn.logicalId}: the Policies of role ${roleId} cannot be edited (intrinsic function); ${manual()}.`);
   }
 }
 
@@ -40,6 +40,8 @@ function hasStatement(document: unknown, sid: string): boolean {
 function addToRole(role: JsonObject, statement: Statement): boolean {
   const policies = properties(role).Policies;
   if (policies !== undefined && !Array.isArray(policies)) return false;
+  // Functions often share a role: most calls find the statement there already.
+  if (policies?.some((policy) => isObject(policy) && policy.PolicyName === MACRO_POLICY_NAME && hasStatement(policy.PolicyDocument, statement.Sid))) return true;
   const list = [...(policies ?? [])];
   const ours = list.findIndex((policy) => isObject(policy) && policy.PolicyName === MACRO_POLICY_NAME);
   if (ours < 0) {

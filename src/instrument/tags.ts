@@ -1,5 +1,5 @@
 /** Resource tags: a list of {Key, Value} on Lambda, a map on SAM functions. The user's keys always win. */
-import { editBranches, everyBranch, isObject, sameJson, type Json, type JsonObject } from "../intrinsics";
+import { CANNOT_EDIT, editBranches, everyBranch, isObject, type Json, type JsonObject } from "../intrinsics";
 import { properties, writableProperties } from "../discover";
 import type { Report } from "../report";
 
@@ -35,21 +35,23 @@ export function addTags(
   if (wanted.length === 0) return;
   const current = properties(resource).Tags;
   const edited = editBranches(current, (branch) => {
+    if (style === "list" ? branch !== undefined && !Array.isArray(branch) : branch !== undefined && !isObject(branch)) return CANNOT_EDIT;
+    const present = tagKeys(branch);
+    const missing = wanted.filter(([key]) => !present.has(key));
+    if (missing.length === 0) return branch;
+    // The fragment belongs to the transform: existing lists and maps are extended in place.
     if (style === "list") {
-      if (branch !== undefined && !Array.isArray(branch)) return undefined;
-      const list = [...(branch ?? [])];
-      const present = tagKeys(list);
-      for (const [Key, Value] of wanted) if (!present.has(Key)) list.push({ Key, Value });
+      const list = (branch as Json[] | undefined) ?? [];
+      for (const [Key, Value] of missing) list.push({ Key, Value });
       return list;
     }
-    if (branch !== undefined && !isObject(branch)) return undefined;
-    const map: JsonObject = { ...(branch ?? {}) };
-    for (const [key, value] of wanted) if (!(key in map)) map[key] = value;
+    const map = (branch as JsonObject | undefined) ?? {};
+    for (const [key, value] of missing) map[key] = value;
     return map;
   });
-  if (edited === undefined) {
+  if (edited === CANNOT_EDIT) {
     report.warn(`${logicalId}: Tags is an intrinsic function the macro cannot edit; add ${wanted.map(([key]) => key).join(", ")} yourself.`);
     return;
   }
-  if (!sameJson(edited, current)) writableProperties(resource).Tags = edited as Json;
+  if (edited !== current) writableProperties(resource).Tags = edited as Json;
 }

@@ -87,6 +87,6 @@ describe("cli transform", () => {
   (existsSync(built) ? test : test.skip)("the built dist/cli.js runs the example (npm run preview)", () => {
     const result = spawnSync(process.execPath, [built, "transform", EXAMPLE], { encoding: "utf8" });
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/Datadog-Node20-x:120/);
+    expect(result.stdout).toMatch(/Datadog-Node22-x:120/);
   });
 });

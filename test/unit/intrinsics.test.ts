@@ -1,4 +1,4 @@
-import { editBranches, referencedLogicalId, resolve, resolveString, type TemplateContext } from "../../src/intrinsics";
+import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, type TemplateContext } from "../../src/intrinsics";
 
 const context: TemplateContext = {
   parameterValues: { Given: "python3.12" },
@@ -46,8 +46,13 @@ describe("editBranches", () => {
     });
   });
   test("refuses other intrinsics", () => {
-    expect(editBranches({ Ref: "LayersParameter" }, addOne)).toBeUndefined();
-    expect(editBranches({ "Fn::If": ["A", ["x"], { "Fn::Split": [",", "a,b"] }] }, addOne)).toBeUndefined();
+    expect(editBranches({ Ref: "LayersParameter" }, addOne)).toBe(CANNOT_EDIT);
+    expect(editBranches({ "Fn::If": ["A", ["x"], { "Fn::Split": [",", "a,b"] }] }, addOne)).toBe(CANNOT_EDIT);
+  });
+  test("returns the very same value when no branch changed, so callers need not compare contents", () => {
+    const value = { "Fn::If": ["A", ["x"], { Ref: "AWS::NoValue" }] };
+    expect(editBranches(value, (branch) => branch)).toBe(value);
+    expect(editBranches(undefined, () => undefined)).toBeUndefined();
   });
 });
 
