@@ -25,6 +25,22 @@ export interface FunctionModel {
   architectureProblem?: string;
   packageType: "Zip" | "Image" | "unknown";
   createdBySam: boolean;
+  /** A function CDK itself adds (custom resource providers, log retention): infrastructure, not the user's code. */
+  cdkFramework: boolean;
+}
+
+/** CDK's own functions, by logical id (stable hashes CDK uses for its singletons) or construct path. */
+const CDK_FRAMEWORK_IDS = [
+  /^Custom\w*CustomResourceProviderHandler[0-9A-F]{8}$/,
+  /^LogRetention[0-9a-f]{32}/,
+  /^AWS679f53fac002430cb0da5b7982bd2287/,
+  /^BucketNotificationsHandler[0-9a-f]{32}/,
+];
+const CDK_FRAMEWORK_PATHS = [/\/Custom::[\w-]+\//, /\/framework-(onEvent|isComplete|onTimeout)\//];
+
+function isCdkFrameworkFunction(logicalId: string, resource: JsonObject): boolean {
+  const path = isObject(resource.Metadata) ? resource.Metadata["aws:cdk:path"] : undefined;
+  return CDK_FRAMEWORK_IDS.some((pattern) => pattern.test(logicalId)) || (typeof path === "string" && CDK_FRAMEWORK_PATHS.some((pattern) => pattern.test(path)));
 }
 
 export interface TemplateModel {
@@ -34,6 +50,7 @@ export interface TemplateModel {
 }
 
 export function discover(resources: JsonObject, globals: unknown, context: TemplateContext): TemplateModel {
+  const createdByCdk = isCdkTemplate(resources, context.parameterDeclarations);
   const functionGlobals = isObject(globals) && isObject(globals.Function) ? globals.Function : {};
   const functions: FunctionModel[] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
@@ -42,7 +59,7 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
     if (kind === undefined) continue;
     functions.push(readFunction(logicalId, kind, resource, kind === "serverless" ? functionGlobals : {}, context));
   }
-  return { resources, functions, createdByCdk: isCdkTemplate(resources) };
+  return { resources, functions, createdByCdk };
 }
 
 /** The function's own property, else (SAM) the one from `Globals.Function`. */
@@ -62,7 +79,15 @@ export function writableProperties(resource: JsonObject): JsonObject {
 }
 
 function readFunction(logicalId: string, kind: FunctionKind, resource: JsonObject, globals: JsonObject, context: TemplateContext): FunctionModel {
-  const fn: FunctionModel = { logicalId, kind, resource, globals, packageType: "Zip", createdBySam: kind === "serverless" };
+  const fn: FunctionModel = {
+    logicalId,
+    kind,
+    resource,
+    globals,
+    packageType: "Zip",
+    createdBySam: kind === "serverless",
+    cdkFramework: isCdkFrameworkFunction(logicalId, resource),
+  };
   fn.packageType = readPackageType(fn, context);
   fn.createdBySam ||= hasTag(functionProperty(fn, "Tags"), "lambda:createdBy", "SAM");
 
@@ -111,8 +136,13 @@ function hasTag(tags: unknown, key: string, value: string): boolean {
   return isObject(tags) && tags[key] === value;
 }
 
-/** CDK templates carry a CDKMetadata resource or `aws:cdk:path` metadata on their resources. */
-function isCdkTemplate(resources: JsonObject): boolean {
+/**
+ * CDK templates carry a CDKMetadata resource or `aws:cdk:path` metadata, or, when both are turned off,
+ * the BootstrapVersion parameter of CDK's default synthesizer.
+ */
+function isCdkTemplate(resources: JsonObject, parameters: Record<string, unknown>): boolean {
+  const bootstrap = parameters.BootstrapVersion;
+  if (isObject(bootstrap) && typeof bootstrap.Default === "string" && bootstrap.Default.startsWith("/cdk-bootstrap/")) return true;
   return Object.entries(resources).some(
     ([id, resource]) =>
       isObject(resource) && (id === "CDKMetadata" || resource.Type === "AWS::CDK::Metadata" || (isObject(resource.Metadata) && "aws:cdk:path" in resource.Metadata)),

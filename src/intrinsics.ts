@@ -11,6 +11,8 @@ export interface TemplateContext {
   parameterValues: Record<string, unknown>;
   parameterDeclarations: Record<string, unknown>;
   mappings: Record<string, unknown>;
+  /** Pseudo parameters known from the macro request (`AWS::Region`, `AWS::AccountId`, `AWS::Partition`, ...). */
+  pseudoParameters?: Record<string, string>;
 }
 
 export const NO_VALUE = "AWS::NoValue";
@@ -40,9 +42,9 @@ export type Resolved<T = unknown> = { known: true; value: T } | { known: false }
 const UNKNOWN: Resolved<never> = { known: false };
 
 /**
- * Resolves a value to a literal when that is possible at transform time:
- * literals, `Ref` to a template parameter, `Fn::If` whose branches agree,
- * `Fn::FindInMap` with resolvable keys, and `Fn::Sub` of a string without variables.
+ * Resolves a value to a literal when that is possible at transform time: literals, `Ref` to a template
+ * or pseudo parameter, `Fn::If` whose branches agree, `Fn::FindInMap` with resolvable keys, and
+ * `Fn::Join` / `Fn::Sub` whose parts resolve.
  */
 export function resolve(value: unknown, context: TemplateContext, depth = 0): Resolved {
   if (depth > 20) return UNKNOWN;
@@ -70,8 +72,18 @@ export function resolve(value: unknown, context: TemplateContext, depth = 0): Re
       const found = lookup(context.mappings, [map, top, second]);
       return found === undefined ? UNKNOWN : { known: true, value: found };
     }
-    case "Fn::Sub":
-      return typeof args === "string" && !args.includes("${") ? { known: true, value: args } : UNKNOWN;
+    case "Fn::Join": {
+      if (!Array.isArray(args) || args.length !== 2 || typeof args[0] !== "string") return UNKNOWN;
+      const list = Array.isArray(args[1]) ? { known: true, value: args[1] } : resolve(args[1], context, depth + 1);
+      if (!list.known || !Array.isArray(list.value)) return UNKNOWN;
+      const parts = list.value.map((part: unknown) => resolveString(part, context));
+      return parts.every((part) => part !== undefined) ? { known: true, value: parts.join(args[0]) } : UNKNOWN;
+    }
+    case "Fn::Sub": {
+      const [text, variables] = typeof args === "string" ? [args, {}] : Array.isArray(args) ? args : [undefined, undefined];
+      if (typeof text !== "string" || !isObject(variables)) return UNKNOWN;
+      return substitute(text, variables, context);
+    }
     default:
       return UNKNOWN;
   }
@@ -86,7 +98,21 @@ export function resolveString(value: unknown, context: TemplateContext): string 
   return undefined;
 }
 
+/** `${Name}` from the Sub's own variables, else a template or pseudo parameter; `${!Literal}` escapes. */
+function substitute(text: string, variables: JsonObject, context: TemplateContext): Resolved {
+  let unknown = false;
+  const value = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
+    if (name.startsWith("!")) return `\${${name.slice(1)}}`;
+    const resolved = name in variables ? resolveString(variables[name], context) : resolveString({ Ref: name }, context);
+    if (resolved === undefined) unknown = true;
+    return resolved ?? whole;
+  });
+  return unknown ? UNKNOWN : { known: true, value };
+}
+
 function resolveParameter(name: string, context: TemplateContext): Resolved {
+  const pseudo = context.pseudoParameters?.[name];
+  if (pseudo !== undefined) return { known: true, value: pseudo };
   if (Object.prototype.hasOwnProperty.call(context.parameterValues, name)) {
     return { known: true, value: context.parameterValues[name] };
   }

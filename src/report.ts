@@ -8,6 +8,11 @@ export class Report {
     this.add(this.errors, message);
   }
 
+  /** Records `message` as an error when there is one. */
+  errorIf(message: string | undefined): void {
+    if (message !== undefined) this.error(message);
+  }
+
   warn(message: string): void {
     this.add(this.warnings, message);
   }

@@ -9,7 +9,8 @@ import { discover, type FunctionModel } from "./discover";
 import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
-import { instrumentFunction } from "./instrument/function";
+import { instrumentable, instrumentFunction } from "./instrument/function";
+import { layerLimitProblem } from "./instrument/layers";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { Report } from "./report";
 import { PARAMETERS, type ParameterSpec } from "./config/parameters";
@@ -18,6 +19,8 @@ export interface MacroRequest {
   fragment: unknown;
   params: unknown;
   region: unknown;
+  /** The deploying account (event `accountId`), for `Ref AWS::AccountId`. */
+  accountId?: unknown;
   templateParameterValues: unknown;
   /** The macro function's environment (region-wide defaults). */
   env: Record<string, string | undefined>;
@@ -64,6 +67,7 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
     parameterValues: isObject(request.templateParameterValues) ? request.templateParameterValues : {},
     parameterDeclarations: isObject(fragment.Parameters) ? fragment.Parameters : {},
     mappings: isObject(fragment.Mappings) ? fragment.Mappings : {},
+    pseudoParameters: pseudoParameters(region, request.accountId),
   };
   const config = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
   validateConfig(config, report);
@@ -78,14 +82,7 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
 
   const model = discover(resources, fragment.Globals, context);
   const { selected, skipped } = selectFunctions(model.functions, config, report);
-  checkLayerVersions(selected, config, report);
-  checkSynchronousMetricsKey(selected, config, usesExtension(config), report);
-  if (report.errors.length > 0) return outcome(false, request.fragment);
-
   const partition = partitionOf(region);
-  if (partition === "aws-cn" && config.useLayersFromAccount === undefined && selected.length > 0) {
-    report.warn("Datadog publishes no layers in the China partition; set `useLayersFromAccount` to an account that holds copies.");
-  }
   const extension = usesExtension(config);
   const ctx: InstrumentContext = {
     config,
@@ -100,8 +97,31 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
     macroVersion: request.macroVersion,
     createdByCdk: model.createdByCdk,
   };
+  // Every check that can fail runs before the first edit.
+  checkLayerVersions(selected, config, report);
+  checkSynchronousMetricsKey(selected, config, extension, report);
+  if (report.errors.length === 0) selected.forEach((fn) => instrumentable(fn) && report.errorIf(layerLimitProblem(fn, ctx)));
+  if (report.errors.length > 0) return outcome(false, request.fragment);
+
+  if (partition === "aws-cn" && config.useLayersFromAccount === undefined && selected.length > 0) {
+    report.warn("Datadog publishes no layers in the China partition; set `useLayersFromAccount` to an account that holds copies.");
+  }
   selected.forEach((fn) => instrumentFunction(fn, ctx));
   return outcome(true, fragment, selected.map((fn) => fn.logicalId), skipped);
+}
+
+function pseudoParameters(region: string | undefined, accountId: unknown): Record<string, string> {
+  const known: Record<string, string> = {};
+  if (region !== undefined) {
+    const partition = partitionOf(region);
+    Object.assign(known, {
+      "AWS::Region": region,
+      "AWS::Partition": partition,
+      "AWS::URLSuffix": partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+    });
+  }
+  if (typeof accountId === "string" && accountId !== "") known["AWS::AccountId"] = accountId;
+  return known;
 }
 
 function selectFunctions(functions: FunctionModel[], config: Config, report: Report) {
@@ -115,9 +135,11 @@ function selectFunctions(functions: FunctionModel[], config: Config, report: Rep
   for (const fn of functions) {
     const reason = excluded.has(fn.logicalId)
       ? "listed in `exclude`"
-      : fn.packageType === "Image" && !config.instrumentContainerImages
-        ? "container image (set `instrumentContainerImages: true` to add environment and tags)"
-        : undefined;
+      : fn.cdkFramework
+        ? "a function CDK adds for its own use (custom resource provider or log retention)"
+        : fn.packageType === "Image" && !config.instrumentContainerImages
+          ? "container image (set `instrumentContainerImages: true` to add environment and tags)"
+          : undefined;
     if (reason) {
       skipped.push({ logicalId: fn.logicalId, reason });
       report.warn(`${fn.logicalId}: skipped, ${reason}.`);

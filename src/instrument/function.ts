@@ -24,7 +24,7 @@ const STEPS: readonly Step[] = [
 ];
 
 /** Why layers and handler must be left alone, if they must. Image functions have no runtime by design. */
-function runtimeProblem(fn: FunctionModel): string | undefined {
+export function runtimeProblem(fn: FunctionModel): string | undefined {
   if (fn.packageType === "unknown") return "its PackageType cannot be resolved";
   if (fn.packageType === "Image") return undefined;
   return fn.runtimeProblem ?? fn.architectureProblem;
@@ -44,4 +44,9 @@ export function instrumentFunction(fn: FunctionModel, ctx: InstrumentContext): v
   for (const step of STEPS) {
     if (!step.needsRuntime || problem === undefined) step.apply(fn, ctx);
   }
+}
+
+/** True when the runtime steps (layers, handler) will run on the function. */
+export function instrumentable(fn: FunctionModel): boolean {
+  return runtimeProblem(fn) === undefined;
 }

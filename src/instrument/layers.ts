@@ -41,9 +41,10 @@ export function desiredLayers(fn: FunctionModel, ctx: InstrumentContext): Desire
   return layers;
 }
 
-export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
+/** The Datadog layers to put on the function itself: a Datadog layer in SAM Globals is kept instead. */
+function wantedLayers(fn: FunctionModel, ctx: InstrumentContext): DesiredLayer[] {
   const inherited = literalLayerNames(fn.globals.Layers);
-  const wanted = desiredLayers(fn, ctx).filter((layer) => {
+  return desiredLayers(fn, ctx).filter((layer) => {
     // A Datadog layer in Globals is the user's choice for every function: keep it, add nothing beside it.
     const fromGlobals = inherited.find((name) => datadogLayerSlot(name) === layer.slot);
     if (fromGlobals !== undefined && fromGlobals !== layer.name) {
@@ -51,8 +52,28 @@ export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
     }
     return fromGlobals === undefined;
   });
-  if (wanted.length === 0) return;
+}
 
+/**
+ * An error when adding Datadog's layers would take the function past Lambda's limit: deploying it
+ * would fail, and leaving the layers out would break a redirected handler, so the user must choose.
+ */
+export function layerLimitProblem(fn: FunctionModel, ctx: InstrumentContext): string | undefined {
+  const wanted = wantedLayers(fn, ctx);
+  if (wanted.length === 0) return undefined;
+  const fromGlobals = fn.kind === "serverless" && Array.isArray(fn.globals.Layers) ? fn.globals.Layers.length : 0;
+  let most = 0;
+  everyBranch(properties(fn.resource).Layers, (branch) => {
+    if (branch === undefined || Array.isArray(branch)) most = Math.max(most, (withLayers(branch && [...branch], wanted)?.length ?? 0) + fromGlobals);
+    return true;
+  });
+  if (most <= MAX_LAYERS) return undefined;
+  return `${fn.logicalId} would have ${most} layers with Datadog's (${wanted.map((l) => l.name).join(", ")}), but Lambda allows ${MAX_LAYERS}; remove layers it does not need, list it in \`exclude\`, or set \`addLayers: false\` and bundle the Datadog library.`;
+}
+
+export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
+  const wanted = wantedLayers(fn, ctx);
+  if (wanted.length === 0) return;
   const current = properties(fn.resource).Layers;
   const edited = editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch, wanted) : CANNOT_EDIT));
   if (edited === CANNOT_EDIT) {
@@ -62,7 +83,6 @@ export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
     return;
   }
   if (edited !== current) writableProperties(fn.resource).Layers = edited as Json;
-  warnAboutLayerLimit(fn, ctx, inherited.length);
 }
 
 /** Puts the wanted layers into `list` (in place; a new list when there was none). */
@@ -96,13 +116,4 @@ function literalLayerNames(layers: unknown): string[] {
     const parsed = typeof entry === "string" ? parseLayerArn(entry) : undefined;
     return parsed ? [parsed.name] : [];
   });
-}
-
-function warnAboutLayerLimit(fn: FunctionModel, ctx: InstrumentContext, inheritedCount: number): void {
-  let tooMany = false;
-  everyBranch(properties(fn.resource).Layers, (branch) => {
-    if (Array.isArray(branch) && branch.length + (fn.kind === "serverless" ? inheritedCount : 0) > MAX_LAYERS) tooMany = true;
-    return true;
-  });
-  if (tooMany) ctx.report.warn(`${fn.logicalId}: more than ${MAX_LAYERS} layers after adding Datadog's; Lambda allows ${MAX_LAYERS}.`);
 }

@@ -2,7 +2,9 @@
  * End to end on real CDK output: stacks synthesised with aws-cdk-lib, passed to the macro's
  * `respond` exactly as CloudFormation would pass them, and the instrumented fragment checked.
  */
-import { App, CfnMapping, Stack, Tags, Validations } from "aws-cdk-lib";
+import { App, CfnMapping, RemovalPolicy, Stack, Tags, Validations } from "aws-cdk-lib";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as cr from "aws-cdk-lib/custom-resources";
 import { Template } from "aws-cdk-lib/assertions";
 import type { CfnRole } from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -59,7 +61,8 @@ function transform(fragment: unknown, params: Record<string, unknown> = {}): Mac
     requestId: "r1",
     region: REGION,
     accountId: "123456789012",
-    fragment,
+    // The handler owns its event (Lambda parses a fresh one per call) and edits it in place.
+    fragment: structuredClone(fragment),
     params,
     templateParameterValues: {},
     transformId: "123456789012::DatadogServerless",
@@ -204,5 +207,61 @@ describe("DatadogServerless macro on a CDK-synthesised stack", () => {
     const twice = transform(once.fragment);
     expect(twice.status).toBe("success");
     expect(twice.fragment).toEqual(once.fragment);
+  });
+});
+
+describe("CDK's own functions and markers", () => {
+  /** A stack whose only user function is Python, plus the Node.js helpers CDK adds for itself. */
+  function withFrameworkFunctions(context: Record<string, unknown>) {
+    const app = new App({ context });
+    const stack = new Stack(app, "Helpers");
+    Validations.of(stack).acknowledge({ id: "CloudFormation-Validate::W7001", reason: "read by the macro" });
+    stack.addTransform("DatadogServerless");
+    new CfnMapping(stack, "Datadog", { mapping: { Parameters: { pythonLayerVersion: "104" } } });
+    const fn = new lambda.Function(stack, "PythonFn", {
+      runtime: lambda.Runtime.PYTHON_3_12,
+      handler: "app.handler",
+      code: lambda.Code.fromInline("def handler(e, c):\n    return 1\n"),
+    });
+    new s3.Bucket(stack, "Bucket", { autoDeleteObjects: true, removalPolicy: RemovalPolicy.DESTROY });
+    new cr.AwsCustomResource(stack, "Lookup", {
+      onCreate: { service: "S3", action: "listBuckets", physicalResourceId: cr.PhysicalResourceId.of("x") },
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+    });
+    return { template: Template.fromStack(stack).toJSON(), python: stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction) };
+  }
+
+  test("skips the custom resource providers CDK adds, so Node.js helpers need no nodeLayerVersion", () => {
+    const { template, python } = withFrameworkFunctions({ "aws:cdk:enable-path-metadata": true });
+    const response = transform(template);
+    expect(response.status).toBe("success");
+    const resources = (response.fragment as any).Resources as Record<string, Resource>;
+    const helpers = Object.entries(resources).filter(([id, r]) => r.Type === "AWS::Lambda::Function" && id !== python);
+    expect(helpers.length).toBeGreaterThanOrEqual(2);
+    for (const [id, helper] of helpers) expect(helper).toEqual((template.Resources as any)[id]);
+    expect(resources[python].Properties.Handler).toBe("datadog_lambda.handler.handler");
+  });
+
+  test("recognises a CDK template by its bootstrap parameter when path metadata and version reporting are off", () => {
+    const { template, python } = withFrameworkFunctions({ "aws:cdk:enable-path-metadata": false, "aws:cdk:version-reporting": false });
+    expect(JSON.stringify(template)).not.toContain("aws:cdk:path");
+    const response = transform(template);
+    expect(response.status).toBe("success");
+    expect((response.fragment as any).Resources[python].Properties.Tags).toContainEqual({ Key: "dd_sls_macro_by", Value: "CDK" });
+  });
+
+  test("resolves ARNs CDK writes with the stack's region and account (Fn::Join of pseudo parameters)", () => {
+    const app = new App();
+    const stack = new Stack(app, "Joined");
+    stack.addTransform("DatadogServerless");
+    new CfnMapping(stack, "Datadog", {
+      mapping: { Parameters: { pythonLayerVersion: 104, apiKeySecretArn: `arn:aws:secretsmanager:${stack.region}:${stack.account}:secret:dd` } },
+    });
+    new lambda.Function(stack, "Fn", { runtime: lambda.Runtime.PYTHON_3_12, handler: "a.b", code: lambda.Code.fromInline("x") });
+    const template = Template.fromStack(stack).toJSON();
+    const response = transform(template);
+    expect(response.status).toBe("success");
+    const fn = Object.values((response.fragment as any).Resources as Record<string, Resource>).find((r) => r.Type === "AWS::Lambda::Function")!;
+    expect(fn.Properties.Environment.Variables.DD_API_KEY_SECRET_ARN).toBe(`arn:aws:secretsmanager:${REGION}:123456789012:secret:dd`);
   });
 });

@@ -22,6 +22,15 @@ const PARAMETER_SETS: Record<string, Record<string, unknown>> = {
 };
 const TOUCHED = new Set(["AWS::Lambda::Function", "AWS::IAM::Role"]);
 
+/** A "would have N layers" error is right when the input function really has more than 5 - Datadog's. */
+function layerLimitConfirmed(error: string, input: any): boolean {
+  const match = /^(\w+) would have (\d+) layers with Datadog's \(([^)]*)\)/.exec(error);
+  if (!match) return false;
+  const own = input.Resources?.[match[1]]?.Properties?.Layers;
+  const added = match[3].split(", ").length;
+  return Array.isArray(own) && own.length + added === Number(match[2]) && Number(match[2]) > 5;
+}
+
 describeCorpus("SAM translator outputs", () => {
   const files = missingDirectory(SAM_OUTPUT_DIR) ? [] : readdirSync(SAM_OUTPUT_DIR).filter((file) => file.endsWith(".json"));
 
@@ -32,7 +41,9 @@ describeCorpus("SAM translator outputs", () => {
       const input = JSON.parse(readFileSync(join(SAM_OUTPUT_DIR, file), "utf8"));
       const first = run(input, params);
       if (!first.ok) {
-        problems.push(`${file}: ${first.errors.join(" | ")}`);
+        // The one legitimate failure: a function whose own layers leave no room for Datadog's.
+        const unexplained = first.errors.filter((error) => !layerLimitConfirmed(error, input));
+        if (unexplained.length > 0) problems.push(`${file}: ${unexplained.join(" | ")}`);
         continue;
       }
       instrumented += first.instrumented.length;

@@ -65,3 +65,21 @@ describe("referencedLogicalId", () => {
     expect(referencedLogicalId("arn:aws:iam::1:role/x", "Arn")).toBeUndefined();
   });
 });
+
+describe("pseudo parameters, Fn::Join and Fn::Sub", () => {
+  const withPseudo: TemplateContext = { ...context, pseudoParameters: { "AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012", "AWS::Partition": "aws" } };
+  test("resolve what the macro request tells", () => {
+    expect(resolveString({ Ref: "AWS::Region" }, withPseudo)).toBe("eu-west-1");
+    expect(resolve({ Ref: "AWS::StackName" }, withPseudo).known).toBe(false);
+  });
+  test("Fn::Join of resolvable parts, as CDK writes `${stack.region}` in strings", () => {
+    const join = { "Fn::Join": ["", ["arn:", { Ref: "AWS::Partition" }, ":secretsmanager:", { Ref: "AWS::Region" }, ":", { Ref: "AWS::AccountId" }, ":secret:dd"]] };
+    expect(resolveString(join, withPseudo)).toBe("arn:aws:secretsmanager:eu-west-1:123456789012:secret:dd");
+    expect(resolve({ "Fn::Join": ["", ["a", { "Fn::GetAtt": ["X", "Arn"] }]] }, withPseudo).known).toBe(false);
+  });
+  test("Fn::Sub with parameters, its own variables and escapes", () => {
+    expect(resolveString({ "Fn::Sub": "${AWS::Region}-${Given}" }, withPseudo)).toBe("eu-west-1-python3.12");
+    expect(resolveString({ "Fn::Sub": ["${A}/${!Literal}", { A: { Ref: "AWS::AccountId" } }] }, withPseudo)).toBe("123456789012/${Literal}");
+    expect(resolve({ "Fn::Sub": "${Bucket.Arn}" }, withPseudo).known).toBe(false);
+  });
+});

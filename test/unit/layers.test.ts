@@ -83,4 +83,16 @@ describe("layers", () => {
     const outcome = run(fragment, { pythonLayerVersion: 104 });
     expect((outcome.fragment as any).Resources.F.Properties.Layers).toBeUndefined();
   });
+
+  test("fails, before changing anything, when Datadog's layers would exceed Lambda's five", () => {
+    const others = [1, 2, 3, 4].map((n) => `arn:aws:lambda:us-east-1:123456789012:layer:tool${n}:1`);
+    const fragment = template({ F: python({ Layers: others }) });
+    const outcome = run(fragment, { pythonLayerVersion: 104, extensionLayerVersion: 70, apiKMSKey: "k" });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.errors).toEqual([expect.stringMatching(/^F would have 6 layers with Datadog's \(Datadog-Python312, Datadog-Extension\), but Lambda allows 5/)]);
+    expect(outcome.fragment).toBe(fragment);
+    // Replacing a stale Datadog layer does not count as adding one.
+    const stale = template({ F: python({ Layers: [...others, layerArn("Datadog-Python311", 9)] }) });
+    expect(run(stale, { pythonLayerVersion: 104 }).ok).toBe(true);
+  });
 });
