@@ -178,18 +178,17 @@ export function editBranches(value: unknown, edit: (branch: unknown) => unknown)
   return { "Fn::If": [args[0], (whenTrue ?? { Ref: NO_VALUE }) as Json, (whenFalse ?? { Ref: NO_VALUE }) as Json] };
 }
 
-/** Calls `visit` on each literal branch of a possibly `Fn::If` value; false when a branch is another intrinsic. */
-export function everyBranch(value: unknown, visit: (branch: unknown) => boolean): boolean {
-  if (value === undefined || isNoValue(value)) return visit(undefined);
-  const name = intrinsicName(value);
-  if (name === undefined) return visit(value);
-  if (name !== "Fn::If") return false;
-  const args = (value as JsonObject)["Fn::If"];
-  if (!Array.isArray(args) || args.length !== 3) return false;
-  // Evaluate both sides (no short-circuit) so that each branch is visited.
-  const first = everyBranch(args[1], visit);
-  const second = everyBranch(args[2], visit);
-  return first && second;
+/**
+ * The literal branches of a possibly `Fn::If` value (an absent or `AWS::NoValue` branch as undefined),
+ * or undefined when the value or a branch is another intrinsic.
+ */
+export function literalBranches(value: unknown): unknown[] | undefined {
+  const branches: unknown[] = [];
+  const edited = editBranches(value, (branch) => {
+    branches.push(branch);
+    return branch;
+  });
+  return edited === CANNOT_EDIT ? undefined : branches;
 }
 
 /** The logical id a role reference points at: `Fn::GetAtt [Id, Arn]`, `Fn::GetAtt "Id.Arn"`, `Fn::Sub "${Id.Arn}"` or `Ref Id`. */

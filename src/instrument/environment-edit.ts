@@ -1,5 +1,5 @@
 /** Adds environment variables to a function without ever replacing one the user set. */
-import { editBranches, everyBranch, isObject, type Json, type JsonObject } from "../intrinsics";
+import { editBranches, isObject, literalBranches, type Json, type JsonObject } from "../intrinsics";
 import { properties, writableProperties, type FunctionModel } from "../discover";
 
 /** Variables set by `Globals.Function.Environment` count as set by the user (SAM merges them in). */
@@ -11,14 +11,9 @@ function inheritedVariables(fn: FunctionModel): JsonObject {
 /** True when the user set `name` on the function (in any branch) or in its Globals. */
 export function userSetVariable(fn: FunctionModel, name: string): boolean {
   if (name in inheritedVariables(fn)) return true;
-  let found = false;
-  everyBranch(properties(fn.resource).Environment, (environment) =>
-    everyBranch(isObject(environment) ? environment.Variables : undefined, (variables) => {
-      if (isObject(variables) && name in variables) found = true;
-      return true;
-    }),
+  return (literalBranches(properties(fn.resource).Environment) ?? []).some((environment) =>
+    (literalBranches(isObject(environment) ? environment.Variables : undefined) ?? []).some((variables) => isObject(variables) && name in variables),
   );
-  return found;
 }
 
 /**
@@ -29,8 +24,10 @@ export function userSetVariable(fn: FunctionModel, name: string): boolean {
 export function addEnvironmentVariables(fn: FunctionModel, additions: Record<string, Json>): boolean {
   const inherited = inheritedVariables(fn);
   const current = properties(fn.resource).Environment;
-  const editable = everyBranch(current, (environment) =>
-    environment === undefined || (isObject(environment) && everyBranch(environment.Variables, (variables) => variables === undefined || isObject(variables))),
+  const editable = literalBranches(current)?.every(
+    (environment) =>
+      environment === undefined ||
+      (isObject(environment) && literalBranches(environment.Variables)?.every((variables) => variables === undefined || isObject(variables))),
   );
   if (!editable) return false;
   const edited = editBranches(current, (environment) => {

@@ -1,5 +1,5 @@
 /** Adds the Datadog library and extension layers a function needs, replacing stale Datadog layers in place. */
-import { CANNOT_EDIT, editBranches, everyBranch, isObject, stringLeaves, type Json } from "../intrinsics";
+import { CANNOT_EDIT, editBranches, isObject, literalBranches, stringLeaves, type Json } from "../intrinsics";
 import { properties, writableProperties, type FunctionModel } from "../discover";
 import { layerArn, parseLayerArn } from "../partitions";
 import { datadogLayerSlot, extensionLayerName } from "../runtimes";
@@ -63,10 +63,9 @@ export function layerLimitProblem(fn: FunctionModel, ctx: InstrumentContext): st
   if (wanted.length === 0) return undefined;
   const fromGlobals = fn.kind === "serverless" && Array.isArray(fn.globals.Layers) ? fn.globals.Layers.length : 0;
   let most = 0;
-  everyBranch(properties(fn.resource).Layers, (branch) => {
+  for (const branch of literalBranches(properties(fn.resource).Layers) ?? []) {
     if (branch === undefined || Array.isArray(branch)) most = Math.max(most, (withLayers(branch && [...branch], wanted)?.length ?? 0) + fromGlobals);
-    return true;
-  });
+  }
   if (most <= MAX_LAYERS) return undefined;
   return `${fn.logicalId} would have ${most} layers with Datadog's (${wanted.map((l) => l.name).join(", ")}), but Lambda allows ${MAX_LAYERS}; remove layers it does not need, list it in \`exclude\`, or set \`addLayers: false\` and bundle the Datadog library.`;
 }

@@ -1,5 +1,5 @@
 /** Resource tags: a list of {Key, Value} on Lambda, a map on SAM functions. The user's keys always win. */
-import { CANNOT_EDIT, editBranches, everyBranch, isObject, type Json, type JsonObject } from "../intrinsics";
+import { CANNOT_EDIT, editBranches, isObject, literalBranches, type Json, type JsonObject } from "../intrinsics";
 import { properties, writableProperties } from "../discover";
 import type { Report } from "../report";
 
@@ -8,14 +8,13 @@ export type TagStyle = "list" | "map";
 /** Keys already present in a tag value (any `Fn::If` branch), list or map style. */
 export function tagKeys(tags: unknown): Set<string> {
   const keys = new Set<string>();
-  everyBranch(tags, (branch) => {
+  for (const branch of literalBranches(tags) ?? []) {
     if (Array.isArray(branch)) {
       for (const tag of branch) if (isObject(tag) && typeof tag.Key === "string") keys.add(tag.Key);
     } else if (isObject(branch)) {
       Object.keys(branch).forEach((key) => keys.add(key));
     }
-    return true;
-  });
+  }
   return keys;
 }
 
