@@ -30,7 +30,7 @@ export const PARAMETERS = {
   apiKey: { type: "string", env: "DD_API_KEY", secret: true, doc: "Datadog API key in clear text (prefer `apiKeySecretArn`). Sets `DD_API_KEY`." },
   apiKeySecretArn: { type: "string", env: "DD_API_KEY_SECRET_ARN", doc: "ARN of a Secrets Manager secret holding the API key. Sets `DD_API_KEY_SECRET_ARN`." },
   apiKeySsmArn: { type: "string", env: "DD_API_KEY_SSM_ARN", doc: "ARN of an SSM parameter holding the API key (extension only). Sets `DD_API_KEY_SSM_ARN`." },
-  apiKMSKey: { type: "string", env: "DD_KMS_API_KEY", doc: "API key encrypted with KMS. Sets `DD_KMS_API_KEY`." },
+  apiKMSKey: { type: "string", env: "DD_KMS_API_KEY", secret: true, doc: "API key encrypted with KMS. Sets `DD_KMS_API_KEY`." },
   site: { type: "string", default: "datadoghq.com", env: "DD_SITE", doc: "Datadog site to send data to. Sets `DD_SITE`." },
   logLevel: { type: "string", env: "DD_LOG_LEVEL", doc: "Log level of the Datadog library and extension. Sets `DD_LOG_LEVEL`." },
   flushMetricsToLogs: { type: "boolean", default: true, env: "DD_FLUSH_TO_LOG", doc: "Send custom metrics through CloudWatch logs (the Forwarder). Sets `DD_FLUSH_TO_LOG`; always `\"false\"` with the extension." },
