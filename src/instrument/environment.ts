@@ -1,7 +1,7 @@
 /** The `DD_*` environment variables each function gets, declared as one table. */
 import type { Config } from "../config/parameters";
 import { parseGitData } from "../config/validate";
-import { describeShape, isIntrinsic, isObject } from "../intrinsics";
+import { describeShape, isIntrinsic, isObject, literalBranches, type JsonObject } from "../intrinsics";
 import { properties, type FunctionModel } from "../discover";
 import type { InstrumentContext } from "./context";
 import { addEnvironmentVariables } from "./environment-edit";
@@ -70,8 +70,27 @@ export function datadogEnvironment(config: Config, extension: boolean): Record<s
   return variables;
 }
 
+/** Lambda rejects functions whose environment variables take more than 4 KB in all. */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+
+function environmentBytes(variables: JsonObject): number {
+  let bytes = 0;
+  for (const name in variables) {
+    const value = variables[name];
+    bytes += Buffer.byteLength(name) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
+  }
+  return bytes;
+}
+
 export function applyEnvironment(fn: FunctionModel, ctx: InstrumentContext): void {
-  if (!addEnvironmentVariables(fn, ctx.environment)) {
+  const added = addEnvironmentVariables(fn, ctx.environment);
+  for (const environment of literalBranches(properties(fn.resource).Environment) ?? []) {
+    const variables = isObject(environment) ? environment.Variables : undefined;
+    if (isObject(variables) && environmentBytes(variables) > ENVIRONMENT_LIMIT_BYTES) {
+      ctx.report.warn(`${fn.logicalId}: its environment variables now exceed Lambda's 4 KB limit; shorten some values (DD_TAGS is often the longest).`);
+    }
+  }
+  if (!added) {
     const environment = properties(fn.resource).Environment;
     const [where, value] = isObject(environment) && !isIntrinsic(environment) ? ["Environment.Variables", environment.Variables] : ["Environment", environment];
     ctx.report.warn(

@@ -20,7 +20,9 @@ const event = (overrides: Record<string, unknown> = {}) => ({
 
 describe("handler contract", () => {
   test("answers success with the request id and the instrumented fragment", async () => {
-    const response = await handler(event());
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = "error"; // the Lambda entry point logs to stdout; keep the test output clean
+    const response = await handler(event()).finally(() => (process.env.LOG_LEVEL = level ?? ""));
     expect(response.status).toBe("success");
     expect(response.requestId).toBe("req-1");
     expect((response.fragment as any).Resources.F.Properties.Handler).toBe("datadog_lambda.handler.handler");

@@ -1,0 +1,376 @@
+/**
+ * Acceptance: on every template of the SAM corpus (`../shared/corpus/sam/output/*.json`, plain
+ * CloudFormation as the SAM translator emits it, i.e. what the macro receives), the macro's output
+ * introduces no cfn-lint error that its input did not already have.
+ *
+ * Inputs are linted as they are (some use deprecated runtimes on purpose, rule E2533), so the check
+ * compares the errors of each output with those of its input instead of expecting none. cfn-lint runs
+ * once per directory (its start-up is slow), on both directories at the same time.
+ *
+ * Skips with a printed reason when the corpus folder or `cfn-lint` is missing.
+ * Set CFN_LINT_KEEP=1 to keep the temporary directories (inputs, outputs, lint results) for a look.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { transformFragment } from "../../src/transform";
+import { confirmedLayerLimit, firstReason, missingCommand, missingDirectory, SAM_OUTPUT_DIR, skipUnless } from "../helpers/corpus";
+
+const TIMEOUT_MS = 15 * 60 * 1000;
+const REGION = "us-east-1";
+/** Every feature that adds something to a function, so that the output differs from the input as much as it can. */
+const PARAMS = {
+  pythonLayerVersion: 100,
+  nodeLayerVersion: 100,
+  javaLayerVersion: 20,
+  dotnetLayerVersion: 20,
+  rubyLayerVersion: 20,
+  extensionLayerVersion: 70,
+  apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey-AbCdEf",
+  enableXrayTracing: true,
+  service: "svc",
+  env: "test",
+  version: "1",
+  tags: "team:a",
+  instrumentContainerImages: true,
+};
+/** The corpus has 422 templates with Lambda functions; fewer changed outputs means the comparison says little. */
+const MIN_CHANGED_FILES = 400;
+
+/**
+ * A rule appended to cfn-lint that reports once per template it lints: files without any finding are
+ * otherwise absent from the JSON output, and the test must know that every file was really linted.
+ */
+const SENTINEL_RULE = "I9999";
+const SENTINEL_SOURCE = `from cfnlint.rules import CloudFormationLintRule, RuleMatch
+
+
+class DatadogMacroTestLinted(CloudFormationLintRule):
+    id = "${SENTINEL_RULE}"
+    shortdesc = "Template linted"
+    description = "Reports once per template so that every linted file appears in the results"
+    source_url = "https://github.com/aws-cloudformation/cfn-lint"
+    tags = ["sentinel"]
+
+    def match(self, cfn):
+        return [RuleMatch(["Resources"], "linted")]
+`;
+
+/**
+ * A canary, linted with the corpus: a copy of one macro output (as "input") and the same copy with defects
+ * planted where the macro writes (as "output"). The comparison must report each planted defect, which shows
+ * end to end that cfn-lint checks these properties and that the comparison sees what it should.
+ */
+const CANARY_FILE = "zz-canary.json";
+const CANARY_RULES = ["E3030", "E3032", "E3033", "E3510"] as const;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Resources = Record<string, { Type?: string; Properties?: Record<string, Json> }>;
+
+/** Plants the CANARY_RULES defects into a copy of `fragment`, or returns undefined when it has no suitable function. */
+function plantDefects(fragment: unknown): unknown {
+  const copy = JSON.parse(JSON.stringify(fragment)) as { Resources?: Resources };
+  const resources = copy.Resources ?? {};
+  const role = Object.values(resources).find(
+    (resource) => resource.Type === "AWS::IAM::Role" && Array.isArray(resource.Properties?.Policies) && resource.Properties.Policies.some((p) => isPolicy(p, "DatadogServerlessMacro")),
+  );
+  const fn = Object.values(resources).find(
+    (resource) => resource.Type === "AWS::Lambda::Function" && Array.isArray(resource.Properties?.Layers) && typeof resource.Properties?.Handler === "string",
+  );
+  if (role === undefined || fn?.Properties === undefined) return undefined;
+  const props = fn.Properties;
+  props.Layers = [...(props.Layers as Json[]), ...[1, 2, 3, 4, 5].map((n) => `arn:aws:lambda:us-east-1:123456789012:layer:canary${n}:1`)]; // E3032 (more than 5)
+  props.TracingConfig = { Mode: "Sometimes" }; // E3030 (enum)
+  props.Handler = "h".repeat(200); // E3033 (longer than 128)
+  const policy = (role.Properties?.Policies as Json[]).find((p) => isPolicy(p, "DatadogServerlessMacro")) as { PolicyDocument: { Statement: { Effect: string }[] } };
+  policy.PolicyDocument.Statement[0].Effect = "Perhaps"; // E3510 (policy document)
+  return copy;
+}
+
+function isPolicy(value: Json, name: string): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && value.PolicyName === name;
+}
+
+/** One entry of `cfn-lint --format json`. */
+interface LintResult {
+  Filename: string | null;
+  Level: string;
+  Message: string;
+  Rule: { Id: string };
+  Location: { Path: Array<string | number> | null; Start?: { LineNumber: number } };
+}
+
+interface LintError {
+  file: string;
+  rule: string;
+  /** JSON path of the offending value, e.g. Resources/Fn/Properties/Layers/1; "(template)" when cfn-lint gives none. */
+  where: string;
+  message: string;
+  line?: number;
+}
+
+interface LintRun {
+  results: LintResult[];
+  ms: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison (pure; exercised below on synthetic results so that it cannot pass trivially)
+
+/** Line and column numbers move when the macro adds properties; they are not part of an error's identity. */
+function normaliseMessage(message: string): string {
+  return message
+    .replace(/\b(line|column)s? \d+/gi, "$1 N")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Rule id, location in the template (not the line) and message: the same error before and after the macro. */
+function errorKey(error: LintError): string {
+  return `${error.rule}\u0000${error.where}\u0000${normaliseMessage(error.message)}`;
+}
+
+function toErrors(results: readonly LintResult[]): LintError[] {
+  return results
+    .filter((result) => result.Level === "Error" && result.Rule.Id.startsWith("E"))
+    .map((result) => ({
+      file: path.basename(result.Filename ?? "(no file)"),
+      rule: result.Rule.Id,
+      where: result.Location.Path === null || result.Location.Path.length === 0 ? "(template)" : result.Location.Path.join("/"),
+      message: result.Message,
+      line: result.Location.Start?.LineNumber,
+    }));
+}
+
+/** Errors of `output` that its input (same file name) does not have. */
+function newErrors(input: readonly LintError[], output: readonly LintError[]): LintError[] {
+  const before = new Set(input.map((error) => `${error.file}\u0000${errorKey(error)}`));
+  return output.filter((error) => !before.has(`${error.file}\u0000${errorKey(error)}`));
+}
+
+/** Grouped by rule, with file, location and message, plus a hint when the input had the same rule at the same place. */
+function describeNewErrors(found: readonly LintError[], input: readonly LintError[]): string {
+  const byRule = new Map<string, LintError[]>();
+  for (const error of found) byRule.set(error.rule, [...(byRule.get(error.rule) ?? []), error]);
+  const samePlace = new Set(input.map((error) => `${error.file}\u0000${error.rule}\u0000${error.where}`));
+  const lines: string[] = [`${found.length} cfn-lint error(s) in the macro's output that the input does not have:`];
+  for (const [rule, errors] of [...byRule].sort(([a], [b]) => a.localeCompare(b))) {
+    const files = new Set(errors.map((error) => error.file));
+    lines.push(`\n${rule}: ${errors.length} error(s) in ${files.size} file(s)`);
+    for (const error of errors) {
+      const hint = samePlace.has(`${error.file}\u0000${error.rule}\u0000${error.where}`) ? " [input has this rule here with another message]" : "";
+      lines.push(`  ${error.file}${error.line === undefined ? "" : `:${error.line}`}  ${error.where}${hint}\n      ${error.message}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+describe("comparison of cfn-lint errors", () => {
+  const error = (file: string, rule: string, where: string, message: string, line?: number): LintError => ({ file, rule, where, message, line });
+
+  test("an error is new unless its input has the same rule, location and message (line numbers aside)", () => {
+    const input = [
+      error("a.json", "E2533", "Resources/Fn/Properties/Runtime", "Runtime 'nodejs12.x' was deprecated", 20),
+      error("a.json", "E3012", "Resources/Fn/Properties/Layers/0", "found at line 7, column 3", 30),
+    ];
+    const output = [
+      error("a.json", "E2533", "Resources/Fn/Properties/Runtime", "Runtime 'nodejs12.x' was deprecated", 24), // moved only
+      error("a.json", "E3012", "Resources/Fn/Properties/Layers/0", "found at line 9, column 5", 35), // moved only
+      error("a.json", "E3012", "Resources/Fn/Properties/Layers/1", "found at line 9, column 5"), // other place
+      error("a.json", "E2533", "Resources/Fn/Properties/Runtime", "Runtime 'nodejs14.x' was deprecated"), // other message
+      error("b.json", "E2533", "Resources/Fn/Properties/Runtime", "Runtime 'nodejs12.x' was deprecated"), // other file
+      error("a.json", "E3002", "Resources/Fn/Properties/Runtime", "Runtime 'nodejs12.x' was deprecated"), // other rule
+    ];
+    expect(newErrors(input, output).map((e) => `${e.file} ${e.rule} ${e.where} ${e.message}`)).toEqual([
+      "a.json E3012 Resources/Fn/Properties/Layers/1 found at line 9, column 5",
+      "a.json E2533 Resources/Fn/Properties/Runtime Runtime 'nodejs14.x' was deprecated",
+      "b.json E2533 Resources/Fn/Properties/Runtime Runtime 'nodejs12.x' was deprecated",
+      "a.json E3002 Resources/Fn/Properties/Runtime Runtime 'nodejs12.x' was deprecated",
+    ]);
+  });
+
+  test("only errors count: warnings and informational findings are left out", () => {
+    const result = (Level: string, Id: string): LintResult => ({ Filename: "/x/a.json", Level, Message: "m", Rule: { Id }, Location: { Path: ["Resources"] } });
+    expect(toErrors([result("Error", "E1001"), result("Warning", "W2001"), result("Informational", SENTINEL_RULE)])).toEqual([
+      { file: "a.json", rule: "E1001", where: "Resources", message: "m", line: undefined },
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Running cfn-lint
+
+const running = new Set<ChildProcess>();
+
+/** Lints `files` (names inside `dir`) in one cfn-lint process; findings do not make it fail, a crash does. */
+function runCfnLint(dir: string, files: readonly string[], rulesDir: string): Promise<LintRun> {
+  const args = [
+    "--format", "json",
+    "--regions", REGION,
+    "--non-zero-exit-code", "none",
+    "--append-rules", rulesDir,
+    "--include-checks", SENTINEL_RULE,
+    "--", ...files,
+  ];
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn("cfn-lint", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", (error) => {
+      running.delete(child);
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      running.delete(child);
+      const out = Buffer.concat(stdout).toString("utf8");
+      const err = Buffer.concat(stderr).toString("utf8");
+      if (code !== 0) {
+        reject(new Error(`cfn-lint in ${dir} exited with ${code ?? signal}:\n${err.slice(-4000)}`));
+        return;
+      }
+      writeFileSync(path.join(dir, "..", `${path.basename(dir)}.lint.json`), out);
+      let results: unknown;
+      try {
+        results = JSON.parse(out);
+      } catch (error) {
+        reject(new Error(`cfn-lint in ${dir} printed no JSON (${String(error)}):\n${out.slice(0, 2000)}\n${err.slice(-2000)}`));
+        return;
+      }
+      if (!Array.isArray(results)) {
+        reject(new Error(`cfn-lint in ${dir} printed ${typeof results}, not a list of findings`));
+        return;
+      }
+      resolve({ results: results as LintResult[], ms: Date.now() - started });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The corpus
+
+const corpus = skipUnless(
+  firstReason(missingDirectory(SAM_OUTPUT_DIR), missingCommand("cfn-lint", ["--version"])),
+  "cfn-lint comparison of macro inputs and outputs on the SAM corpus",
+);
+
+corpus.describe(`cfn-lint on the SAM corpus (${SAM_OUTPUT_DIR})`, () => {
+  let workDir = "";
+  const files: string[] = [];
+  const failures: string[] = [];
+  /** Files the macro refused, rightly (see confirmedLayerLimit). */
+  const refused: string[] = [];
+  const changed: string[] = [];
+  const unchangedWithFunctions: string[] = [];
+  let instrumentedFunctions = 0;
+  let input: LintRun = { results: [], ms: 0 };
+  let output: LintRun = { results: [], ms: 0 };
+  /** The corpus file whose output the canary is made from. */
+  let canarySource: string | undefined;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    workDir = mkdtempSync(path.join(os.tmpdir(), "dd-macro-cfn-lint-"));
+    const inDir = path.join(workDir, "input");
+    const outDir = path.join(workDir, "output");
+    const rulesDir = path.join(workDir, "rules");
+    for (const dir of [inDir, outDir, rulesDir]) mkdirSync(dir);
+    writeFileSync(path.join(rulesDir, "datadog_macro_test_linted.py"), SENTINEL_SOURCE);
+
+    files.push(...readdirSync(SAM_OUTPUT_DIR).filter((name) => name.endsWith(".json")).sort());
+    for (const name of files) {
+      const text = readFileSync(path.join(SAM_OUTPUT_DIR, name), "utf8");
+      writeFileSync(path.join(inDir, name), text);
+      const fragment: unknown = JSON.parse(text);
+      // Taken before the transform, so that an input edited in place would not look unchanged.
+      const before = JSON.stringify(fragment, null, 2);
+      let result: ReturnType<typeof transformFragment>;
+      try {
+        result = transformFragment({ fragment, params: PARAMS, region: REGION, templateParameterValues: {}, env: {}, macroVersion: "0.0.0-test" });
+      } catch (error) {
+        failures.push(`${name}: threw ${error instanceof Error ? error.stack : String(error)}`);
+        writeFileSync(path.join(outDir, name), text);
+        continue;
+      }
+      const after = JSON.stringify(result.fragment, null, 2);
+      const same = after === before;
+      if (!result.ok) {
+        // A failed transform hands the fragment back as received (CloudFormation then stops); lint compares it to itself.
+        if (same && result.errors.every((error) => confirmedLayerLimit(error, JSON.parse(text)))) refused.push(`${name}: ${result.errors.join(" | ")}`);
+        else failures.push(`${name}:${same ? "" : " (fragment changed)"}\n    ${result.errors.join("\n    ")}`);
+      }
+      instrumentedFunctions += result.instrumented.length;
+      if (!same) changed.push(name);
+      else if (result.ok && /"AWS::(Lambda|Serverless)::Function"/.test(text)) unchangedWithFunctions.push(name);
+      writeFileSync(path.join(outDir, name), `${after}\n`);
+    }
+    const transformed = Date.now();
+
+    for (const name of changed) {
+      const macroOutput: unknown = JSON.parse(readFileSync(path.join(outDir, name), "utf8"));
+      const planted = plantDefects(macroOutput);
+      if (planted === undefined) continue;
+      canarySource = name;
+      writeFileSync(path.join(inDir, CANARY_FILE), JSON.stringify(macroOutput, null, 2));
+      writeFileSync(path.join(outDir, CANARY_FILE), JSON.stringify(planted, null, 2));
+      break;
+    }
+    const linted = canarySource === undefined ? files : [...files, CANARY_FILE];
+    [input, output] = await Promise.all([runCfnLint(inDir, linted, rulesDir), runCfnLint(outDir, linted, rulesDir)]);
+    const total = Date.now() - started;
+    console.log(
+      [
+        `cfn-lint corpus check: ${files.length} files, ${changed.length} changed by the macro, ${instrumentedFunctions} functions instrumented, ${failures.length} unexpected transform failures`,
+        `  refused for Lambda's layer limit (${refused.length}):${refused.map((line) => `\n    ${line}`).join("") || " none"}`,
+        `  transform + write: ${transformed - started} ms; cfn-lint input: ${input.ms} ms, output: ${output.ms} ms (concurrent); total: ${total} ms`,
+        `  findings: input ${input.results.length} (${toErrors(input.results).length} errors), output ${output.results.length} (${toErrors(output.results).length} errors)`,
+        `  canary made from ${canarySource ?? "(no suitable file)"}`,
+        `  files: ${workDir}${process.env.CFN_LINT_KEEP ? " (kept)" : " (removed; set CFN_LINT_KEEP=1 to keep)"}`,
+      ].join("\n"),
+    );
+  }, TIMEOUT_MS);
+
+  afterAll(() => {
+    for (const child of running) child.kill();
+    if (workDir !== "" && !process.env.CFN_LINT_KEEP) rmSync(workDir, { recursive: true, force: true });
+  });
+
+  test("the corpus is there and every template transforms", () => {
+    expect(files.length).toBeGreaterThan(MIN_CHANGED_FILES);
+    expect(failures).toEqual([]);
+  });
+
+  test(`the macro changes every template with a function it transforms (at least ${MIN_CHANGED_FILES}), so the comparison has something to compare`, () => {
+    expect(unchangedWithFunctions).toEqual([]);
+    expect(changed.length).toBeGreaterThanOrEqual(MIN_CHANGED_FILES);
+    expect(instrumentedFunctions).toBeGreaterThanOrEqual(MIN_CHANGED_FILES);
+  });
+
+  test("cfn-lint linted every input and every output", () => {
+    const withoutFile = [...input.results, ...output.results].filter((result) => result.Filename === null);
+    expect(withoutFile.map((result) => `${result.Rule.Id}: ${result.Message}`)).toEqual([]);
+    const linted = (run: LintRun) => new Set(run.results.filter((r) => r.Rule.Id === SENTINEL_RULE).map((r) => path.basename(r.Filename ?? "")));
+    // An input cfn-lint cannot parse reports E0000 instead of the sentinel; an output must always parse.
+    const unparsable = new Set(input.results.filter((r) => r.Rule.Id === "E0000").map((r) => path.basename(r.Filename ?? "")));
+    const lintedInputs = linted(input);
+    const lintedOutputs = linted(output);
+    expect(files.filter((name) => !lintedInputs.has(name) && !unparsable.has(name))).toEqual([]);
+    expect(files.filter((name) => !lintedOutputs.has(name))).toEqual([]);
+  });
+
+  test(`the comparison reports defects planted in a macro output (${CANARY_RULES.join(", ")})`, () => {
+    expect(canarySource).toBeDefined();
+    const found = newErrors(toErrors(input.results), toErrors(output.results)).filter((error) => error.file === CANARY_FILE);
+    expect([...new Set(found.map((error) => error.rule))].sort()).toEqual(expect.arrayContaining([...CANARY_RULES]));
+  });
+
+  test("the macro's output has no cfn-lint error its input does not have", () => {
+    const before = toErrors(input.results);
+    const found = newErrors(before, toErrors(output.results)).filter((error) => error.file !== CANARY_FILE);
+    if (found.length > 0) throw new Error(describeNewErrors(found, before));
+  });
+});
