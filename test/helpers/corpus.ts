@@ -37,7 +37,8 @@ export function firstReason(...reasons: ReadonlyArray<string | undefined>): stri
  */
 export function skipUnless(reason: string | undefined, what: string): { describe: jest.Describe; test: jest.It } {
   if (reason === undefined) return { describe, test };
-  console.log(`SKIPPED ${what}: ${reason}`);
+  // Written straight to stderr: jest hides console output of suites whose tests are all skipped.
+  process.stderr.write(`SKIPPED ${what}: ${reason}\n`);
   return { describe: describe.skip, test: test.skip };
 }
 
