@@ -83,7 +83,7 @@ describe("cli transform", () => {
   });
 
   const built = join(ROOT, "dist/cli.js");
-  if (!existsSync(built)) process.stderr.write("SKIPPED dist/cli.js test: dist/cli.js is absent; `npm test` builds it first (npm run build).");
+  if (!existsSync(built)) process.stderr.write("SKIPPED dist/cli.js test: dist/cli.js is absent; `npm test` builds it first (npm run build).\n");
   (existsSync(built) ? test : test.skip)("the built dist/cli.js runs the example (npm run preview)", () => {
     const result = spawnSync(process.execPath, [built, "transform", EXAMPLE], { encoding: "utf8" });
     expect(result.status).toBe(0);
