@@ -24,10 +24,13 @@ export function isObject(value: unknown): value is JsonObject {
 /** A one-key object whose key is `Ref`, `Condition` or `Fn::*` is an intrinsic function. */
 export function intrinsicName(value: unknown): string | undefined {
   if (!isObject(value)) return undefined;
-  const keys = Object.keys(value);
-  if (keys.length !== 1) return undefined;
-  const key = keys[0];
-  return key === "Ref" || key.startsWith("Fn::") ? key : undefined;
+  // for-in instead of Object.keys: this runs on every property the macro reads, so no allocation.
+  let only: string | undefined;
+  for (const key in value) {
+    if (only !== undefined) return undefined;
+    only = key;
+  }
+  return only !== undefined && (only === "Ref" || only.startsWith("Fn::")) ? only : undefined;
 }
 
 export function isIntrinsic(value: unknown): boolean {
@@ -183,6 +186,7 @@ export function editBranches(value: unknown, edit: (branch: unknown) => unknown)
  * or undefined when the value or a branch is another intrinsic.
  */
 export function literalBranches(value: unknown): unknown[] | undefined {
+  if (value === undefined || intrinsicName(value) === undefined) return [value];
   const branches: unknown[] = [];
   const edited = editBranches(value, (branch) => {
     branches.push(branch);

@@ -34,11 +34,18 @@ export function addEnvironmentVariables(fn: FunctionModel, additions: Record<str
     const target = (environment ?? {}) as JsonObject;
     const variables = editBranches(target.Variables, (branch) => {
       const map = (branch ?? {}) as JsonObject;
-      for (const name in additions) if (!(name in map) && !(name in inherited)) map[name] = additions[name];
-      return Object.keys(map).length > 0 ? map : branch;
+      let added = false;
+      for (const name in additions) {
+        if (!(name in map) && !(name in inherited)) {
+          map[name] = additions[name];
+          added = true;
+        }
+      }
+      return added ? map : branch;
     });
-    if (variables !== target.Variables) target.Variables = variables as Json;
-    return Object.keys(target).length > 0 ? target : environment;
+    if (variables === target.Variables) return environment;
+    target.Variables = variables as Json;
+    return target;
   });
   if (edited !== current) writableProperties(fn.resource).Environment = edited as Json;
   return true;

@@ -74,6 +74,13 @@ export function datadogEnvironment(config: Config, extension: boolean): Record<s
 const ENVIRONMENT_LIMIT_BYTES = 4096;
 
 function environmentBytes(variables: JsonObject): number {
+  let units = 0;
+  for (const name in variables) {
+    const value = variables[name];
+    units += name.length + (typeof value === "string" ? value.length : 0);
+  }
+  // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes exactly only when the limit is within reach.
+  if (units * 3 <= ENVIRONMENT_LIMIT_BYTES) return units;
   let bytes = 0;
   for (const name in variables) {
     const value = variables[name];

@@ -62,8 +62,12 @@ export function layerLimitProblem(fn: FunctionModel, ctx: InstrumentContext): st
   const wanted = wantedLayers(fn, ctx);
   if (wanted.length === 0) return undefined;
   const fromGlobals = fn.kind === "serverless" && Array.isArray(fn.globals.Layers) ? fn.globals.Layers.length : 0;
+  const branches = literalBranches(properties(fn.resource).Layers) ?? [];
+  // Cheap bound first: most functions are far from the limit even if nothing is replaced.
+  const longest = Math.max(0, ...branches.map((branch) => (Array.isArray(branch) ? branch.length : 0)));
+  if (longest + wanted.length + fromGlobals <= MAX_LAYERS) return undefined;
   let most = 0;
-  for (const branch of literalBranches(properties(fn.resource).Layers) ?? []) {
+  for (const branch of branches) {
     if (branch === undefined || Array.isArray(branch)) most = Math.max(most, (withLayers(branch && [...branch], wanted)?.length ?? 0) + fromGlobals);
   }
   if (most <= MAX_LAYERS) return undefined;
