@@ -5,7 +5,9 @@
 import { formatErrors } from "./errors";
 import { isObject } from "./intrinsics";
 import { jsonLogger, levelFrom, type Logger } from "./log";
-import { transformFragment, type MacroOutcome } from "./transform";
+import type { AccountView } from "./lookup/account-view";
+import { cloudWatchAccountView } from "./lookup/cloudwatch";
+import { transformWithLookups, type MacroOutcome } from "./transform";
 import { MACRO_VERSION } from "./version";
 
 export interface MacroResponse {
@@ -15,11 +17,19 @@ export interface MacroResponse {
   errorMessage?: string;
 }
 
-export function respond(event: unknown, env: Record<string, string | undefined>, logger: Logger): MacroResponse {
+/** Builds the account view only when a forwarder needs lookups; tests pass an offline one. */
+export type ViewFactory = (region: string) => AccountView;
+
+export async function respond(
+  event: unknown,
+  env: Record<string, string | undefined>,
+  logger: Logger,
+  view: ViewFactory = (region) => cloudWatchAccountView({ region }),
+): Promise<MacroResponse> {
   const request = isObject(event) ? event : {};
   const requestId = typeof request.requestId === "string" ? request.requestId : "";
   try {
-    const outcome = transformFragment({
+    const outcome = await transformWithLookups({
       fragment: request.fragment,
       params: request.params,
       region: request.region,
@@ -29,7 +39,7 @@ export function respond(event: unknown, env: Record<string, string | undefined>,
       macroVersion: MACRO_VERSION,
       // The event was parsed for this call alone: editing it in place saves copying large templates.
       ownsFragment: true,
-    });
+    }, () => view(String(request.region)));
     logOutcome(outcome, requestId, logger);
     return outcome.ok
       ? { requestId, status: "success", fragment: outcome.fragment }

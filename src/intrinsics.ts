@@ -142,6 +142,28 @@ export function containsIntrinsic(value: unknown): boolean {
   return Object.values(value).some(containsIntrinsic);
 }
 
+/**
+ * A value as a string template: what can be resolved is resolved, a `Ref` to a resource (or an
+ * unresolvable parameter) stays `${Name}`. So `Fn::Sub "/aws/lambda/${Fn}"` and
+ * `Fn::Join ["", ["/aws/lambda/", Ref Fn]]` both read "/aws/lambda/${Fn}". Undefined for other shapes.
+ */
+export function templateString(value: unknown, context: TemplateContext): string | undefined {
+  if (typeof value === "string") return value;
+  const resolved = resolveString(value, context);
+  if (resolved !== undefined) return resolved;
+  const name = intrinsicName(value);
+  const args = name === undefined ? undefined : (value as JsonObject)[name];
+  if (name === "Ref" && typeof args === "string") return `\${${args}}`;
+  if (name === "Fn::Sub" && typeof args === "string") {
+    return args.replace(/\$\{([^}!][^}]*)\}/g, (whole, variable: string) => resolveString({ Ref: variable }, context) ?? whole);
+  }
+  if (name === "Fn::Join" && Array.isArray(args) && typeof args[0] === "string" && Array.isArray(args[1])) {
+    const parts = args[1].map((part) => templateString(part, context));
+    return parts.every((part) => part !== undefined) ? parts.join(args[0]) : undefined;
+  }
+  return undefined;
+}
+
 /** Collects every string literal inside a value, intrinsic or not (used to spot a name inside `Fn::Sub`). */
 export function stringLeaves(value: unknown, out: string[] = []): string[] {
   if (typeof value === "string") out.push(value);

@@ -1,19 +1,27 @@
 /**
  * The core: takes a macro request, returns the instrumented fragment or every problem found.
- * Pure apart from reading the environment it is given; the handler and the preview CLI both call it.
+ * `prepare` reads and checks everything that can fail; the only I/O (read-only log group lookups, needed
+ * with a forwarder) happens between it and `finish`, which edits the fragment and cannot fail.
+ * The handler and the preview CLI both call it.
  */
+import { checkLayerVersions, checkSynchronousMetricsKey, selectFunctions, type Skipped } from "./checks";
 import { loadConfig } from "./config/load";
-import type { Config } from "./config/parameters";
 import { usesExtension, validateConfig } from "./config/validate";
 import { discover, type FunctionModel } from "./discover";
+import { functionLogTarget, type TargetOutcome } from "./forwarder/function-targets";
+import { queryFor, subscribe } from "./forwarder/subscriptions";
+import { readTemplateLogs, type TemplateLogs } from "./forwarder/template-logs";
 import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
 import { instrumentable, instrumentFunction } from "./instrument/function";
+import { forwarderTags } from "./instrument/function-tags";
 import { layerLimitProblem } from "./instrument/layers";
+import type { AccountView } from "./lookup/account-view";
+import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { Report } from "./report";
-import { PARAMETERS, type ParameterSpec } from "./config/parameters";
+import { discoverStateMachines, instrumentStateMachine, stateMachineLogTarget, type StateMachineModel } from "./stepfunctions/state-machines";
 
 export interface MacroRequest {
   fragment: unknown;
@@ -40,23 +48,53 @@ export interface MacroOutcome {
   errors: string[];
   warnings: string[];
   instrumented: string[];
-  skipped: { logicalId: string; reason: string }[];
+  skipped: Skipped[];
 }
 
-export function transformFragment(request: MacroRequest): MacroOutcome {
-  const report = new Report();
-  const outcome = (ok: boolean, fragment: unknown, instrumented: string[] = [], skipped: MacroOutcome["skipped"] = []): MacroOutcome => ({
-    ok,
-    fragment,
-    errors: report.errors,
-    warnings: report.warnings,
-    instrumented,
-    skipped,
-  });
+/** Lambda functions keep forwarded logs a month in CloudWatch unless `logRetentionInDays` says otherwise. */
+export const FUNCTION_LOG_RETENTION_DAYS = 30;
+const NO_FACTS: LogFacts = { groups: new Map() };
 
+interface Prepared {
+  report: Report;
+  fragment: JsonObject;
+  ctx: InstrumentContext;
+  selected: FunctionModel[];
+  skipped: Skipped[];
+  logs: TemplateLogs;
+  functionTargets: Map<FunctionModel, TargetOutcome>;
+  machines: { machine: StateMachineModel; target: TargetOutcome }[];
+}
+
+/** Transforms with the given account facts (none: no log group exists), synchronously. */
+export function transformFragment(request: MacroRequest, facts: LogFacts = NO_FACTS): MacroOutcome {
+  const prepared = prepare(request);
+  return "ok" in prepared ? prepared : finish(prepared, facts);
+}
+
+/** Transforms, asking `view` about the log groups a forwarder needs (the view is created only then). */
+export async function transformWithLookups(request: MacroRequest, view: () => AccountView): Promise<MacroOutcome> {
+  const prepared = prepare(request);
+  if ("ok" in prepared) return prepared;
+  const queries = lookupQueries(prepared);
+  if (queries.length === 0) return finish(prepared, NO_FACTS);
+  try {
+    return finish(prepared, await gatherLogFacts(view(), queries));
+  } catch (error) {
+    prepared.report.error(error instanceof Error ? error.message : String(error));
+    return failure(prepared.report, request.fragment);
+  }
+}
+
+function failure(report: Report, fragment: unknown): MacroOutcome {
+  return { ok: false, fragment, errors: report.errors, warnings: report.warnings, instrumented: [], skipped: [] };
+}
+
+function prepare(request: MacroRequest): Prepared | MacroOutcome {
+  const report = new Report();
   if (!isObject(request.fragment)) {
     report.error("The request has no template fragment (an object with Resources); CloudFormation sends one with every macro call.");
-    return outcome(false, request.fragment);
+    return failure(report, request.fragment);
   }
   const region = typeof request.region === "string" && request.region !== "" ? request.region : undefined;
   if (region === undefined) report.error("The request has no region; CloudFormation sends one with every macro call.");
@@ -71,13 +109,13 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
   };
   const config = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
   validateConfig(config, report);
+  if (config.stackName !== undefined) context.pseudoParameters!["AWS::StackName"] = config.stackName;
 
   const resources = fragment.Resources;
-  if (resources !== undefined && !isObject(resources)) {
-    report.error("The template's Resources must be a map of logical ids to resources.");
-  }
-  if (report.errors.length > 0 || !isObject(resources) || region === undefined) {
-    return outcome(report.errors.length === 0, report.errors.length === 0 ? fragment : request.fragment);
+  if (resources !== undefined && !isObject(resources)) report.error("The template's Resources must be a map of logical ids to resources.");
+  if (report.errors.length > 0) return failure(report, request.fragment);
+  if (!isObject(resources) || region === undefined) {
+    return { ok: true, fragment, errors: [], warnings: report.warnings, instrumented: [], skipped: [] };
   }
 
   const model = discover(resources, fragment.Globals, context);
@@ -97,17 +135,67 @@ export function transformFragment(request: MacroRequest): MacroOutcome {
     macroVersion: request.macroVersion,
     createdByCdk: model.createdByCdk,
   };
-  // Every check that can fail runs before the first edit.
   checkLayerVersions(selected, config, report);
   checkSynchronousMetricsKey(selected, config, extension, report);
   if (report.errors.length === 0) selected.forEach((fn) => instrumentable(fn) && report.errorIf(layerLimitProblem(fn, ctx)));
-  if (report.errors.length > 0) return outcome(false, request.fragment);
 
-  if (partition === "aws-cn" && config.useLayersFromAccount === undefined && selected.length > 0) {
+  const logs = readTemplateLogs(resources, context);
+  const functionTargets = planFunctionSubscriptions(selected, ctx, logs);
+  const machines = planStateMachines(resources, ctx, logs);
+  if (report.errors.length > 0) return failure(report, request.fragment);
+  return { report, fragment, ctx, selected, skipped, logs, functionTargets, machines };
+}
+
+function planFunctionSubscriptions(selected: FunctionModel[], ctx: InstrumentContext, logs: TemplateLogs): Map<FunctionModel, TargetOutcome> {
+  const targets = new Map<FunctionModel, TargetOutcome>();
+  const { forwarderArn, stackName, logRetentionInDays } = ctx.config;
+  if (forwarderArn === undefined) return targets;
+  const settings = { destination: forwarderArn, stackName, retentionInDays: logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS };
+  // Image functions are only here when instrumented; their logs are forwarded like the others'.
+  for (const fn of selected) targets.set(fn, functionLogTarget(fn, ctx.resources, logs, settings));
+  const unnamed = selected.filter((fn) => "needsStackName" in targets.get(fn)!).map((fn) => fn.logicalId);
+  if (unnamed.length > 0) {
+    ctx.report.error(
+      `With \`forwarderArn\`, the log groups of ${unnamed.join(", ")} must be found, but they have no FunctionName, so their names are chosen by CloudFormation from the stack name. Add \`stackName: !Ref AWS::StackName\` to the macro parameters (CDK: \`stackName: stack.stackName\` in the Datadog mapping), or give each a FunctionName.`,
+    );
+  }
+  return targets;
+}
+
+function planStateMachines(resources: JsonObject, ctx: InstrumentContext, logs: TemplateLogs): Prepared["machines"] {
+  const destination = ctx.config.stepFunctionForwarderArn;
+  if (destination === undefined) return [];
+  const excluded = new Set(ctx.config.exclude);
+  return discoverStateMachines(resources)
+    .filter((machine) => !excluded.has(machine.logicalId))
+    .map((machine) => ({ machine, target: stateMachineLogTarget(machine, ctx, logs, destination) }));
+}
+
+function lookupQueries(prepared: Prepared): LogGroupQuery[] {
+  const targets = [...prepared.functionTargets.values(), ...prepared.machines.map((m) => m.target)];
+  return targets.flatMap((outcome) => ("target" in outcome ? [queryFor(outcome.target)] : [])).filter((query): query is LogGroupQuery => query !== undefined);
+}
+
+function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
+  const { report, ctx, selected, logs } = prepared;
+  if (ctx.partition === "aws-cn" && ctx.config.useLayersFromAccount === undefined && selected.length > 0) {
     report.warn("Datadog publishes no layers in the China partition; set `useLayersFromAccount` to an account that holds copies.");
   }
   selected.forEach((fn) => instrumentFunction(fn, ctx));
-  return outcome(true, fragment, selected.map((fn) => fn.logicalId), skipped);
+  for (const outcome of prepared.functionTargets.values()) {
+    if ("target" in outcome) subscribe(outcome.target, facts, logs, ctx.resources, report);
+    else if ("warning" in outcome) report.warn(outcome.warning);
+  }
+  const tags = forwarderTags(ctx.config);
+  prepared.machines.forEach(({ machine, target }) => instrumentStateMachine(machine, ctx, logs, facts, target, tags));
+  return {
+    ok: true,
+    fragment: prepared.fragment,
+    errors: [],
+    warnings: report.warnings,
+    instrumented: [...selected.map((fn) => fn.logicalId), ...prepared.machines.map(({ machine }) => machine.logicalId)],
+    skipped: prepared.skipped,
+  };
 }
 
 function pseudoParameters(region: string | undefined, accountId: unknown): Record<string, string> {
@@ -122,58 +210,4 @@ function pseudoParameters(region: string | undefined, accountId: unknown): Recor
   }
   if (typeof accountId === "string" && accountId !== "") known["AWS::AccountId"] = accountId;
   return known;
-}
-
-function selectFunctions(functions: FunctionModel[], config: Config, report: Report) {
-  const excluded = new Set(config.exclude);
-  const ids = new Set(functions.map((fn) => fn.logicalId));
-  for (const id of excluded) {
-    if (!ids.has(id)) report.warn(`\`exclude\` names ${id}, which is not a Lambda function of this template.`);
-  }
-  const selected: FunctionModel[] = [];
-  const skipped: MacroOutcome["skipped"] = [];
-  for (const fn of functions) {
-    const reason = excluded.has(fn.logicalId)
-      ? "listed in `exclude`"
-      : fn.cdkFramework
-        ? "a function CDK adds for its own use (custom resource provider or log retention)"
-        : fn.packageType === "Image" && !config.instrumentContainerImages
-          ? "container image (set `instrumentContainerImages: true` to add environment and tags)"
-          : undefined;
-    if (reason) {
-      skipped.push({ logicalId: fn.logicalId, reason });
-      report.warn(`${fn.logicalId}: skipped, ${reason}.`);
-    } else {
-      selected.push(fn);
-    }
-  }
-  return { selected, skipped };
-}
-
-/** With `addLayers`, every runtime family present needs its layer version: one error per family, naming its functions. */
-function checkLayerVersions(functions: FunctionModel[], config: Config, report: Report): void {
-  if (!config.addLayers) return;
-  const missing = new Map<string, string[]>();
-  for (const fn of functions) {
-    const parameter = fn.packageType === "Zip" ? fn.runtimeInfo?.layerVersionParameter : undefined;
-    if (parameter === undefined || config[parameter] !== undefined) continue;
-    missing.set(parameter, [...(missing.get(parameter) ?? []), fn.logicalId]);
-  }
-  for (const [parameter, ids] of missing) {
-    const spec: ParameterSpec = PARAMETERS[parameter as keyof typeof PARAMETERS];
-    report.error(
-      `Function${ids.length > 1 ? "s" : ""} ${ids.join(", ")} need${ids.length > 1 ? "" : "s"} \`${parameter}\`, which is not set; add it (${spec.doc.split(";")[0]}), set \`addLayers: false\` and bundle the library yourself, or list the function${ids.length > 1 ? "s" : ""} in \`exclude\`.`,
-    );
-  }
-}
-
-/** Node.js sends metrics synchronously without the extension or log flushing, and cannot then fetch a secret API key. */
-function checkSynchronousMetricsKey(functions: FunctionModel[], config: Config, extension: boolean, report: Report): void {
-  if (config.apiKeySecretArn === undefined || extension || config.flushMetricsToLogs) return;
-  const ids = functions.filter((fn) => fn.runtimeInfo?.family === "nodejs").map((fn) => fn.logicalId);
-  if (ids.length > 0) {
-    report.error(
-      `Node.js functions ${ids.join(", ")} cannot read \`apiKeySecretArn\` when metrics are sent synchronously; add the extension, set \`flushMetricsToLogs: true\`, or use \`apiKMSKey\`.`,
-    );
-  }
 }

@@ -5,6 +5,8 @@ export interface TransformArgs {
   templateParameters: Record<string, string>;
   region: string;
   output: "yaml" | "json";
+  /** JSON file: {"<log group name>": [{"filterName": ..., "destinationArn": ...}], ...} */
+  existingLogGroups?: string;
 }
 
 export const USAGE = `Usage: node dist/cli.js transform <template.yaml|json> [options]
@@ -17,6 +19,9 @@ Options:
   --template-param Name=Value   value of a template parameter, as at deploy time (repeatable)
   --region REGION               region to build layer ARNs for (default: us-east-1)
   --output yaml|json            output format (default: yaml)
+  --existing-log-groups FILE    JSON map of log groups that exist in the account to their subscription
+                                filters ({"/aws/lambda/f": [{"filterName": "x", "destinationArn": "arn:..."}]});
+                                without it, no log group exists (a first deploy)
   --help                        show this help
 
 Exit status: 0 when instrumented, 1 when the macro reports a failure, 2 on bad usage.`;
@@ -39,6 +44,7 @@ export function parseArgs(argv: string[]): TransformArgs | string {
         if (eq <= 0) return `${arg} takes name=value, not ${pair}`;
         (arg === "--param" ? args.params : args.templateParameters)[pair.slice(0, eq)] = pair.slice(eq + 1);
       } else if (arg === "--region") args.region = next();
+      else if (arg === "--existing-log-groups") args.existingLogGroups = next();
       else if (arg === "--output") {
         const format = next();
         if (format !== "yaml" && format !== "json") return `--output takes yaml or json, not ${format}`;

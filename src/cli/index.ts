@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { isObject } from "../intrinsics";
 import { formatErrors } from "../errors";
-import { transformFragment } from "../transform";
+import { offlineAccountView } from "../lookup/account-view";
+import { transformWithLookups } from "../transform";
 import { MACRO_VERSION } from "../version";
 import { parseArgs, USAGE } from "./args";
 import { parseTemplate, printTemplate } from "./cfn-yaml";
@@ -20,7 +21,7 @@ export function transformParameters(template: unknown): Record<string, unknown> 
   return undefined;
 }
 
-export function main(argv: string[], io = { out: process.stdout, err: process.stderr }): number {
+export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     io.out.write(`${USAGE}\n`);
     return 0;
@@ -41,22 +42,34 @@ export function main(argv: string[], io = { out: process.stdout, err: process.st
   if (fromTemplate === undefined) {
     io.err.write(`note: ${args.template} has no ${MACRO_NAME} entry in Transform; using --param values only.\n`);
   }
-  const outcome = transformFragment({
-    fragment: template,
-    params: { ...(fromTemplate ?? {}), ...args.params },
-    region: args.region,
-    templateParameterValues: args.templateParameters,
-    env: {},
-    macroVersion: MACRO_VERSION,
-  });
+  let groups = {};
+  try {
+    if (args.existingLogGroups) groups = JSON.parse(readFileSync(args.existingLogGroups, "utf8"));
+  } catch (error) {
+    io.err.write(`error: cannot read ${args.existingLogGroups}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const outcome = await transformWithLookups(
+    {
+      fragment: template,
+      params: { ...(fromTemplate ?? {}), ...args.params },
+      region: args.region,
+      accountId: "123456789012",
+      templateParameterValues: args.templateParameters,
+      env: {},
+      macroVersion: MACRO_VERSION,
+    },
+    // Offline: the preview never calls AWS.
+    () => offlineAccountView(groups),
+  );
   for (const warning of outcome.warnings) io.err.write(`warning: ${warning}\n`);
   if (!outcome.ok) {
     io.err.write(`${formatErrors(outcome.errors)}\n`);
     return 1;
   }
   io.out.write(printTemplate(outcome.fragment, args.output));
-  io.err.write(`instrumented ${outcome.instrumented.length} function(s)${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
+  io.err.write(`instrumented ${outcome.instrumented.length} resource(s)${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -63,6 +63,7 @@ export const PARAMETERS = {
   grantSecretAccess: { type: "boolean", default: true, env: "DD_GRANT_SECRET_ACCESS", doc: "Give each function's role read access to `apiKeySecretArn` / `apiKeySsmArn`." },
   forwarderArn: { type: "string", env: "DD_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder to subscribe function log groups to (not with the extension)." },
   stackName: { type: "string", doc: "The stack's name (`!Ref AWS::StackName`); needed with `forwarderArn` for functions without `FunctionName`." },
+  logRetentionInDays: { type: "integer", env: "DD_LOG_RETENTION_IN_DAYS", doc: "Retention of the log groups the macro creates for the forwarder (default 30 days for functions, 7 for state machines; 0 keeps logs forever)." },
   stepFunctionForwarderArn: { type: "string", env: "DD_STEP_FUNCTION_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder for Step Functions state machine logs." },
 } as const satisfies Record<string, ParameterSpec>;
 

@@ -4,6 +4,8 @@ import type { Report } from "../report";
 import type { Config } from "./parameters";
 
 const API_KEY_PARAMETERS = ["apiKey", "apiKeySecretArn", "apiKeySsmArn", "apiKMSKey"] as const;
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 const ML_APP = /^[A-Za-z0-9_\-:./]{1,193}$/;
 
 /** The extension is on when asked for, or (as in the reference macro) when its layer version is given. */
@@ -57,6 +59,9 @@ export function validateConfig(config: Config, report: Report): void {
   }
   if (config.lambdaFips === true && !GOV_SITES.includes(site)) {
     report.warn(`\`lambdaFips\` is true but \`site\` is ${config.site}; FIPS endpoints exist only for ${GOV_SITES.join(", ")}.`);
+  }
+  if (config.logRetentionInDays !== undefined && config.logRetentionInDays !== 0 && !LOG_RETENTION_DAYS.includes(config.logRetentionInDays)) {
+    report.error(`\`logRetentionInDays\` must be 0 (never expire) or one of CloudWatch Logs' values: ${LOG_RETENTION_DAYS.join(", ")}.`);
   }
   if (config.gitData !== undefined && parseGitData(config.gitData) === undefined) {
     report.error("`gitData` must be `<commit sha>,<repository url>`, for example `1a2b3c4,https://github.com/acme/app`.");

@@ -1,6 +1,7 @@
 /** Grants a function's role the permissions Datadog needs, when that role is defined in the template. */
 import { isObject, referencedLogicalId, type Json, type JsonObject } from "../intrinsics";
 import { functionProperty, IAM_ROLE, properties, writableProperties, type FunctionModel } from "../discover";
+import type { Report } from "../report";
 import type { InstrumentContext } from "./context";
 
 export interface Statement {
@@ -13,24 +14,48 @@ export interface Statement {
 /** The inline policy the macro owns on roles it edits. */
 export const MACRO_POLICY_NAME = "DatadogServerlessMacro";
 
+/** Who needs the permission: its logical id, its role reference, and (SAM) the resource whose Policies SAM turns into a role. */
+export interface Grantee {
+  logicalId: string;
+  role: unknown;
+  samResource?: JsonObject;
+}
+
 export function grantToFunction(fn: FunctionModel, ctx: InstrumentContext, statement: Statement): void {
-  const role = functionProperty(fn, "Role");
-  const manual = () => `grant ${statement.Action.join(", ")} on the role of ${fn.logicalId} yourself`;
-  if (role === undefined) {
+  grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), samResource: fn.kind === "serverless" ? fn.resource : undefined }, ctx.resources, ctx.report, statement);
+}
+
+export function grant(grantee: Grantee, resources: JsonObject, report: Report, statement: Statement): void {
+  const manual = () => `grant ${statement.Action.join(", ")} on the role of ${grantee.logicalId} yourself`;
+  if (grantee.role === undefined) {
     // SAM creates the role itself from `Policies`: the statement goes there.
-    if (fn.kind === "serverless" && addToSamPolicies(fn.resource, statement)) return;
-    ctx.report.warn(`${fn.logicalId}: ${fn.kind === "serverless" ? "Policies cannot be edited" : "no Role"}; ${manual()}.`);
+    if (grantee.samResource && addToSamPolicies(grantee.samResource, statement)) return;
+    report.warn(`${grantee.logicalId}: ${grantee.samResource ? "Policies cannot be edited" : "no role"}; ${manual()}.`);
     return;
   }
-  const roleId = referencedLogicalId(role, "Arn");
-  const roleResource = roleId === undefined ? undefined : ctx.resources[roleId];
+  const roleId = referencedLogicalId(grantee.role, "Arn");
+  const roleResource = roleId === undefined ? undefined : resources[roleId];
   if (!isObject(roleResource) || roleResource.Type !== IAM_ROLE) {
-    ctx.report.warn(`${fn.logicalId}: its Role is not an AWS::IAM::Role of this template; ${manual()}.`);
+    report.warn(`${grantee.logicalId}: its role is not an AWS::IAM::Role of this template; ${manual()}.`);
     return;
   }
   if (!addToRole(roleResource, statement)) {
-    ctx.report.warn(`${fn.logicalId}: the Policies of role ${roleId} cannot be edited (intrinsic function); ${manual()}.`);
+    report.warn(`${grantee.logicalId}: the Policies of role ${roleId} cannot be edited (intrinsic function); ${manual()}.`);
   }
+}
+
+/** A role for a resource that has none, trusting `service`, holding `statement`; returns its logical id. */
+export function createRole(resources: JsonObject, logicalId: string, service: string, statement: Statement): void {
+  resources[logicalId] = {
+    Type: IAM_ROLE,
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+      },
+    },
+  };
+  addToRole(resources[logicalId] as JsonObject, statement);
 }
 
 function hasStatement(document: unknown, sid: string): boolean {

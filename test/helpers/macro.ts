@@ -1,4 +1,5 @@
 /** Test helpers: run the core on a fragment and read the parts of the result tests look at. */
+import type { SubscriptionFilterInfo } from "../../src/lookup/account-view";
 import { transformFragment, type MacroOutcome } from "../../src/transform";
 
 export const REGION = "us-east-1";
@@ -8,6 +9,8 @@ export interface RunOptions {
   region?: string;
   env?: Record<string, string>;
   templateParameterValues?: Record<string, unknown>;
+  /** Log groups that exist in the account, with their subscription filters. */
+  logGroups?: Record<string, SubscriptionFilterInfo[]>;
 }
 
 export function run(fragment: unknown, params: Record<string, unknown> = {}, options: RunOptions = {}): MacroOutcome {
@@ -18,7 +21,8 @@ export function run(fragment: unknown, params: Record<string, unknown> = {}, opt
     templateParameterValues: options.templateParameterValues ?? {},
     env: options.env ?? {},
     macroVersion: VERSION,
-  });
+    accountId: "123456789012",
+  }, { groups: new Map(Object.entries(options.logGroups ?? {})) });
 }
 
 /** Runs and insists on success, returning the instrumented Resources. */

@@ -56,7 +56,7 @@ function synthesise(parameters: Record<string, unknown>): Synthesised {
   };
 }
 
-function transform(fragment: unknown, params: Record<string, unknown> = {}): MacroResponse {
+function transform(fragment: unknown, params: Record<string, unknown> = {}): Promise<MacroResponse> {
   const event = {
     requestId: "r1",
     region: REGION,
@@ -71,8 +71,8 @@ function transform(fragment: unknown, params: Record<string, unknown> = {}): Mac
 }
 
 /** Transforms and insists on success, so that a failure shows the macro's own message. */
-function instrumented(fragment: unknown, params: Record<string, unknown> = {}): Record<string, Resource> {
-  const response = transform(fragment, params);
+async function instrumented(fragment: unknown, params: Record<string, unknown> = {}): Promise<Record<string, Resource>> {
+  const response = await transform(fragment, params);
   expect(response.errorMessage).toBeUndefined();
   expect(response.status).toBe("success");
   return (response.fragment as { Resources: Record<string, Resource> }).Resources;
@@ -81,9 +81,9 @@ function instrumented(fragment: unknown, params: Record<string, unknown> = {}): 
 const variables = (resource: Resource): Record<string, unknown> => resource.Properties.Environment.Variables;
 
 describe("DatadogServerless macro on a CDK-synthesised stack", () => {
-  test("adds the runtime's layer, redirects the handler and tags each function as created by CDK", () => {
+  test("adds the runtime's layer, redirects the handler and tags each function as created by CDK", async () => {
     const { template, ids } = synthesise({ pythonLayerVersion: "104", nodeLayerVersion: "115", service: "orders", env: "prod" });
-    const resources = instrumented(template);
+    const resources = await instrumented(template);
     const python = resources[ids.python];
     const node = resources[ids.node];
 
@@ -106,9 +106,9 @@ describe("DatadogServerless macro on a CDK-synthesised stack", () => {
     expect(node.Properties.Tags).toContainEqual({ Key: "team", Value: "payments" });
   });
 
-  test("adds Datadog-Extension-ARM to the arm64 function and Datadog-Extension to the x86_64 one when extensionLayerVersion is given", () => {
+  test("adds Datadog-Extension-ARM to the arm64 function and Datadog-Extension to the x86_64 one when extensionLayerVersion is given", async () => {
     const { template, ids } = synthesise({ pythonLayerVersion: 104, nodeLayerVersion: 115, extensionLayerVersion: 65, apiKeySecretArn: SECRET_ARN });
-    const resources = instrumented(template);
+    const resources = await instrumented(template);
 
     expect(resources[ids.python].Properties.Layers).toEqual([`${LAYERS}:Datadog-Python312-ARM:104`, `${LAYERS}:Datadog-Extension-ARM:65`]);
     expect(resources[ids.node].Properties.Layers).toEqual([`${LAYERS}:Datadog-Node20-x:115`, `${LAYERS}:Datadog-Extension:65`]);
@@ -130,9 +130,9 @@ describe("DatadogServerless macro on a CDK-synthesised stack", () => {
   test.each([
     ["strings", asStrings],
     ["booleans, numbers and lists", asValues],
-  ])("coerces mapping values written as %s", (_label, parameters) => {
+  ])("coerces mapping values written as %s", async (_label, parameters) => {
     const { template, ids } = synthesise(parameters);
-    const python = instrumented(template)[ids.python];
+    const python = (await instrumented(template))[ids.python];
 
     expect(python.Properties.Layers).toEqual([`${LAYERS}:Datadog-Python312-ARM:104`, `${LAYERS}:Datadog-Extension-ARM:65`]);
     expect(variables(python)).toMatchObject({
@@ -146,18 +146,18 @@ describe("DatadogServerless macro on a CDK-synthesised stack", () => {
     expect(variables(python)).not.toHaveProperty("DD_MERGE_XRAY_TRACES");
   });
 
-  test("string and native mapping values instrument the functions identically", () => {
+  test("string and native mapping values instrument the functions identically", async () => {
     const fromStrings = synthesise(asStrings);
     const fromValues = synthesise(asValues);
-    const a = instrumented(fromStrings.template);
-    const b = instrumented(fromValues.template);
+    const a = await instrumented(fromStrings.template);
+    const b = await instrumented(fromValues.template);
     expect(a[fromStrings.ids.python]).toEqual(b[fromValues.ids.python]);
     expect(a[fromStrings.ids.node]).toEqual(b[fromValues.ids.node]);
   });
 
-  test("grants each CDK-created role secretsmanager:GetSecretValue on apiKeySecretArn in a DatadogServerlessMacro policy", () => {
+  test("grants each CDK-created role secretsmanager:GetSecretValue on apiKeySecretArn in a DatadogServerlessMacro policy", async () => {
     const { template, ids } = synthesise({ pythonLayerVersion: "104", nodeLayerVersion: "115", apiKeySecretArn: SECRET_ARN });
-    const resources = instrumented(template);
+    const resources = await instrumented(template);
 
     for (const [fnId, roleId] of [[ids.python, ids.pythonRole], [ids.node, ids.nodeRole]]) {
       expect(resources[fnId].Properties.Role).toEqual({ "Fn::GetAtt": [roleId, "Arn"] });
@@ -178,18 +178,18 @@ describe("DatadogServerless macro on a CDK-synthesised stack", () => {
     }
   });
 
-  test("lets transform parameters override mapping entries key by key", () => {
+  test("lets transform parameters override mapping entries key by key", async () => {
     const { template, ids } = synthesise({ pythonLayerVersion: "104", nodeLayerVersion: "115", site: "us5.datadoghq.com", service: "from-mapping" });
-    const resources = instrumented(template, { pythonLayerVersion: "110", site: "datadoghq.eu" });
+    const resources = await instrumented(template, { pythonLayerVersion: "110", site: "datadoghq.eu" });
 
     expect(resources[ids.python].Properties.Layers).toEqual([`${LAYERS}:Datadog-Python312-ARM:110`]);
     expect(resources[ids.node].Properties.Layers).toEqual([`${LAYERS}:Datadog-Node20-x:115`]);
     expect(variables(resources[ids.python])).toMatchObject({ DD_SITE: "datadoghq.eu", DD_SERVICE: "from-mapping" });
   });
 
-  test("fails on a misspelt mapping key, suggests the right name and returns the fragment unchanged", () => {
+  test("fails on a misspelt mapping key, suggests the right name and returns the fragment unchanged", async () => {
     const { template } = synthesise({ pythonLayerVerison: "104", nodeLayerVersion: "115" });
-    const response = transform(template);
+    const response = await transform(template);
 
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toContain("`pythonLayerVerison` is not a parameter");
@@ -197,14 +197,14 @@ describe("DatadogServerless macro on a CDK-synthesised stack", () => {
     expect(response.fragment).toEqual(template);
   });
 
-  test("is idempotent: transforming its own output changes nothing", () => {
+  test("is idempotent: transforming its own output changes nothing", async () => {
     const { template } = synthesise({
       pythonLayerVersion: "104", nodeLayerVersion: "115", extensionLayerVersion: "65", apiKeySecretArn: SECRET_ARN, enableXrayTracing: "true",
     });
-    const once = transform(template);
+    const once = await transform(template);
     expect(once.status).toBe("success");
     expect(once.fragment).not.toEqual(template);
-    const twice = transform(once.fragment);
+    const twice = await transform(once.fragment);
     expect(twice.status).toBe("success");
     expect(twice.fragment).toEqual(once.fragment);
   });
@@ -231,9 +231,9 @@ describe("CDK's own functions and markers", () => {
     return { template: Template.fromStack(stack).toJSON(), python: stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction) };
   }
 
-  test("skips the custom resource providers CDK adds, so Node.js helpers need no nodeLayerVersion", () => {
+  test("skips the custom resource providers CDK adds, so Node.js helpers need no nodeLayerVersion", async () => {
     const { template, python } = withFrameworkFunctions({ "aws:cdk:enable-path-metadata": true });
-    const response = transform(template);
+    const response = await transform(template);
     expect(response.status).toBe("success");
     const resources = (response.fragment as any).Resources as Record<string, Resource>;
     const helpers = Object.entries(resources).filter(([id, r]) => r.Type === "AWS::Lambda::Function" && id !== python);
@@ -242,15 +242,15 @@ describe("CDK's own functions and markers", () => {
     expect(resources[python].Properties.Handler).toBe("datadog_lambda.handler.handler");
   });
 
-  test("recognises a CDK template by its bootstrap parameter when path metadata and version reporting are off", () => {
+  test("recognises a CDK template by its bootstrap parameter when path metadata and version reporting are off", async () => {
     const { template, python } = withFrameworkFunctions({ "aws:cdk:enable-path-metadata": false, "aws:cdk:version-reporting": false });
     expect(JSON.stringify(template)).not.toContain("aws:cdk:path");
-    const response = transform(template);
+    const response = await transform(template);
     expect(response.status).toBe("success");
     expect((response.fragment as any).Resources[python].Properties.Tags).toContainEqual({ Key: "dd_sls_macro_by", Value: "CDK" });
   });
 
-  test("resolves ARNs CDK writes with the stack's region and account (Fn::Join of pseudo parameters)", () => {
+  test("resolves ARNs CDK writes with the stack's region and account (Fn::Join of pseudo parameters)", async () => {
     const app = new App();
     const stack = new Stack(app, "Joined");
     stack.addTransform("DatadogServerless");
@@ -259,7 +259,7 @@ describe("CDK's own functions and markers", () => {
     });
     new lambda.Function(stack, "Fn", { runtime: lambda.Runtime.PYTHON_3_12, handler: "a.b", code: lambda.Code.fromInline("x") });
     const template = Template.fromStack(stack).toJSON();
-    const response = transform(template);
+    const response = await transform(template);
     expect(response.status).toBe("success");
     const fn = Object.values((response.fragment as any).Resources as Record<string, Resource>).find((r) => r.Type === "AWS::Lambda::Function")!;
     expect(fn.Properties.Environment.Variables.DD_API_KEY_SECRET_ARN).toBe(`arn:aws:secretsmanager:${REGION}:123456789012:secret:dd`);

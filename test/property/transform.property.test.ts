@@ -6,8 +6,10 @@
 import fc from "fast-check";
 import { respond } from "../../src/index";
 import { isObject } from "../../src/intrinsics";
+import { offlineAccountView } from "../../src/lookup/account-view";
 
 const silent = { log() {} };
+const offline = () => offlineAccountView();
 
 const intrinsic = fc.oneof(
   fc.constant({ Ref: "RuntimeParam" }),
@@ -104,11 +106,13 @@ const fragment = fc.record(
   { requiredKeys: ["Resources"] },
 );
 
+// The handler owns its event and edits it in place: give it what Lambda gives, a freshly parsed JSON copy
+// (fast-check reuses constant objects, so a structured clone would keep them shared).
 const event = (fragmentValue: unknown, paramsValue: unknown) => ({
   requestId: "r",
   region: "us-east-1",
   accountId: "123456789012",
-  fragment: fragmentValue,
+  fragment: fragmentValue === undefined ? undefined : JSON.parse(JSON.stringify(fragmentValue)),
   params: paramsValue,
   templateParameterValues: {},
 });
@@ -116,10 +120,10 @@ const event = (fragmentValue: unknown, paramsValue: unknown) => ({
 const INSTRUMENTED_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::IAM::Role"]);
 
 describe("handler over generated templates", () => {
-  test("never throws and always answers success or failure with an errorMessage", () => {
-    fc.assert(
-      fc.property(fc.oneof(fragment, fc.anything()), fc.oneof(params, fc.anything()), (f, p) => {
-        const response = respond(event(f, p), {}, silent);
+  test("never throws and always answers success or failure with an errorMessage", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fragment, fc.anything()), fc.oneof(params, fc.anything()), async (f, p) => {
+        const response = await respond(event(f, p), {}, silent, offline);
         expect(["success", "failure"]).toContain(response.status);
         if (response.status === "failure") expect(response.errorMessage).toMatch(/^DatadogServerless macro/);
         expect(response.errorMessage ?? "").not.toMatch(/internal error/);
@@ -128,14 +132,14 @@ describe("handler over generated templates", () => {
     );
   });
 
-  test("is idempotent, leaves other resources untouched and adds only string environment values", () => {
+  test("is idempotent, leaves other resources untouched and adds only string environment values", async () => {
     let successes = 0;
-    fc.assert(
-      fc.property(fragment, params, (f, p) => {
-        const first = respond(event(f, p), {}, silent);
+    await fc.assert(
+      fc.asyncProperty(fragment, params, async (f, p) => {
+        const first = await respond(event(f, p), {}, silent, offline);
         if (first.status !== "success") return;
         successes++;
-        const second = respond(event(first.fragment, p), {}, silent);
+        const second = await respond(event(first.fragment, p), {}, silent, offline);
         expect(second.status).toBe("success");
         expect(second.fragment).toEqual(first.fragment);
 

@@ -35,20 +35,20 @@ describe("handler contract", () => {
     ["no fragment", { requestId: "r", region: "us-east-1" }],
     ["Resources not an object", { requestId: "r", region: "us-east-1", fragment: { Resources: [] } }],
     ["no region", { requestId: "r", fragment: { Resources: {} } }],
-  ])("answers failure, never throws, for %s", (_name, input) => {
-    const response = respond(input, {}, capture().logger);
+  ])("answers failure, never throws, for %s", async (_name, input) => {
+    const response = await respond(input, {}, capture().logger);
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/^DatadogServerless macro/);
   });
 
-  test("answers success for resources without Properties and templates without Resources", () => {
+  test("answers success for resources without Properties and templates without Resources", async () => {
     const noProperties = { Resources: { F: { Type: "AWS::Lambda::Function" }, S: { Type: "AWS::Serverless::Function" }, X: null } };
-    expect(respond(event({ fragment: noProperties }), {}, capture().logger).status).toBe("success");
-    expect(respond(event({ fragment: { Parameters: {} } }), {}, capture().logger).status).toBe("success");
+    expect((await respond(event({ fragment: noProperties }), {}, capture().logger)).status).toBe("success");
+    expect((await respond(event({ fragment: { Parameters: {} } }), {}, capture().logger)).status).toBe("success");
   });
 
-  test("lists every problem, numbered, each with its fix", () => {
-    const response = respond(event({ params: { pythonLayerVerison: 1, site: "nowhere.com", apiKey: "k", apiKMSKey: "k2" } }), {}, capture().logger);
+  test("lists every problem, numbered, each with its fix", async () => {
+    const response = await respond(event({ params: { pythonLayerVerison: 1, site: "nowhere.com", apiKey: "k", apiKMSKey: "k2" } }), {}, capture().logger);
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/found 3 problems:\n1\. /);
     expect(response.errorMessage).toMatch(/did you mean `pythonLayerVersion`/);
@@ -56,34 +56,34 @@ describe("handler contract", () => {
     expect(response.errorMessage).toMatch(/Only one API key/);
   });
 
-  test("failure returns the fragment as received", () => {
+  test("failure returns the fragment as received", async () => {
     const input = event({ params: {} });
-    const response = respond(input, {}, capture().logger);
+    const response = await respond(input, {}, capture().logger);
     expect(response.status).toBe("failure");
     expect(response.fragment).toEqual(input.fragment);
   });
 
-  test("never logs API keys or environment values", () => {
+  test("never logs API keys or environment values", async () => {
     const { logger, lines } = capture();
     const fn = lambda({ Runtime: "python3.12", Handler: "app.handler", Environment: { Variables: { SECRET_TOKEN: "hunter2-value" } } });
-    respond(event({ params: { pythonLayerVersion: 1, apiKey: "dd-api-key-0123456789" }, fragment: template({ F: fn, G: { Type: "AWS::Lambda::Function", Properties: { Runtime: { "Fn::GetAtt": ["X", "Y"] } } } }) }), {}, logger);
-    respond(event({ params: { apiKey: ["dd-api-key-0123456789"] } }), {}, logger);
+    await respond(event({ params: { pythonLayerVersion: 1, apiKey: "dd-api-key-0123456789" }, fragment: template({ F: fn, G: { Type: "AWS::Lambda::Function", Properties: { Runtime: { "Fn::GetAtt": ["X", "Y"] } } } }) }), {}, logger);
+    await respond(event({ params: { apiKey: ["dd-api-key-0123456789"] } }), {}, logger);
     const all = lines.join("\n");
     expect(lines.length).toBeGreaterThan(2);
     expect(all).not.toContain("dd-api-key-0123456789");
     expect(all).not.toContain("hunter2-value");
   });
 
-  test("logs one JSON line per warning and a summary", () => {
+  test("logs one JSON line per warning and a summary", async () => {
     const { logger, lines } = capture();
-    respond(event({ params: { pythonLayerVersion: 1, exclude: "Ghost" } }), {}, logger);
+    await respond(event({ params: { pythonLayerVersion: 1, exclude: "Ghost" } }), {}, logger);
     const parsed = lines.map((line) => JSON.parse(line));
     expect(parsed).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringMatching(/Ghost/), requestId: "req-1" }));
     expect(parsed).toContainEqual(expect.objectContaining({ level: "info", message: "transform succeeded", instrumented: 1 }));
   });
 
-  test("reads region-wide defaults from the macro function's environment", () => {
-    const response = respond(event({ params: {} }), { DD_PYTHON_LAYER_VERSION: "77", DD_SITE: "datadoghq.eu" }, capture().logger);
+  test("reads region-wide defaults from the macro function's environment", async () => {
+    const response = await respond(event({ params: {} }), { DD_PYTHON_LAYER_VERSION: "77", DD_SITE: "datadoghq.eu" }, capture().logger);
     const fn = (response.fragment as any).Resources.F.Properties;
     expect(fn.Layers[0]).toMatch(/Datadog-Python312:77$/);
     expect(fn.Environment.Variables.DD_SITE).toBe("datadoghq.eu");

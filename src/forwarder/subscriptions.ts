@@ -1,0 +1,121 @@
+/**
+ * Declarative log subscriptions: for each log group to forward, decide from the template and the
+ * account lookups what the stack must declare, and write it. Nothing here calls AWS.
+ *
+ * Redeploys are stable without state: a group the macro declares gets a filter named
+ * OWNED_GROUP_FILTER, so when the next lookup finds the group with that filter, the group is known to
+ * belong to this stack and is declared again, identically. No combination removes a group from a stack
+ * without `Retain`, so CloudFormation never deletes a log group or its events.
+ */
+import { templateString, type Json, type JsonObject } from "../intrinsics";
+import type { LogFacts, LogGroupQuery } from "../lookup/gather";
+import type { SubscriptionFilterInfo } from "../lookup/account-view";
+import type { Report } from "../report";
+import { generatedNamePrefix, matchesGeneratedName } from "./names";
+import { declaredFilters, declareGroup, LOG_GROUP, recordFilter, SUBSCRIPTION_FILTER, type TemplateLogs } from "./template-logs";
+
+export const FILTER_NAME = "datadog-serverless-macro";
+export const OWNED_GROUP_FILTER = "datadog-serverless-macro-stack-group";
+/** CloudWatch Logs allows two subscription filters per log group. */
+const FILTERS_PER_GROUP = 2;
+
+/** How to find the group in the account: by exact name, or as the group of a function CloudFormation named. */
+export type AccountName = { name: string } | { stackName: string; functionId: string };
+
+export type GroupLocation =
+  | { kind: "declared"; resourceId: string; accountName?: AccountName }
+  | { kind: "undeclared"; accountName: AccountName };
+
+export interface LogTarget {
+  /** The function or state machine the group belongs to; derived logical ids start with it. */
+  ownerId: string;
+  destination: string;
+  location: GroupLocation;
+  /** Keys under which the template's filters on this group are indexed (see TemplateLogs). */
+  keys: string[];
+  /** LogGroupName of the group the macro declares, and what a filter by name uses. */
+  name: Json;
+  retentionInDays?: number;
+}
+
+export function queryFor(target: LogTarget): LogGroupQuery | undefined {
+  const accountName = target.location.accountName;
+  if (accountName === undefined) return undefined;
+  if ("name" in accountName) return { name: accountName.name };
+  const { stackName, functionId } = accountName;
+  return { prefix: generatedNamePrefix(stackName, functionId), matches: (name) => matchesGeneratedName(name, stackName, functionId) };
+}
+
+function accountFilters(target: LogTarget, facts: LogFacts): { exists: boolean; filters: SubscriptionFilterInfo[] } {
+  const accountName = target.location.accountName;
+  if (accountName === undefined) return { exists: false, filters: [] };
+  const names = [...facts.groups.keys()].filter((name) =>
+    "name" in accountName ? name === accountName.name : matchesGeneratedName(name, accountName.stackName, accountName.functionId),
+  );
+  return { exists: names.length > 0, filters: names.flatMap((name) => facts.groups.get(name) ?? []) };
+}
+
+const isOurs = (filter: SubscriptionFilterInfo) => filter.filterName === FILTER_NAME || filter.filterName === OWNED_GROUP_FILTER;
+
+export interface SubscriptionResult {
+  /** The LogGroup the macro declared for this target, if it did. */
+  declaredGroupId?: string;
+}
+
+/** Decides and writes what `target` needs; returns the group it declared, if any. */
+export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs, resources: JsonObject, report: Report): SubscriptionResult {
+  const inTemplate = declaredFilters(logs, target.keys);
+  // Already forwarded by the template itself (the user's filter, or ours from an earlier transform).
+  if (inTemplate.some((filter) => filter.destination === target.destination)) return {};
+
+  const account = accountFilters(target, facts);
+  const ownsGroup = target.location.kind === "undeclared" && (!account.exists || account.filters.some((f) => f.filterName === OWNED_GROUP_FILTER));
+  const others = account.filters.filter((filter) => !isOurs(filter));
+  const forwarding = others.find((filter) => filter.destinationArn === target.destination);
+  if (!ownsGroup && forwarding) {
+    report.warn(`${target.ownerId}: its log group already forwards to ${target.destination} through filter "${forwarding.filterName}"; no filter added.`);
+    return {};
+  }
+  if (!ownsGroup && others.length + inTemplate.length >= FILTERS_PER_GROUP) {
+    report.warn(
+      `${target.ownerId}: its log group already has ${FILTERS_PER_GROUP} subscription filters (CloudWatch Logs' limit) going elsewhere; logs are not forwarded to Datadog. Remove one to make room.`,
+    );
+    return {};
+  }
+
+  let logGroupName: Json = target.name;
+  let declaredGroupId: string | undefined;
+  if (target.location.kind === "declared") {
+    logGroupName = { Ref: target.location.resourceId };
+  } else if (ownsGroup) {
+    declaredGroupId = freeLogicalId(resources, `${target.ownerId}LogGroup`);
+    resources[declaredGroupId] = logGroupResource(target);
+    const name = templateString(target.name, logs.context);
+    if (name !== undefined) declareGroup(logs, declaredGroupId, name);
+    logGroupName = { Ref: declaredGroupId };
+  }
+  const filterId = freeLogicalId(resources, `${target.ownerId}DatadogSubscription`);
+  const properties: JsonObject = {
+    DestinationArn: target.destination,
+    FilterPattern: "",
+    FilterName: ownsGroup ? OWNED_GROUP_FILTER : FILTER_NAME,
+    LogGroupName: logGroupName,
+  };
+  resources[filterId] = { Type: SUBSCRIPTION_FILTER, Properties: properties };
+  recordFilter(logs, filterId, properties);
+  return { declaredGroupId };
+}
+
+function logGroupResource(target: LogTarget): JsonObject {
+  const properties: JsonObject = { LogGroupName: target.name };
+  if (target.retentionInDays) properties.RetentionInDays = target.retentionInDays;
+  // Retain: removing the transform, or the group from the stack, never deletes logs.
+  return { Type: LOG_GROUP, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: properties };
+}
+
+/** `base`, or `base2`, `base3`... when a resource of the user's already has that id. */
+export function freeLogicalId(resources: JsonObject, base: string): string {
+  let id = base;
+  for (let n = 2; id in resources; n++) id = `${base}${n}`;
+  return id;
+}

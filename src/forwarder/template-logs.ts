@@ -1,0 +1,59 @@
+/** The log groups and subscription filters a template already declares, indexed by group. */
+import { isObject, referencedLogicalId, templateString, type JsonObject, type TemplateContext } from "../intrinsics";
+
+export const LOG_GROUP = "AWS::Logs::LogGroup";
+export const SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter";
+
+export interface DeclaredFilter {
+  logicalId: string;
+  destination?: string;
+}
+
+export interface TemplateLogs {
+  /** Logical id of the LogGroup declared under a name (as a template string, see `templateString`). */
+  groupByName: Map<string, string>;
+  /** The reverse: the name of each declared LogGroup. */
+  nameById: Map<string, string>;
+  /** Filters on a group, keyed by the group's logical id or by its name. */
+  filtersByGroup: Map<string, DeclaredFilter[]>;
+  context: TemplateContext;
+}
+
+export function readTemplateLogs(resources: JsonObject, context: TemplateContext): TemplateLogs {
+  const logs: TemplateLogs = { groupByName: new Map(), nameById: new Map(), filtersByGroup: new Map(), context };
+  for (const [id, resource] of Object.entries(resources)) {
+    if (!isObject(resource) || !isObject(resource.Properties)) continue;
+    if (resource.Type === LOG_GROUP) {
+      const name = templateString(resource.Properties.LogGroupName, context);
+      if (name !== undefined) declareGroup(logs, id, name);
+    }
+  }
+  for (const [id, resource] of Object.entries(resources)) {
+    if (isObject(resource) && resource.Type === SUBSCRIPTION_FILTER && isObject(resource.Properties)) recordFilter(logs, id, resource.Properties);
+  }
+  return logs;
+}
+
+export function declareGroup(logs: TemplateLogs, logicalId: string, name: string): void {
+  if (!logs.groupByName.has(name)) logs.groupByName.set(name, logicalId);
+  logs.nameById.set(logicalId, name);
+}
+
+/** Keys under which a filter on this LogGroupName is found: the group's logical id, and its name. */
+export function groupKeys(logs: TemplateLogs, logGroupName: unknown): string[] {
+  const referenced = referencedLogicalId(logGroupName);
+  const name = referenced === undefined ? templateString(logGroupName, logs.context) : logs.nameById.get(referenced);
+  const declared = referenced ?? (name === undefined ? undefined : logs.groupByName.get(name));
+  return [declared, name].filter((key): key is string => key !== undefined);
+}
+
+export function recordFilter(logs: TemplateLogs, logicalId: string, properties: JsonObject): void {
+  const filter = { logicalId, destination: templateString(properties.DestinationArn, logs.context) };
+  for (const key of groupKeys(logs, properties.LogGroupName)) logs.filtersByGroup.set(key, [...(logs.filtersByGroup.get(key) ?? []), filter]);
+}
+
+export function declaredFilters(logs: TemplateLogs, keys: string[]): DeclaredFilter[] {
+  const seen = new Map<string, DeclaredFilter>();
+  for (const key of keys) for (const filter of logs.filtersByGroup.get(key) ?? []) seen.set(filter.logicalId, filter);
+  return [...seen.values()];
+}
