@@ -7,6 +7,9 @@ import { LookupError, type AccountView } from "./account-view";
 
 export interface CloudWatchOptions {
   region: string;
+  /** Another endpoint (a local test API); by default the SDK's, which also honours AWS_ENDPOINT_URL. */
+  endpoint?: string;
+  maxAttempts?: number;
   /** Called once per AWS request (for benchmarks and tests). */
   onCall?: (operation: string) => void;
 }
@@ -24,7 +27,12 @@ export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
   const connect = () =>
     (client ??= import("@aws-sdk/client-cloudwatch-logs").then((sdk) => ({
       sdk,
-      client: new sdk.CloudWatchLogsClient({ region: options.region, maxAttempts: MAX_ATTEMPTS, retryMode: "adaptive" }),
+      client: new sdk.CloudWatchLogsClient({
+        region: options.region,
+        endpoint: options.endpoint,
+        maxAttempts: options.maxAttempts ?? MAX_ATTEMPTS,
+        retryMode: "adaptive",
+      }),
     })));
 
   async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
