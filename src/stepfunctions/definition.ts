@@ -43,28 +43,34 @@ function parseText(text: string, wrap: (text: string) => Json): ReadDefinition |
   }
 }
 
+/**
+ * `Fn::Join` parts: literal text, `Fn::Sub` strings (their text is inlined: their `${...}` sit inside JSON
+ * strings) and other intrinsics (replaced by tokens, which must sit inside JSON strings).
+ */
 function readJoin(delimiter: string, parts: Json[]): ReadDefinition | string {
   const intrinsics: Json[] = [];
   const text = parts
     .map((part) => {
-      if (typeof part === "string") return part;
+      // A literal `${` must stay literal once the text is written back under Fn::Sub.
+      if (typeof part === "string") return part.split("${").join("${!");
+      if (isObject(part) && intrinsicName(part) === "Fn::Sub" && typeof part["Fn::Sub"] === "string") return part["Fn::Sub"];
       intrinsics.push(part);
       return TOKEN(intrinsics.length - 1);
     })
-    .join(delimiter);
-  const parsed = parseText(text, (edited) => joinParts(edited, intrinsics));
-  return parsed;
+    .join(delimiter.split("${").join("${!"));
+  return parseText(text, (edited) => joinParts(edited, intrinsics));
 }
 
-/** Splits edited text back into literal pieces and the original intrinsics, as one `Fn::Join ""`. */
+/** Splits edited text back into pieces and the original intrinsics, as one `Fn::Join ""`. */
 function joinParts(text: string, intrinsics: Json[]): Json {
   const parts: Json[] = [];
+  const piece = (chunk: string) => parts.push(chunk.includes("${") ? { "Fn::Sub": chunk } : chunk);
   let last = 0;
   for (const match of text.matchAll(TOKEN_PATTERN)) {
-    if (match.index! > last) parts.push(text.slice(last, match.index));
+    if (match.index! > last) piece(text.slice(last, match.index));
     parts.push(intrinsics[Number(match[1])]);
     last = match.index! + match[0].length;
   }
-  if (last < text.length) parts.push(text.slice(last));
+  if (last < text.length) piece(text.slice(last));
   return { "Fn::Join": ["", parts] };
 }

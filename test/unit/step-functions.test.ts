@@ -1,0 +1,190 @@
+import { readDefinition } from "../../src/stepfunctions/definition";
+import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
+import { instrument, run, template } from "../helpers/macro";
+
+const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
+const params = { stepFunctionForwarderArn: FORWARDER };
+const INVOKE = "arn:aws:states:::lambda:invoke";
+
+function machine(properties: Record<string, unknown> = {}) {
+  return {
+    Type: "AWS::StepFunctions::StateMachine",
+    Properties: {
+      RoleArn: { "Fn::GetAtt": ["Role", "Arn"] },
+      Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f", "Payload.$": "$" }, End: true } } },
+      ...properties,
+    },
+  };
+}
+
+describe("trace context in the definition", () => {
+  const task = (parameters?: Record<string, unknown>, resource = INVOKE): any => ({ StartAt: "T", States: { T: { Type: "Task", Resource: resource, ...(parameters ? { Parameters: parameters } : {}), End: true } } });
+  const parametersOf = (definition: any) => definition.States.T.Parameters;
+
+  test.each([
+    ["no Payload: the context", { FunctionName: "f" }, { FunctionName: "f", "Payload.$": CONTEXT_PATH }],
+    ['Payload.$ "$": input merged with the context', { FunctionName: "f", "Payload.$": "$" }, { FunctionName: "f", "Payload.$": MERGED_INPUT }],
+    ["a Payload object: three context fields", { Payload: { a: 1 } }, { Payload: { a: 1, "Execution.$": "$$.Execution", "State.$": "$$.State", "StateMachine.$": "$$.StateMachine" } }],
+  ])("Lambda invoke with %s", (_name, before, after) => {
+    const definition = task(before);
+    expect(injectTraceContext(definition, "M")).toEqual([]);
+    expect(parametersOf(definition)).toEqual(after);
+  });
+
+  test("custom payloads are left alone with a warning", () => {
+    const custom = task({ "Payload.$": "$.detail" });
+    expect(injectTraceContext(custom, "M")[0]).toMatch(/M: state "T" has a custom Payload.\$/);
+    expect(parametersOf(custom)).toEqual({ "Payload.$": "$.detail" });
+    const partial = task({ Payload: { "Execution.$": "$$.Execution" } });
+    expect(injectTraceContext(partial, "M")[0]).toMatch(/already sets Execution/);
+  });
+
+  test("a Lambda ARN resource gets the fields in its Parameters, or a warning without them", () => {
+    const arn = "arn:aws:lambda:us-east-1:1:function:f";
+    const withParameters = task({ a: 1 }, arn);
+    expect(injectTraceContext(withParameters, "M")).toEqual([]);
+    expect(parametersOf(withParameters)["Execution.$"]).toBe("$$.Execution");
+    expect(injectTraceContext(task(undefined, arn), "M")[0]).toMatch(/passes its whole input/);
+  });
+
+  test("nested executions get CONTEXT in their Input", () => {
+    const start = "arn:aws:states:::states:startExecution.sync:2";
+    const none = task({ StateMachineArn: "x" }, start);
+    injectTraceContext(none, "M");
+    expect(parametersOf(none).Input).toEqual({ "CONTEXT.$": MERGED_INPUT });
+    const object = task({ StateMachineArn: "x", Input: { a: 1 } }, start);
+    injectTraceContext(object, "M");
+    expect(parametersOf(object).Input).toEqual({ a: 1, "CONTEXT.$": CONTEXT_PATH });
+    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start), "M")[0]).toMatch(/already sets CONTEXT/);
+  });
+
+  test("walks Parallel branches and Map iterators and item processors; applying twice changes nothing", () => {
+    const inner = () => ({ StartAt: "I", States: { I: { Type: "Task", Resource: INVOKE, Parameters: { "Payload.$": "$" }, End: true } } });
+    const definition = {
+      StartAt: "P",
+      States: {
+        P: { Type: "Parallel", Branches: [inner()], Next: "M" },
+        M: { Type: "Map", Iterator: inner(), Next: "N" },
+        N: { Type: "Map", ItemProcessor: inner(), End: true },
+      },
+    } as any;
+    injectTraceContext(definition, "M");
+    const payloads = [definition.States.P.Branches[0], definition.States.M.Iterator, definition.States.N.ItemProcessor].map((d: any) => d.States.I.Parameters["Payload.$"]);
+    expect(payloads).toEqual([MERGED_INPUT, MERGED_INPUT, MERGED_INPUT]);
+    const once = JSON.stringify(definition);
+    expect(injectTraceContext(definition, "M")).toEqual([]);
+    expect(JSON.stringify(definition)).toBe(once);
+  });
+});
+
+describe("definition forms", () => {
+  const body = { StartAt: "A", States: { A: { Type: "Pass", End: true } } };
+  test("string, Fn::Sub (both forms) and Fn::Join with intrinsics are read and written back in their form", () => {
+    expect(readDefinition(JSON.stringify(body))).toMatchObject({ definition: body });
+    const sub = readDefinition({ "Fn::Sub": JSON.stringify(body) });
+    expect(typeof sub !== "string" && sub.write(body)).toEqual({ "Fn::Sub": JSON.stringify(body) });
+    const subList = readDefinition({ "Fn::Sub": [JSON.stringify(body), { X: { Ref: "Y" } }] });
+    expect(typeof subList !== "string" && subList.write(body)).toEqual({ "Fn::Sub": [JSON.stringify(body), { X: { Ref: "Y" } }] });
+
+    const join = { "Fn::Join": ["", ['{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "', { "Fn::GetAtt": ["Fn", "Arn"] }, '", "End": true}}}']] };
+    const read = readDefinition(join);
+    if (typeof read === "string") throw new Error(read);
+    expect(read.write(read.definition)).toEqual({
+      "Fn::Join": ["", ['{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"', { "Fn::GetAtt": ["Fn", "Arn"] }, '","End":true}}}']],
+    });
+  });
+
+  test("Fn::Join of lines with Fn::Sub lines (the hand-written form) keeps the substitutions", () => {
+    const lines = { "Fn::Join": ["\n", ["{", '"StartAt": "A",', { "Fn::Sub": '"States": {"A": {"Type": "Task", "Resource": "${Fn.Arn}", "End": true}}' }, "}"]] };
+    const read = readDefinition(lines);
+    if (typeof read === "string") throw new Error(read);
+    expect(read.definition).toEqual({ StartAt: "A", States: { A: { Type: "Task", Resource: "${Fn.Arn}", End: true } } });
+    expect(read.write(read.definition)).toEqual({ "Fn::Join": ["", [{ "Fn::Sub": '{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Fn.Arn}","End":true}}}' }]] });
+  });
+
+  test("a definition that is not JSON is reported", () => {
+    expect(readDefinition({ "Fn::Sub": '{"TimeoutSeconds": ${Timeout}}' })).toMatch(/not valid JSON/);
+    expect(readDefinition({ "Fn::GetAtt": ["X", "Y"] })).toMatch(/cannot read/);
+  });
+});
+
+describe("state machines with stepFunctionForwarderArn", () => {
+  const roleResource = { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Statement: [] } } };
+
+  test("get a retained log group, full logging, a subscription, log-delivery permissions, tags and trace context", () => {
+    const out = instrument(template({ M: machine(), Role: roleResource }), { ...params, env: "prod", service: "orders", tags: "team:core" });
+    expect(out.MLogGroup).toEqual({
+      Type: "AWS::Logs::LogGroup",
+      DeletionPolicy: "Retain",
+      UpdateReplacePolicy: "Retain",
+      Properties: { LogGroupName: "/aws/vendedlogs/states/M-Logs-prod", RetentionInDays: 7 },
+    });
+    expect(out.M.Properties.LoggingConfiguration).toEqual({
+      Level: "ALL",
+      IncludeExecutionData: true,
+      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["MLogGroup", "Arn"] } } }],
+    });
+    expect(out.MDatadogSubscription.Properties).toMatchObject({ DestinationArn: FORWARDER, LogGroupName: { Ref: "MLogGroup" }, FilterPattern: "" });
+    expect(out.Role.Properties.Policies[0].PolicyDocument.Statement[0]).toMatchObject({ Sid: "DatadogStepFunctionsLogDelivery", Resource: "*" });
+    expect(out.M.Properties.Tags).toEqual([
+      { Key: "service", Value: "orders" },
+      { Key: "env", Value: "prod" },
+      { Key: "team", Value: "core" },
+      { Key: "dd_sls_macro", Value: "v9.9.9" },
+      { Key: "DD_TRACE_ENABLED", Value: "true" },
+    ]);
+    expect(out.M.Properties.Definition.States.Call.Parameters["Payload.$"]).toBe(MERGED_INPUT);
+  });
+
+  test("an existing group is used by ARN and subscribed by name; a user destination is kept", () => {
+    const existing = instrument(template({ M: machine(), Role: roleResource }), params, { logGroups: { "/aws/vendedlogs/states/M-Logs": [] } });
+    expect(existing.MLogGroup).toBeUndefined();
+    expect(existing.M.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn).toEqual({
+      "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/vendedlogs/states/M-Logs:*",
+    });
+    expect(existing.MDatadogSubscription.Properties.LogGroupName).toBe("/aws/vendedlogs/states/M-Logs");
+
+    const logging = { Level: "ERROR", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["Mine", "Arn"] } } }] };
+    const mine = { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/my/machine" } };
+    const outcome = run(template({ M: machine({ LoggingConfiguration: logging }), Mine: mine, Role: roleResource }), params);
+    const out = (outcome.fragment as any).Resources;
+    expect(out.M.Properties.LoggingConfiguration).toEqual(logging);
+    expect(out.MDatadogSubscription.Properties.LogGroupName).toEqual({ Ref: "Mine" });
+    expect(outcome.warnings.join("\n")).toMatch(/M: logging is not Level ALL/);
+  });
+
+  test("never fails over the role's shape; creates a role (with a real Fn::GetAtt) only when there is none", () => {
+    for (const role of [{ Ref: "RoleParameter" }, "arn:aws:iam::123456789012:role/x", { "Fn::ImportValue": "role" }, { "Fn::GetAtt": ["Missing", "Arn"] }]) {
+      const outcome = run(template({ M: machine({ RoleArn: role }) }), params);
+      expect(outcome.ok).toBe(true);
+      expect(outcome.warnings.join("\n")).toMatch(/M: its role is not an AWS::IAM::Role of this template; grant logs:CreateLogDelivery/);
+    }
+    const { RoleArn: _omitted, ...withoutRole } = machine().Properties;
+    const out = instrument(template({ M: { Type: "AWS::StepFunctions::StateMachine", Properties: withoutRole } }), params);
+    expect(out.M.Properties.RoleArn).toEqual({ "Fn::GetAtt": ["MRole", "Arn"] });
+    expect(out.MRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
+  });
+
+  test("SAM state machines: Logging, Policies for SAM's role, map tags", () => {
+    const sam = { Type: "AWS::Serverless::StateMachine", Properties: { Definition: machine().Properties.Definition, Tags: { team: "a" } } };
+    const out = instrument(template({ S: sam }), params);
+    expect(out.S.Properties.Logging.Destinations).toHaveLength(1);
+    expect(out.S.Properties.Policies[0].Statement[0].Sid).toBe("DatadogStepFunctionsLogDelivery");
+    expect(out.S.Properties.Tags).toEqual({ team: "a", dd_sls_macro: "v9.9.9", DD_TRACE_ENABLED: "true" });
+  });
+
+  test("left alone without stepFunctionForwarderArn, or when excluded; a string definition is rewritten only when changed", () => {
+    const fragment = template({ M: machine(), Role: roleResource });
+    expect(instrument(fragment, {}).M).toEqual((fragment.Resources as any).M);
+    expect(instrument(fragment, { ...params, exclude: "M" }).M).toEqual((fragment.Resources as any).M);
+    const pretty = JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }, null, 2);
+    const out = instrument(template({ M: machine({ Definition: undefined, DefinitionString: pretty }), Role: roleResource }), params);
+    expect(out.M.Properties.DefinitionString).toBe(pretty);
+  });
+
+  test("transforming the output again changes nothing", () => {
+    const fragment = template({ M: machine(), N: machine({ RoleArn: { Ref: "P" } }), Role: roleResource });
+    const once = run(fragment, { ...params, env: "prod" });
+    expect(run(once.fragment, { ...params, env: "prod" }).fragment).toEqual(once.fragment);
+  });
+});
