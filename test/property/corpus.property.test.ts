@@ -19,8 +19,15 @@ const PARAMETER_SETS: Record<string, Record<string, unknown>> = {
     instrumentContainerImages: true,
   },
   "no layers, no redirect": { addLayers: false, redirectHandler: false, apiKMSKey: "k" },
+  "forwarder for functions and state machines": {
+    ...ALL_LAYERS,
+    forwarderArn: "arn:aws:lambda:us-east-1:123456789012:function:forwarder",
+    stepFunctionForwarderArn: "arn:aws:lambda:us-east-1:123456789012:function:forwarder",
+    stackName: "corpus",
+    service: "svc",
+  },
 };
-const TOUCHED = new Set(["AWS::Lambda::Function", "AWS::IAM::Role"]);
+const TOUCHED = new Set(["AWS::Lambda::Function", "AWS::IAM::Role", "AWS::StepFunctions::StateMachine"]);
 
 
 describeCorpus("SAM translator outputs", () => {
