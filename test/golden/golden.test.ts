@@ -1,7 +1,9 @@
 /**
  * Golden tests: each `cases/<name>.yaml` is a whole input template (macro parameters in its own
  * DatadogServerless Transform entry or Datadog mapping), `cases/<name>.expected.json` the reviewed
- * output (fragment and warnings) or error message. Optional `cases/<name>.options.json` sets the region.
+ * output (fragment and warnings) or error message. Optional `cases/<name>.options.json` sets the region
+ * and the log groups that exist; optional `cases/<name>.redeploy.json` describes the account after the
+ * first deploy: transforming the same template again must then give the very same fragment.
  * Regenerate with `UPDATE_GOLDEN=1 npx jest test/golden`, then review the diff like code.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,8 +19,8 @@ const names = readdirSync(CASES)
   .filter((file) => file.endsWith(".yaml"))
   .map((file) => file.replace(/\.yaml$/, ""));
 
-function outcomeFor(name: string, template: unknown) {
-  const optionsFile = join(CASES, `${name}.options.json`);
+function outcomeFor(name: string, template: unknown, optionsName = `${name}.options.json`) {
+  const optionsFile = join(CASES, optionsName);
   const options = existsSync(optionsFile) ? JSON.parse(readFileSync(optionsFile, "utf8")) : {};
   return run(template, transformParameters(template) ?? {}, options);
 }
@@ -42,6 +44,12 @@ describe("golden templates", () => {
       const again = outcomeFor(name, outcome.fragment);
       expect(again.ok).toBe(true);
       expect(again.fragment).toEqual(outcome.fragment);
+    }
+    if (existsSync(join(CASES, `${name}.redeploy.json`))) {
+      // Redeploy: the account now holds what the first deploy made; nothing may change, so nothing is deleted.
+      const redeploy = outcomeFor(name, template, `${name}.redeploy.json`);
+      expect(redeploy.ok).toBe(true);
+      expect(redeploy.fragment).toEqual(outcome.fragment);
     }
   });
 });
