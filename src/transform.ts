@@ -29,6 +29,8 @@ export interface MacroRequest {
   region: unknown;
   /** The deploying account (event `accountId`), for `Ref AWS::AccountId`. */
   accountId?: unknown;
+  /** The stack's name when the caller knows it (the preview), for `Ref AWS::StackName` in parameters. */
+  stackName?: string;
   templateParameterValues: unknown;
   /** The macro function's environment (region-wide defaults). */
   env: Record<string, string | undefined>;
@@ -107,6 +109,7 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
     mappings: isObject(fragment.Mappings) ? fragment.Mappings : {},
     pseudoParameters: pseudoParameters(region, request.accountId),
   };
+  if (request.stackName !== undefined) context.pseudoParameters!["AWS::StackName"] = request.stackName;
   const config = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
   validateConfig(config, report);
   if (config.stackName !== undefined) context.pseudoParameters!["AWS::StackName"] = config.stackName;

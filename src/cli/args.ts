@@ -7,6 +7,7 @@ export interface TransformArgs {
   output: "yaml" | "json";
   /** JSON file: {"<log group name>": [{"filterName": ..., "destinationArn": ...}], ...} */
   existingLogGroups?: string;
+  stackName: string;
 }
 
 export const USAGE = `Usage: node dist/cli.js transform <template.yaml|json> [options]
@@ -18,6 +19,7 @@ Options:
   --param name=value            set or override a macro parameter (repeatable)
   --template-param Name=Value   value of a template parameter, as at deploy time (repeatable)
   --region REGION               region to build layer ARNs for (default: us-east-1)
+  --stack-name NAME             value of AWS::StackName, e.g. for stackName: !Ref AWS::StackName (default: preview)
   --output yaml|json            output format (default: yaml)
   --existing-log-groups FILE    JSON map of log groups that exist in the account to their subscription
                                 filters ({"/aws/lambda/f": [{"filterName": "x", "destinationArn": "arn:..."}]});
@@ -29,7 +31,7 @@ Exit status: 0 when instrumented, 1 when the macro reports a failure, 2 on bad u
 export function parseArgs(argv: string[]): TransformArgs | string {
   const [command, ...rest] = argv;
   if (command !== "transform") return `unknown command ${command ?? "(none)"}`;
-  const args: TransformArgs = { template: "", params: {}, templateParameters: {}, region: "us-east-1", output: "yaml" };
+  const args: TransformArgs = { template: "", params: {}, templateParameters: {}, region: "us-east-1", output: "yaml", stackName: "preview" };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const next = () => {
@@ -45,6 +47,7 @@ export function parseArgs(argv: string[]): TransformArgs | string {
         (arg === "--param" ? args.params : args.templateParameters)[pair.slice(0, eq)] = pair.slice(eq + 1);
       } else if (arg === "--region") args.region = next();
       else if (arg === "--existing-log-groups") args.existingLogGroups = next();
+      else if (arg === "--stack-name") args.stackName = next();
       else if (arg === "--output") {
         const format = next();
         if (format !== "yaml" && format !== "json") return `--output takes yaml or json, not ${format}`;

@@ -55,6 +55,7 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
       params: { ...(fromTemplate ?? {}), ...args.params },
       region: args.region,
       accountId: "123456789012",
+      stackName: args.stackName,
       templateParameterValues: args.templateParameters,
       env: {},
       macroVersion: MACRO_VERSION,

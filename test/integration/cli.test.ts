@@ -90,3 +90,27 @@ describe("cli transform", () => {
     expect(result.stdout).toMatch(/Datadog-Node22-x:120/);
   });
 });
+
+describe("cli transform with a forwarder", () => {
+  const forwarded = [
+    "Transform: {Name: DatadogServerless, Parameters: {addLayers: false, forwarderArn: 'arn:aws:lambda:us-east-1:1:function:fwd', stackName: !Ref AWS::StackName}}",
+    "Resources:",
+    "  Api: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.12, Handler: a.b, Role: r, Code: {ZipFile: x}}}",
+    "  Named: {Type: AWS::Lambda::Function, Properties: {FunctionName: shop-named, Runtime: python3.12, Handler: a.b, Role: r, Code: {ZipFile: x}}}",
+  ].join("\n");
+
+  test("previews a first deploy offline, and a redeploy from --existing-log-groups", async () => {
+    const file = writeTemplate(forwarded);
+    const first = await runCli(["transform", file, "--output", "json", "--stack-name", "shop"]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out).Resources.NamedLogGroup.Properties.LogGroupName).toBe("/aws/lambda/shop-named");
+
+    const groups = join(mkdtempSync(join(tmpdir(), "ddsm-groups-")), "groups.json");
+    writeFileSync(groups, JSON.stringify({ "/aws/lambda/shop-named": [], "/aws/lambda/shop-Api-AbCdEfGh1234": [] }));
+    const existing = await runCli(["transform", file, "--output", "json", "--stack-name", "shop", "--existing-log-groups", groups]);
+    const resources = JSON.parse(existing.out).Resources;
+    expect(resources.NamedLogGroup).toBeUndefined();
+    expect(resources.ApiLogGroup).toBeUndefined();
+    expect(resources.ApiDatadogSubscription.Properties.LogGroupName).toEqual({ "Fn::Sub": "/aws/lambda/${Api}" });
+  });
+});

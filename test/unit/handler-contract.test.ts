@@ -88,4 +88,14 @@ describe("handler contract", () => {
     expect(fn.Layers[0]).toMatch(/Datadog-Python312:77$/);
     expect(fn.Environment.Variables.DD_SITE).toBe("datadoghq.eu");
   });
+
+  test("builds no account view (and so loads no AWS SDK) without a forwarder", async () => {
+    const refuse = () => {
+      throw new Error("no AWS call expected");
+    };
+    expect((await respond(event(), {}, capture().logger, refuse)).status).toBe("success");
+    const withForwarder = await respond(event({ params: { pythonLayerVersion: 1, forwarderArn: "arn:aws:lambda:us-east-1:1:function:f", stackName: "s" } }), {}, capture().logger, refuse);
+    expect(withForwarder.status).toBe("failure");
+    expect(withForwarder.errorMessage).toMatch(/no AWS call expected/);
+  });
 });
