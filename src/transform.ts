@@ -10,7 +10,7 @@ import { usesExtension, validateConfig } from "./config/validate";
 import { discover, type FunctionModel } from "./discover";
 import { functionLogTarget, type TargetOutcome } from "./forwarder/function-targets";
 import { queryFor, subscribe } from "./forwarder/subscriptions";
-import { readTemplateLogs, type TemplateLogs } from "./forwarder/template-logs";
+import { emptyTemplateLogs, readTemplateLogs, type TemplateLogs } from "./forwarder/template-logs";
 import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
@@ -142,7 +142,9 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   checkSynchronousMetricsKey(selected, config, extension, report);
   if (report.errors.length === 0) selected.forEach((fn) => instrumentable(fn) && report.errorIf(layerLimitProblem(fn, ctx)));
 
-  const logs = readTemplateLogs(resources, context);
+  // Indexing the template's log resources is only worth it when something will be subscribed.
+  const forwarding = config.forwarderArn !== undefined || config.stepFunctionForwarderArn !== undefined;
+  const logs = forwarding ? readTemplateLogs(resources, context) : emptyTemplateLogs(context);
   const functionTargets = planFunctionSubscriptions(selected, ctx, logs);
   const machines = planStateMachines(resources, ctx, logs);
   if (report.errors.length > 0) return failure(report, request.fragment);

@@ -19,8 +19,12 @@ export interface TemplateLogs {
   context: TemplateContext;
 }
 
+export function emptyTemplateLogs(context: TemplateContext): TemplateLogs {
+  return { groupByName: new Map(), nameById: new Map(), filtersByGroup: new Map(), context };
+}
+
 export function readTemplateLogs(resources: JsonObject, context: TemplateContext): TemplateLogs {
-  const logs: TemplateLogs = { groupByName: new Map(), nameById: new Map(), filtersByGroup: new Map(), context };
+  const logs = emptyTemplateLogs(context);
   for (const [id, resource] of Object.entries(resources)) {
     if (!isObject(resource) || !isObject(resource.Properties)) continue;
     if (resource.Type === LOG_GROUP) {
