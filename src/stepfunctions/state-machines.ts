@@ -156,7 +156,26 @@ function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
     return;
   }
   const before = JSON.stringify(read.definition);
-  injectTraceContext(read.definition, machine.logicalId).forEach((warning) => ctx.report.warn(warning));
+  injectTraceContext(read.definition, machine.logicalId, substitutionResolver(props.DefinitionSubstitutions, ctx)).forEach((warning) => ctx.report.warn(warning));
   // Rewrite only what changed, so a definition without Lambda or nested steps keeps its formatting.
   if (JSON.stringify(read.definition) !== before) writableProperties(machine.resource)[key] = read.write(read.definition);
+}
+
+const LAMBDA_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Function"]);
+
+/**
+ * `${Name}` in a Resource, as DefinitionSubstitutions gives it: a literal (or resolvable) string, or
+ * `Fn::GetAtt [Function, Arn]` / `Ref Function` of a function of the template, which is a Lambda ARN.
+ */
+function substitutionResolver(substitutions: unknown, ctx: InstrumentContext): (resource: string) => string {
+  return (resource) => {
+    const match = /^\$\{([^}]+)\}$/.exec(resource);
+    if (!match || !isObject(substitutions) || !(match[1] in substitutions)) return resource;
+    const value = substitutions[match[1]];
+    const literal = templateString(value, ctx.template);
+    if (literal !== undefined && !literal.includes("${")) return literal;
+    const target = referencedLogicalId(value, "Arn") ?? referencedLogicalId(value);
+    const resourceOf = target === undefined ? undefined : ctx.resources[target];
+    return isObject(resourceOf) && LAMBDA_TYPES.has(resourceOf.Type as string) ? `arn:${ctx.partition}:lambda:${ctx.region}:function:${target}` : resource;
+  };
 }

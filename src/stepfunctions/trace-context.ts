@@ -13,11 +13,14 @@ const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:invoke/;
 const LAMBDA_ARN = /^arn:[\w-]+:lambda:/;
 const START_EXECUTION = /^arn:[\w-]+:states:::states:startExecution/;
 
-/** Edits `definition` in place; returns the warnings for states left alone. */
-export function injectTraceContext(definition: JsonObject, owner: string): string[] {
+/**
+ * Edits `definition` in place; returns the warnings for states left alone. `resolveResource` turns a
+ * `${Name}` placeholder of DefinitionSubstitutions into what it stands for, when that is known.
+ */
+export function injectTraceContext(definition: JsonObject, owner: string, resolveResource: (resource: string) => string = (r) => r): string[] {
   const warnings: string[] = [];
   walkStates(definition, (name, state) => {
-    const resource = typeof state.Resource === "string" ? state.Resource : "";
+    const resource = typeof state.Resource === "string" ? resolveResource(state.Resource) : "";
     const problem = LAMBDA_INVOKE.test(resource)
       ? lambdaInvoke(state)
       : LAMBDA_ARN.test(resource)

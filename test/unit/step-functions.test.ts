@@ -182,6 +182,16 @@ describe("state machines with stepFunctionForwarderArn", () => {
     expect(out.M.Properties.DefinitionString).toBe(pretty);
   });
 
+  test("a Resource given through DefinitionSubstitutions is recognised by what it stands for", () => {
+    const definition = { StartAt: "T", States: { T: { Type: "Task", Resource: "${FnArn}", Parameters: { a: 1 }, Next: "U" }, U: { Type: "Task", Resource: "${Invoke}", Parameters: { FunctionName: "f" }, End: true } } };
+    const fn = { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "a.b", Role: "r", Code: { ZipFile: "x" } } };
+    const substitutions = { FnArn: { "Fn::GetAtt": ["Fn", "Arn"] }, Invoke: "arn:aws:states:::lambda:invoke" };
+    const out = instrument(template({ M: machine({ Definition: definition, DefinitionSubstitutions: substitutions }), Fn: fn, Role: roleResource }), { ...params, addLayers: false });
+    expect(out.M.Properties.Definition.States.T.Parameters["Execution.$"]).toBe("$$.Execution");
+    expect(out.M.Properties.Definition.States.U.Parameters["Payload.$"]).toBe(CONTEXT_PATH);
+    expect(out.M.Properties.Definition.States.T.Resource).toBe("${FnArn}");
+  });
+
   test("transforming the output again changes nothing", () => {
     const fragment = template({ M: machine(), N: machine({ RoleArn: { Ref: "P" } }), Role: roleResource });
     const once = run(fragment, { ...params, env: "prod" });
