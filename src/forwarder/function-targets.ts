@@ -29,10 +29,8 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
       return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact ? { name: exact } : undefined }, keys: [groupId, ...(name ? [name] : [])], name: { Ref: groupId } } };
     }
     const name = templateString(configured, logs.context);
-    if (name === undefined || (!logs.groupByName.has(name) && !literal(name))) {
-      return { warning: `${fn.logicalId}: LoggingConfig.LogGroup cannot be resolved at transform time; subscribe its log group to the forwarder yourself.` };
-    }
-    return { target: located(base, name, configured as Json, logs, literal(name) ? { name } : undefined) };
+    const unresolved = `${fn.logicalId}: LoggingConfig.LogGroup cannot be resolved at transform time; subscribe its log group to the forwarder yourself.`;
+    return name === undefined ? { warning: unresolved } : located(base, name, configured as Json, logs, literal(name) ? { name } : undefined, unresolved);
   }
 
   const functionName = functionProperty(fn, "FunctionName");
@@ -40,28 +38,32 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
     const name = `${LAMBDA_LOG_PREFIX}\${${fn.logicalId}}`;
     const accountName: AccountName | undefined = settings.stackName ? { stackName: settings.stackName, functionId: fn.logicalId } : undefined;
     if (!logs.groupByName.has(name) && accountName === undefined) return { needsStackName: true };
-    return { target: located(base, name, { "Fn::Sub": name }, logs, accountName) };
+    return located(base, name, { "Fn::Sub": name }, logs, accountName);
   }
   const resolved = templateString(functionName, logs.context);
   if (resolved === undefined || !literal(resolved)) {
     return { warning: `${fn.logicalId}: FunctionName cannot be resolved at transform time; subscribe its log group to the forwarder yourself, or give a literal FunctionName.` };
   }
   const name = `${LAMBDA_LOG_PREFIX}${resolved}`;
-  return { target: located(base, name, name, logs, { name }) };
+  return located(base, name, name, logs, { name });
 }
 
-/** A target for a group known by name: the template's own LogGroup when it declares one with that name. */
+/**
+ * A target for a group known by name: the template's own LogGroup when it declares one with that name,
+ * else the group found in the account under `accountName`; `unfindable` is the warning when there is none.
+ */
 export function located(
   base: Pick<LogTarget, "ownerId" | "destination" | "retentionInDays">,
   name: string,
   nameValue: LogTarget["name"],
   logs: TemplateLogs,
   accountName: AccountName | undefined,
-): LogTarget {
+  unfindable = `${base.ownerId}: its log group cannot be found at transform time; subscribe it to the forwarder yourself.`,
+): TargetOutcome {
   const declared = logs.groupByName.get(name);
   if (declared !== undefined) {
-    return { ...base, location: { kind: "declared", resourceId: declared, accountName }, keys: [declared, name], name: { Ref: declared } };
+    return { target: { ...base, location: { kind: "declared", resourceId: declared, accountName }, keys: [declared, name], name: { Ref: declared } } };
   }
-  if (accountName === undefined) throw new Error(`no way to find ${name} in the account`);
-  return { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue };
+  if (accountName === undefined) return { warning: unfindable };
+  return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue } };
 }

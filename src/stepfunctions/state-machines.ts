@@ -75,7 +75,7 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
   const arn = destinationArn(logging);
   if (arn === undefined) {
     const name = defaultLogGroupName(machine, ctx.config.env);
-    return { target: located(base, name, name, logs, { name }) };
+    return located(base, name, name, logs, { name });
   }
   const groupId = referencedLogicalId(arn, "Arn");
   const group = groupId === undefined ? undefined : ctx.resources[groupId];
@@ -89,7 +89,7 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
   if (!match || match[1].includes("${")) {
     return { warning: `${machine.logicalId}: its log destination cannot be resolved at transform time; subscribe it to the forwarder yourself.` };
   }
-  return { target: located(base, match[1], match[1], logs, { name: match[1] }) };
+  return located(base, match[1], match[1], logs, { name: match[1] });
 }
 
 export function instrumentStateMachine(
