@@ -7,6 +7,8 @@ import { transformWithLookups } from "../transform";
 import { MACRO_VERSION } from "../version";
 import { parseArgs, USAGE } from "./args";
 import { parseTemplate, printTemplate } from "./cfn-yaml";
+import type { CodeLocation } from "../stack/macro-stack";
+import { renderMacroStack } from "../stack/render";
 
 export const MACRO_NAME = "DatadogServerless";
 
@@ -22,6 +24,7 @@ export function transformParameters(template: unknown): Record<string, unknown> 
 }
 
 export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  if (argv[0] === "macro-stack") return macroStackCommand(argv.slice(1), io);
   if (argv.includes("--help") || argv.includes("-h")) {
     io.out.write(`${USAGE}\n`);
     return 0;
@@ -70,6 +73,23 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   }
   io.out.write(printTemplate(outcome.fragment, args.output));
   io.err.write(`instrumented ${outcome.instrumented.length} resource(s)${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
+  return 0;
+}
+
+/** `cli.js macro-stack [--code-bucket B --code-key K [--regional]]`: the macro stack template, packaged or not. */
+function macroStackCommand(argv: string[], io: { out: { write(s: string): unknown }; err: { write(s: string): unknown } }): number {
+  const code: CodeLocation = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--code-bucket" && argv[i + 1]) code.bucket = argv[++i];
+    else if (arg === "--code-key" && argv[i + 1]) code.key = argv[++i];
+    else if (arg === "--regional") code.regional = true;
+    else {
+      io.err.write(`error: macro-stack takes --code-bucket NAME, --code-key KEY and --regional, not ${arg}\n`);
+      return 2;
+    }
+  }
+  io.out.write(renderMacroStack(MACRO_VERSION, code));
   return 0;
 }
 

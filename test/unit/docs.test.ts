@@ -7,7 +7,7 @@ import { ENVIRONMENT_VARIABLES } from "../../src/instrument/environment";
 const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
 
 describe("README", () => {
-  test("its parameter table is the one generated from the parameter table (run `npm run docs`)", () => {
+  test("its parameter table is the one generated from the parameter table (run `npm run generate`)", () => {
     expect(withParameterTable(readme)).toBe(readme);
   });
   test("lists every parameter and every environment variable the macro writes", () => {
