@@ -1,6 +1,8 @@
 // Benchmarks (numbers, never assertions in tests): transform time of a generated 500-function
 // template through the built Lambda bundle, and the bundle's size.
-import { statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -67,3 +69,14 @@ const bundle = statSync(join(root, "dist/index.js")).size;
 const zip = statSync(join(root, "dist/macro.zip")).size;
 console.log(`transform, 500 functions: median ${median(times).toFixed(2)} ms, min ${Math.min(...times).toFixed(2)} ms over ${times.length} runs (target < 2 ms)`);
 console.log(`dist/index.js: ${(bundle / 1024).toFixed(1)} KB (target < 150 KB); dist/macro.zip: ${(zip / 1024).toFixed(1)} KB`);
+
+// Module load in a bare node process, as Lambda does on a cold start: index.js alone in an empty folder
+// (the zip holds exactly this file; test/integration/artifact.test.ts checks the zip itself).
+const bare = mkdtempSync(join(tmpdir(), "ddsm-load-"));
+copyFileSync(join(root, "dist/index.js"), join(bare, "index.js"));
+const loads = [];
+for (let i = 0; i < 21; i++) {
+  const run = spawnSync(process.execPath, ["-e", "const t=process.hrtime.bigint();require('./index.js');process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))"], { cwd: bare, encoding: "utf8", env: { PATH: process.env.PATH } });
+  loads.push(Number(run.stdout));
+}
+console.log(`module load in a bare node: median ${median(loads).toFixed(2)} ms over ${loads.length} processes (target < 15 ms)`);
