@@ -26,7 +26,10 @@ Options:
                                 without it, no log group exists (a first deploy)
   --help                        show this help
 
-Exit status: 0 when instrumented, 1 when the macro reports a failure, 2 on bad usage.`;
+Exit status: 0 when instrumented, 1 when the macro reports a failure, 2 on bad usage.
+
+Also: node dist/cli.js macro-stack [--code-bucket NAME --code-key KEY [--regional]]
+  prints the macro stack template (template.yml), packaged for that artifact location.`;
 
 export function parseArgs(argv: string[]): TransformArgs | string {
   const [command, ...rest] = argv;

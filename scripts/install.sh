@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Installs or updates the macro stack in one or more regions, waiting for each to finish.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+  cat <<'TXT'
+Usage: scripts/install.sh (--bucket BUCKET | --bucket-prefix PREFIX) [options]
+
+Packages dist/macro.zip (run 'npm run build' first) and creates the macro stack, or updates it when it
+exists, in each region; waits for completion and prints the outcome.
+
+Options:
+  --bucket BUCKET          S3 bucket for the zip, in the (single) region installed
+  --bucket-prefix PREFIX   one bucket per region, named PREFIX-<region> (needed with several regions:
+                           Lambda reads code only from a bucket in its own region)
+  --key-prefix PREFIX      folder for the zip inside the bucket(s)
+  --regions A,B,C          regions to install in (default: the aws CLI's region)
+  --stack-name NAME        stack name (default: datadog-serverless-macro)
+  --parameter KEY=VALUE    a parameter of template.yml, e.g. DefaultSite=datadoghq.eu (repeatable)
+  --dry-run                print the AWS calls instead of making them
+  --help                   show this help
+TXT
+}
+
+BUCKET="" BUCKET_PREFIX="" KEY_PREFIX="" REGIONS="" STACK="datadog-serverless-macro"
+PARAMETERS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --help | -h) usage; exit 0 ;;
+    --dry-run) DRY_RUN=1 ;;
+    --bucket) BUCKET="${2:?--bucket needs a name}"; shift ;;
+    --bucket-prefix) BUCKET_PREFIX="${2:?--bucket-prefix needs a prefix}"; shift ;;
+    --key-prefix) KEY_PREFIX="${2:?--key-prefix needs a prefix}"; shift ;;
+    --regions | --region) REGIONS="${2:?$1 needs regions}"; shift ;;
+    --stack-name) STACK="${2:?--stack-name needs a name}"; shift ;;
+    --parameter)
+      [[ "${2:-}" =~ ^[A-Za-z0-9]+=.*$ ]] || die "--parameter takes KEY=VALUE, not '${2:-}'"
+      PARAMETERS+=("ParameterKey=${2%%=*},ParameterValue=${2#*=}"); shift ;;
+    *) die "unknown argument $1 (see --help)" ;;
+  esac
+  shift
+done
+[[ -n $BUCKET || -n $BUCKET_PREFIX ]] || die "give --bucket BUCKET (one region) or --bucket-prefix PREFIX (see --help)"
+[[ -z $BUCKET || -z $BUCKET_PREFIX ]] || die "give --bucket or --bucket-prefix, not both"
+[[ "$STACK" =~ ^[A-Za-z][A-Za-z0-9-]{0,127}$ ]] || die "'$STACK' is not a stack name"
+need_build
+need_aws
+if [[ -z $REGIONS ]]; then
+  REGIONS="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
+  [[ -n $REGIONS || $DRY_RUN == 1 ]] || REGIONS="$("$AWS" configure get region || true)"
+  [[ -n $REGIONS ]] || die "no region: give --regions or configure the aws CLI's region"
+fi
+split_commas "$REGIONS"
+REGION_LIST=("${SPLIT[@]}")
+for region in "${REGION_LIST[@]}"; do valid_region "$region"; done
+[[ -z $BUCKET || ${#REGION_LIST[@]} -eq 1 ]] || die "--bucket serves one region; with several use --bucket-prefix (buckets PREFIX-<region>)"
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+failed=0
+for region in "${REGION_LIST[@]}"; do
+  bucket="${BUCKET:-$BUCKET_PREFIX-$region}"
+  template="$WORK/packaged-$region.yml"
+  dry=()
+  [[ $DRY_RUN == 1 ]] && dry=(--dry-run)
+  "$ROOT/scripts/package.sh" "$bucket" "$KEY_PREFIX" --region "$region" --output "$template" "${dry[@]}"
+  params=()
+  [[ ${#PARAMETERS[@]} -gt 0 ]] && params=(--parameters "${PARAMETERS[@]}")
+  common=(--stack-name "$STACK" --template-body "file://$template" --capabilities CAPABILITY_AUTO_EXPAND CAPABILITY_IAM --region "$region" "${params[@]}")
+
+  if [[ $DRY_RUN == 1 ]]; then
+    aws_call cloudformation describe-stacks --stack-name "$STACK" --region "$region"
+    aws_call cloudformation create-stack "${common[@]}"
+    echo "  (update-stack with the same arguments instead when the stack exists; then: aws cloudformation wait stack-create-complete|stack-update-complete)"
+    continue
+  fi
+
+  if "$AWS" cloudformation describe-stacks --stack-name "$STACK" --region "$region" >/dev/null 2>&1; then
+    action=update
+    if ! output="$("$AWS" cloudformation update-stack "${common[@]}" 2>&1)"; then
+      if [[ $output == *"No updates are to be performed"* ]]; then
+        echo "$region: $STACK is already up to date (macro v$(macro_version))"
+        continue
+      fi
+      echo "$region: update-stack failed: $output" >&2
+      failed=1
+      continue
+    fi
+  else
+    action=create
+    "$AWS" cloudformation create-stack "${common[@]}" >/dev/null
+  fi
+  if "$AWS" cloudformation wait "stack-$action-complete" --stack-name "$STACK" --region "$region"; then
+    echo "$region: $STACK ${action}d; macro v$(macro_version) is ready ($("$AWS" cloudformation describe-stacks --stack-name "$STACK" --region "$region" --query "Stacks[0].StackStatus" --output text))"
+  else
+    reason="$("$AWS" cloudformation describe-stack-events --stack-name "$STACK" --region "$region" --query "StackEvents[?contains(ResourceStatus, 'FAILED')].[LogicalResourceId,ResourceStatusReason]" --output text 2>/dev/null | head -5 || true)"
+    echo "$region: $STACK $action failed; see the stack's events. ${reason}" >&2
+    failed=1
+  fi
+done
+exit "$failed"
