@@ -34,9 +34,7 @@ while [[ $# -gt 0 ]]; do
     --key-prefix) KEY_PREFIX="${2:?--key-prefix needs a prefix}"; shift ;;
     --regions | --region) REGIONS="${2:?$1 needs regions}"; shift ;;
     --stack-name) STACK="${2:?--stack-name needs a name}"; shift ;;
-    --parameter)
-      [[ "${2:-}" =~ ^[A-Za-z0-9]+=.*$ ]] || die "--parameter takes KEY=VALUE, not '${2:-}'"
-      PARAMETERS+=("ParameterKey=${2%%=*},ParameterValue=${2#*=}"); shift ;;
+    --parameter) add_parameter "${2:-}"; shift ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
   shift

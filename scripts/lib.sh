@@ -44,6 +44,12 @@ artifact_key() {
   echo "${prefix:+${prefix%/}/}datadog-serverless-macro/$(macro_version)/macro-${digest}.zip"
 }
 
+# --parameter KEY=VALUE, as CloudFormation's ParameterKey=...,ParameterValue=... (into PARAMETERS).
+add_parameter() {
+  [[ "$1" =~ ^[A-Za-z0-9]+=.*$ ]] || die "--parameter takes KEY=VALUE, not '$1'"
+  PARAMETERS+=("ParameterKey=${1%%=*},ParameterValue=${1#*=}")
+}
+
 split_commas() {
   local IFS=,
   # shellcheck disable=SC2206

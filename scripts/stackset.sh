@@ -43,9 +43,7 @@ while [[ $# -gt 0 ]]; do
     --accounts) ACCOUNTS="${2:?--accounts needs account ids}"; shift ;;
     --stack-set-name) NAME="${2:?--stack-set-name needs a name}"; shift ;;
     --delegated-admin) CALL_AS=(--call-as DELEGATED_ADMIN) ;;
-    --parameter)
-      [[ "${2:-}" =~ ^[A-Za-z0-9]+=.*$ ]] || die "--parameter takes KEY=VALUE, not '${2:-}'"
-      PARAMETERS+=("ParameterKey=${2%%=*},ParameterValue=${2#*=}"); shift ;;
+    --parameter) add_parameter "${2:-}"; shift ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
