@@ -4,9 +4,12 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { respond } from "../../src/index";
 import { isObject } from "../../src/intrinsics";
+import { offlineAccountView } from "../../src/lookup/account-view";
 import { confirmedLayerLimit, missingDirectory, SAM_OUTPUT_DIR, skipUnless } from "../helpers/corpus";
-import { ALL_LAYERS, run } from "../helpers/macro";
+import { version } from "../../package.json";
+import { ALL_LAYERS, run, VERSION } from "../helpers/macro";
 
 const { describe: describeCorpus } = skipUnless(missingDirectory(SAM_OUTPUT_DIR), "corpus property tests");
 
@@ -33,7 +36,7 @@ const TOUCHED = new Set(["AWS::Lambda::Function", "AWS::IAM::Role", "AWS::StepFu
 describeCorpus("SAM translator outputs", () => {
   const files = missingDirectory(SAM_OUTPUT_DIR) ? [] : readdirSync(SAM_OUTPUT_DIR).filter((file) => file.endsWith(".json"));
 
-  test.each(Object.entries(PARAMETER_SETS))("%s: success, idempotent, other resources untouched", (_name, params) => {
+  test.each(Object.entries(PARAMETER_SETS))("%s: success, idempotent, other resources untouched, the handler agrees", async (_name, params) => {
     let instrumented = 0;
     const problems: string[] = [];
     for (const file of files) {
@@ -46,6 +49,11 @@ describeCorpus("SAM translator outputs", () => {
         continue;
       }
       instrumented += first.instrumented.length;
+      // The Lambda entry point, on a fresh copy as CloudFormation would send it, answers the same.
+      const event = { requestId: file, region: "us-east-1", accountId: "123456789012", params, templateParameterValues: {}, fragment: JSON.parse(JSON.stringify(input)) };
+      const response = await respond(event, {}, { log() {} }, () => offlineAccountView());
+      const expected = JSON.stringify(first.fragment).split(`"v${VERSION}"`).join(`"v${version}"`);
+      if (response.status !== "success" || JSON.stringify(response.fragment) !== expected) problems.push(`${file}: the handler answered differently`);
       const second = run(first.fragment, params);
       if (JSON.stringify(second.fragment) !== JSON.stringify(first.fragment)) problems.push(`${file}: not idempotent`);
       const after = (first.fragment as any).Resources;
