@@ -103,16 +103,17 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
 
   // Otherwise a JSON round trip, not structuredClone: shared sub-objects (YAML aliases) must become independent copies.
   const fragment = (request.ownsFragment ? request.fragment : JSON.parse(JSON.stringify(request.fragment))) as JsonObject;
+  const pseudo = pseudoParameters(region, request.accountId, request.stackName);
   const context: TemplateContext = {
     parameterValues: isObject(request.templateParameterValues) ? request.templateParameterValues : {},
     parameterDeclarations: isObject(fragment.Parameters) ? fragment.Parameters : {},
     mappings: isObject(fragment.Mappings) ? fragment.Mappings : {},
-    pseudoParameters: pseudoParameters(region, request.accountId),
+    pseudoParameters: pseudo,
   };
-  if (request.stackName !== undefined) context.pseudoParameters!["AWS::StackName"] = request.stackName;
   const config = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
   validateConfig(config, report);
-  if (config.stackName !== undefined) context.pseudoParameters!["AWS::StackName"] = config.stackName;
+  // The `stackName` parameter tells what AWS::StackName is, e.g. in a FunctionName built with Fn::Sub.
+  if (config.stackName !== undefined) pseudo["AWS::StackName"] = config.stackName;
 
   const resources = fragment.Resources;
   if (resources !== undefined && !isObject(resources)) report.error("The template's Resources must be a map of logical ids to resources.");
@@ -203,8 +204,9 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   };
 }
 
-function pseudoParameters(region: string | undefined, accountId: unknown): Record<string, string> {
+function pseudoParameters(region: string | undefined, accountId: unknown, stackName: string | undefined): Record<string, string> {
   const known: Record<string, string> = {};
+  if (stackName !== undefined) known["AWS::StackName"] = stackName;
   if (region !== undefined) {
     const partition = partitionOf(region);
     Object.assign(known, {
