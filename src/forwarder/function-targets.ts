@@ -21,13 +21,8 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   const configured = isObject(loggingConfig) ? loggingConfig.LogGroup : undefined;
 
   if (configured !== undefined) {
-    const groupId = referencedLogicalId(configured);
-    const group = groupId === undefined ? undefined : resources[groupId];
-    if (groupId !== undefined && isObject(group) && group.Type === LOG_GROUP) {
-      const name = isObject(group.Properties) ? templateString(group.Properties.LogGroupName, logs.context) : undefined;
-      const exact = literal(name);
-      return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact ? { name: exact } : undefined }, keys: [groupId, ...(name ? [name] : [])], name: { Ref: groupId } } };
-    }
+    const declared = declaredGroupTarget(base, referencedLogicalId(configured), resources, logs);
+    if (declared) return declared;
     const name = templateString(configured, logs.context);
     const unresolved = `${fn.logicalId}: LoggingConfig.LogGroup cannot be resolved at transform time; subscribe its log group to the forwarder yourself.`;
     return name === undefined ? { warning: unresolved } : located(base, name, configured as Json, logs, literal(name) ? { name } : undefined, unresolved);
@@ -48,12 +43,23 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   return located(base, name, name, logs, { name });
 }
 
+type TargetBase = Pick<LogTarget, "ownerId" | "destination" | "retentionInDays">;
+
+/** A target for the template's own LogGroup `groupId` (referenced by Ref or Fn::GetAtt), if it is one. */
+export function declaredGroupTarget(base: TargetBase, groupId: string | undefined, resources: JsonObject, logs: TemplateLogs): TargetOutcome | undefined {
+  const group = groupId === undefined ? undefined : resources[groupId];
+  if (groupId === undefined || !isObject(group) || group.Type !== LOG_GROUP) return undefined;
+  const name = isObject(group.Properties) ? templateString(group.Properties.LogGroupName, logs.context) : undefined;
+  const exact = literal(name);
+  return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact ? { name: exact } : undefined }, keys: [groupId, ...(name ? [name] : [])], name: { Ref: groupId } } };
+}
+
 /**
  * A target for a group known by name: the template's own LogGroup when it declares one with that name,
  * else the group found in the account under `accountName`; `unfindable` is the warning when there is none.
  */
 export function located(
-  base: Pick<LogTarget, "ownerId" | "destination" | "retentionInDays">,
+  base: TargetBase,
   name: string,
   nameValue: LogTarget["name"],
   logs: TemplateLogs,

@@ -4,9 +4,9 @@
  */
 import { isObject, isIntrinsic, referencedLogicalId, templateString, type Json, type JsonObject } from "../intrinsics";
 import { properties, writableProperties } from "../discover";
-import { located, type TargetOutcome } from "../forwarder/function-targets";
+import { declaredGroupTarget, located, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
-import { LOG_GROUP, type TemplateLogs } from "../forwarder/template-logs";
+import type { TemplateLogs } from "../forwarder/template-logs";
 import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
 import { createRole, grant, type Statement } from "../instrument/permissions";
@@ -77,13 +77,8 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
     const name = defaultLogGroupName(machine, ctx.config.env);
     return located(base, name, name, logs, { name });
   }
-  const groupId = referencedLogicalId(arn, "Arn");
-  const group = groupId === undefined ? undefined : ctx.resources[groupId];
-  if (groupId !== undefined && isObject(group) && group.Type === LOG_GROUP) {
-    const name = isObject(group.Properties) ? templateString(group.Properties.LogGroupName, logs.context) : undefined;
-    const exact = name !== undefined && !name.includes("${") ? { name } : undefined;
-    return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact }, keys: [groupId, ...(name ? [name] : [])], name: { Ref: groupId } } };
-  }
+  const declared = declaredGroupTarget(base, referencedLogicalId(arn, "Arn"), ctx.resources, logs);
+  if (declared) return declared;
   const text = templateString(arn, logs.context);
   const match = text === undefined ? null : /:log-group:([^:]+)(:\*)?$/.exec(text);
   if (!match || match[1].includes("${")) {
