@@ -86,10 +86,6 @@ export type Config = {
 
 export const PARAMETER_NAMES = Object.keys(PARAMETERS) as ParameterName[];
 
-export function parameterSpec(name: ParameterName): ParameterSpec {
-  return PARAMETERS[name];
-}
-
 /** Maps every accepted spelling (name or alias) to its parameter. */
 export const SPELLINGS: ReadonlyMap<string, ParameterName> = new Map(
   PARAMETER_NAMES.flatMap((name) => {
