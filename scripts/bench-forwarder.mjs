@@ -1,6 +1,11 @@
-// Benchmark of the forwarder lookups against moto_server on 127.0.0.1: 200 named functions whose names
-// share the stack prefix, once when no log group exists yet and once when all exist. Counts AWS calls
-// and wall time, and compares the filter lookups' wall time with the sum of their durations.
+// Benchmark of the forwarder lookups against moto_server on 127.0.0.1 (numbers, never assertions).
+// Each case is a 200-function template, measured once when no log group exists yet (first deploy) and
+// once when every function's group exists (created as CloudFormation would name it):
+//  - named: FunctionName bench-stack-function-<i>, names sharing the stack prefix;
+//  - named without dashes: FunctionName OrdersFn<i>;
+//  - generated: logical ids OrdersFn1..OrdersFn200, no FunctionName, stack "orders" (groups
+//    /aws/lambda/orders-OrdersFn<i>-ABCDEFGHIJKL).
+// Prints the AWS calls by operation, the most lookups in flight at once, and the wall time.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -37,28 +42,58 @@ process.env.AWS_SECRET_ACCESS_KEY = "test";
 
 const COUNT = 200;
 const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
-const names = Array.from({ length: COUNT }, (_, i) => `bench-stack-function-${i}`);
-const fragment = () => ({
-  Resources: Object.fromEntries(names.map((name, i) => [`Function${i}`, {
-    Type: "AWS::Lambda::Function",
-    Properties: { FunctionName: name, Runtime: "python3.12", Handler: "app.handler", Role: "arn:aws:iam::123456789012:role/r", Code: { ZipFile: "x" } },
-  }])),
+const fn = (functionName) => ({
+  Type: "AWS::Lambda::Function",
+  Properties: { ...(functionName ? { FunctionName: functionName } : {}), Runtime: "python3.12", Handler: "app.handler", Role: "arn:aws:iam::123456789012:role/r", Code: { ZipFile: "x" } },
 });
+const indexes = Array.from({ length: COUNT }, (_, i) => i + 1);
+const CASES = [
+  {
+    label: `${COUNT} named functions (bench-stack-function-<i>)`,
+    fragment: () => ({ Resources: Object.fromEntries(indexes.map((i) => [`Function${i}`, fn(`bench-stack-function-${i}`)])) }),
+    params: { addLayers: false, forwarderArn: FORWARDER },
+    groups: indexes.map((i) => `/aws/lambda/bench-stack-function-${i}`),
+  },
+  {
+    label: `${COUNT} functions named OrdersFn<i> (no dash)`,
+    fragment: () => ({ Resources: Object.fromEntries(indexes.map((i) => [`OrdersFn${i}`, fn(`OrdersFn${i}`)])) }),
+    params: { addLayers: false, forwarderArn: FORWARDER },
+    groups: indexes.map((i) => `/aws/lambda/OrdersFn${i}`),
+  },
+  {
+    label: `${COUNT} functions OrdersFn<i> without FunctionName, stack "orders"`,
+    fragment: () => ({ Resources: Object.fromEntries(indexes.map((i) => [`OrdersFn${i}`, fn()])) }),
+    params: { addLayers: false, forwarderArn: FORWARDER, stackName: "orders" },
+    // CloudFormation's name: <stack>-<logical id>-<12 or 13 letters and digits>.
+    groups: indexes.map((i) => `/aws/lambda/orders-OrdersFn${i}-ABCDEFGHIJKL`),
+  },
+];
 
-async function measure(label) {
+async function measure(benchCase, state) {
   const calls = {};
+  let retries = 0;
   let filterTime = 0;
-  const base = cloudWatchAccountView({ region: "us-east-1", endpoint, onCall: (op) => (calls[op] = (calls[op] ?? 0) + 1) });
+  let inFlight = 0;
+  let most = 0;
+  const base = cloudWatchAccountView({
+    region: "us-east-1", endpoint,
+    onCall: (op) => (calls[op] = (calls[op] ?? 0) + 1),
+    onRetry: () => retries++,
+  });
+  const track = async (work) => {
+    most = Math.max(most, ++inFlight);
+    try { return await work(); } finally { inFlight--; }
+  };
   const view = {
-    logGroupNames: (prefix) => base.logGroupNames(prefix),
-    async subscriptionFilters(name) {
+    logGroupNames: (prefix) => track(() => base.logGroupNames(prefix)),
+    subscriptionFilters: (name) => track(async () => {
       const start = performance.now();
       try { return await base.subscriptionFilters(name); } finally { filterTime += performance.now() - start; }
-    },
+    }),
   };
   const start = performance.now();
   const outcome = await transformWithLookups(
-    { fragment: fragment(), params: { addLayers: false, forwarderArn: FORWARDER }, region: "us-east-1", accountId: "123456789012", templateParameterValues: {}, env: {}, macroVersion: "bench" },
+    { fragment: benchCase.fragment(), params: benchCase.params, region: "us-east-1", accountId: "123456789012", templateParameterValues: {}, env: {}, macroVersion: "bench" },
     () => view,
   );
   const wall = performance.now() - start;
@@ -66,15 +101,18 @@ async function measure(label) {
   const total = Object.values(calls).reduce((a, b) => a + b, 0);
   const detail = Object.entries(calls).map(([op, n]) => `${op} ${n}`).join(", ");
   const filters = calls.DescribeSubscriptionFilters ? `; filter lookups: sum of durations ${filterTime.toFixed(0)} ms, run concurrently` : "";
-  console.log(`forwarder, ${COUNT} named functions, ${label}: ${total} AWS calls (${detail}), wall ${wall.toFixed(0)} ms${filters}`);
+  console.log(`forwarder, ${benchCase.label}, ${state}: ${total} AWS calls (${detail}${retries ? `, ${retries} retries` : ""}), at most ${most} lookups at once, wall ${wall.toFixed(0)} ms${filters}`);
 }
 
-await measure("no log group exists (first deploy)");
 const logs = (target, body) => fetch(endpoint, {
   method: "POST",
   headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": `Logs_20140328.${target}`, Authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0" },
   body: JSON.stringify(body),
 });
-for (const name of names) await logs("CreateLogGroup", { logGroupName: `/aws/lambda/${name}` });
-await measure("every log group exists");
+for (const benchCase of CASES) {
+  await fetch(`${endpoint}/moto-api/reset`, { method: "POST" });
+  await measure(benchCase, "no log group exists (first deploy)");
+  for (const name of benchCase.groups) await logs("CreateLogGroup", { logGroupName: name });
+  await measure(benchCase, "every log group exists");
+}
 moto.kill();

@@ -1,11 +1,17 @@
-// Benchmarks (numbers, never assertions in tests): transform time of a generated 500-function
-// template through the built Lambda bundle, and the bundle's size.
+// Benchmarks (numbers, never assertions in tests), through the built Lambda bundle:
+//  - handler time for a generated 500-function template, and how it scales from 50 to 2000 functions,
+//    each next to the floor every implementation pays: JSON.stringify of the same fragment;
+//  - the memory one transform allocates;
+//  - the bundle's size, and its module load in a bare node process.
+// Handler time only: Lambda parses the event before it calls the handler, so each run parses its own
+// copy of the event text before the clock starts (the handler edits the event in place).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { GCProfiler } from "node:v8";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 process.env.LOG_LEVEL = "error"; // keep the per-call summary lines out of the measurement
@@ -36,38 +42,90 @@ function generatedTemplate(count) {
   return JSON.parse(JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources }));
 }
 
-const event = {
-  requestId: "bench",
-  region: "us-east-1",
-  accountId: "123456789012",
-  transformId: "123456789012::DatadogServerless",
-  templateParameterValues: {},
-  params: {
-    pythonLayerVersion: 104, nodeLayerVersion: 120, javaLayerVersion: 21, dotnetLayerVersion: 19, rubyLayerVersion: 25,
-    extensionLayerVersion: 78, apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey",
-    enableXrayTracing: true, service: "bench", env: "prod", tags: "team:a,cost:b",
-  },
-  fragment: generatedTemplate(500),
-};
+/** The macro event CloudFormation sends, as the text Lambda parses. */
+function eventText(count) {
+  return JSON.stringify({
+    requestId: "bench",
+    region: "us-east-1",
+    accountId: "123456789012",
+    transformId: "123456789012::DatadogServerless",
+    templateParameterValues: {},
+    params: {
+      pythonLayerVersion: 104, nodeLayerVersion: 120, javaLayerVersion: 21, dotnetLayerVersion: 19, rubyLayerVersion: 25,
+      extensionLayerVersion: 78, apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey",
+      enableXrayTracing: true, service: "bench", env: "prod", tags: "team:a,cost:b",
+    },
+    fragment: generatedTemplate(count),
+  });
+}
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value) => `${value.toFixed(2)} ms`;
 
-// CloudFormation sends a freshly parsed event per call (the handler edits it in place), so each run
-// gets its own copy, made before the clock starts.
-const eventText = JSON.stringify(event);
-
-for (let i = 0; i < 20; i++) await handler(JSON.parse(eventText)); // warm up the JIT
-const times = [];
-for (let i = 0; i < 200; i++) {
-  const fresh = JSON.parse(eventText);
+async function runHandler(event) {
   const start = process.hrtime.bigint();
-  const response = await handler(fresh);
-  times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  const response = await handler(event);
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   if (response.status !== "success") throw new Error(response.errorMessage);
+  return elapsed;
 }
+
+function runFloor(event) {
+  const start = process.hrtime.bigint();
+  const text = JSON.stringify(event.fragment);
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
+  if (text.length === 0) throw new Error("empty");
+  return elapsed;
+}
+
+/** Median handler time and median floor time over `runs` interleaved runs, after `warmup` of each. */
+async function measure(text, runs, warmup) {
+  for (let i = 0; i < warmup; i++) {
+    await runHandler(JSON.parse(text));
+    runFloor(JSON.parse(text));
+  }
+  const handlerTimes = [];
+  const floorTimes = [];
+  for (let i = 0; i < runs; i++) {
+    handlerTimes.push(await runHandler(JSON.parse(text)));
+    floorTimes.push(runFloor(JSON.parse(text)));
+  }
+  return { handler: median(handlerTimes), floor: median(floorTimes), min: Math.min(...handlerTimes), runs };
+}
+
+/**
+ * Bytes allocated per transform: heap used after minus before, plus what each garbage collection in
+ * between freed (reported by V8's GC profiler), over `runs` transforms of events parsed beforehand.
+ */
+async function allocationPerTransform(text, runs) {
+  const events = Array.from({ length: runs }, () => JSON.parse(text));
+  const profiler = new GCProfiler();
+  profiler.start();
+  const before = process.memoryUsage().heapUsed;
+  for (const event of events) await handler(event);
+  const after = process.memoryUsage().heapUsed;
+  const { statistics } = profiler.stop();
+  const freed = statistics.reduce((sum, gc) => sum + gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize, 0);
+  return (after - before + freed) / runs;
+}
+
+const main = eventText(500);
+const result = await measure(main, 200, 30);
+console.log(
+  `handler, 500 functions: median ${ms(result.handler)} (min ${ms(result.min)}) over ${result.runs} runs; ` +
+    `JSON.stringify of the fragment: median ${ms(result.floor)}; handler/floor ${(result.handler / result.floor).toFixed(1)}x (target handler < 2 ms)`,
+);
+const allocated = await allocationPerTransform(main, 20);
+console.log(`allocated per transform, 500 functions: ${(allocated / 1024 / 1024).toFixed(2)} MB (event text ${(main.length / 1024 / 1024).toFixed(2)} MB)`);
+
+console.log("scaling (median handler time, median JSON.stringify of the fragment, ratio):");
+for (const [count, runs, warmup] of [[50, 300, 50], [200, 200, 30], [500, 200, 30], [1000, 120, 20], [2000, 100, 10]]) {
+  const { handler: time, floor, runs: done } = count === 500 ? result : await measure(eventText(count), runs, warmup);
+  console.log(`  ${String(count).padStart(4)} functions: handler ${ms(time).padStart(9)}, floor ${ms(floor).padStart(8)}, ${(time / floor).toFixed(1).padStart(5)}x, ${(time / count * 1000).toFixed(1)} µs/function (${done} runs)`);
+}
+
 const bundle = statSync(join(root, "dist/index.js")).size;
 const zip = statSync(join(root, "dist/macro.zip")).size;
-console.log(`transform, 500 functions: median ${median(times).toFixed(2)} ms, min ${Math.min(...times).toFixed(2)} ms over ${times.length} runs (target < 2 ms)`);
 console.log(`dist/index.js: ${(bundle / 1024).toFixed(1)} KB (target < 150 KB); dist/macro.zip: ${(zip / 1024).toFixed(1)} KB`);
 
 // Module load in a bare node process, as Lambda does on a cold start: index.js alone in an empty folder

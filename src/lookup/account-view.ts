@@ -8,14 +8,27 @@ export interface SubscriptionFilterInfo {
 }
 
 export interface AccountView {
-  /** Names of every log group starting with `prefix` (all pages). */
+  /** Names of every log group starting with `prefix` (all pages); the empty prefix lists every group. */
   logGroupNames(prefix: string): Promise<string[]>;
   /** The subscription filters of an existing log group. */
   subscriptionFilters(logGroupName: string): Promise<SubscriptionFilterInfo[]>;
 }
 
 /** A lookup that failed; the message names what to fix (often a missing permission of the macro's role). */
-export class LookupError extends Error {}
+export class LookupError extends Error {
+  constructor(
+    message: string,
+    /** The AWS operation that failed, e.g. DescribeLogGroups. */
+    readonly operation = "lookup",
+    /** The macro's role lacks the permission (`permission`) for it. */
+    readonly denied = false,
+    readonly permission = "",
+    /** What AWS said (the error's name and message), for a failure that is not a denial. */
+    readonly detail = message,
+  ) {
+    super(message);
+  }
+}
 
 /** An account view over a fixed set of log groups: nothing exists unless listed. */
 export function offlineAccountView(groups: Record<string, SubscriptionFilterInfo[]> = {}): AccountView {
