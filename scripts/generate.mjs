@@ -7,15 +7,15 @@ import { createRequire } from "node:module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = await build({
-  stdin: { contents: 'export { withParameterTable } from "./src/config/docs"; export { renderMacroStack } from "./src/stack/render";', resolveDir: root, loader: "ts" },
+  stdin: { contents: 'export { withParameterTable } from "./src/config/docs"; export { withRulesTable } from "./src/rules/docs"; export { renderMacroStack } from "./src/stack/render";', resolveDir: root, loader: "ts" },
   bundle: true, platform: "node", format: "cjs", write: false, logLevel: "warning",
 });
 const module = { exports: {} };
 new Function("module", "exports", "require", out.outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
-const { withParameterTable, renderMacroStack } = module.exports;
+const { withParameterTable, withRulesTable, renderMacroStack } = module.exports;
 const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 const readmePath = join(root, "README.md");
-writeFileSync(readmePath, withParameterTable(readFileSync(readmePath, "utf8")));
+writeFileSync(readmePath, withRulesTable(withParameterTable(readFileSync(readmePath, "utf8"))));
 writeFileSync(join(root, "template.yml"), renderMacroStack(version));
-console.log("README.md parameter table and template.yml regenerated");
+console.log("README.md parameter and troubleshooting tables, and template.yml, regenerated");

@@ -2,11 +2,12 @@
  * The Lambda handler CloudFormation invokes for `Transform: DatadogServerless`.
  * It never throws: every outcome is `status: "success"` or `status: "failure"` with an errorMessage.
  */
-import { formatErrors } from "./errors";
-import { isObject } from "./intrinsics";
+import { requestSecrets } from "./config/load";
+import { isObject, own } from "./intrinsics";
 import { jsonLogger, levelFrom, type Logger } from "./log";
 import type { AccountView } from "./lookup/account-view";
 import { cloudWatchAccountView } from "./lookup/cloudwatch";
+import { formatDiagnostic, formatErrors, INTERNAL, redactor } from "./rules";
 import { transformWithLookups, type MacroOutcome } from "./transform";
 import { MACRO_VERSION } from "./version";
 
@@ -27,33 +28,40 @@ export async function respond(
   view: ViewFactory = (region) => cloudWatchAccountView({ region }),
 ): Promise<MacroResponse> {
   const request = isObject(event) ? event : {};
-  const requestId = typeof request.requestId === "string" ? request.requestId : "";
+  const requestId = typeof request.requestId === "string" ? request.requestId.slice(0, 200) : "";
   try {
-    const outcome = await transformWithLookups({
-      fragment: request.fragment,
-      params: request.params,
-      region: request.region,
-      accountId: request.accountId,
-      templateParameterValues: request.templateParameterValues,
-      env,
-      macroVersion: MACRO_VERSION,
-      // The event was parsed for this call alone: editing it in place saves copying large templates.
-      ownsFragment: true,
-    }, () => view(String(request.region)));
+    const outcome = await transformWithLookups(
+      {
+        fragment: request.fragment,
+        params: request.params,
+        region: request.region,
+        accountId: request.accountId,
+        templateParameterValues: request.templateParameterValues,
+        env,
+        macroVersion: MACRO_VERSION,
+      },
+      () => view(String(request.region)),
+    );
     logOutcome(outcome, requestId, logger);
     return outcome.ok
       ? { requestId, status: "success", fragment: outcome.fragment }
       : { requestId, status: "failure", fragment: request.fragment, errorMessage: formatErrors(outcome.errors) };
   } catch (error) {
-    // A bug of ours must still answer CloudFormation with something a user can act on.
-    const detail = error instanceof Error ? error.message : String(error);
-    logger.log("error", "unexpected error", { requestId, error: detail });
-    return {
-      requestId,
-      status: "failure",
-      fragment: request.fragment,
-      errorMessage: `DatadogServerless macro: unexpected internal error (${detail}). Please report it with the macro's logs (request ${requestId}).`,
-    };
+    // A bug of ours must still answer CloudFormation with something a user can act on; the transform
+    // never edits the fragment it was given, so it goes back as received.
+    const redact = safeRedactor(request, env);
+    const detail = redact(`${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`.slice(0, 300));
+    const message = formatDiagnostic(INTERNAL, { detail, requestId }).text;
+    logger.log("error", message, { requestId });
+    return { requestId, status: "failure", fragment: request.fragment, errorMessage: formatErrors([message]) };
+  }
+}
+
+function safeRedactor(request: Record<string, unknown>, env: Record<string, string | undefined>): (text: string) => string {
+  try {
+    return redactor(requestSecrets(request.params, own(request.fragment, "Mappings"), env));
+  } catch {
+    return () => "(details withheld)";
   }
 }
 

@@ -1,27 +1,45 @@
 /**
  * The core: takes a macro request, returns the instrumented fragment or every problem found.
  * `prepare` reads and checks everything that can fail; the only I/O (read-only log group lookups, needed
- * with a forwarder) happens between it and `finish`, which edits the fragment and cannot fail.
- * The handler and the preview CLI both call it.
+ * with a forwarder) happens between it and `finish`, which writes the draft and can only warn.
+ * The fragment as received is never changed: a failure returns it as it was.
  */
-import { checkLayerVersions, checkSynchronousMetricsKey, selectFunctions, type Skipped } from "./checks";
 import { loadConfig } from "./config/load";
+import { literal } from "./config/parameters";
 import { usesExtension, validateConfig } from "./config/validate";
-import { discover, type FunctionModel } from "./discover";
-import { functionLogTarget, type TargetOutcome } from "./forwarder/function-targets";
+import { functionLogTarget, warnUnsubscribed, type TargetOutcome } from "./forwarder/function-targets";
 import { queryFor, subscribe } from "./forwarder/subscriptions";
 import { emptyTemplateLogs, readTemplateLogs, type TemplateLogs } from "./forwarder/template-logs";
-import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
+import { checkLayerVersions, checkSynchronousMetricsKey } from "./instrument/checks";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
-import { instrumentable, instrumentFunction } from "./instrument/function";
-import { forwarderTags } from "./instrument/function-tags";
-import { layerLimitProblem } from "./instrument/layers";
-import type { AccountView } from "./lookup/account-view";
+import { applyFunction, planFunction, type FunctionPlan } from "./instrument/function";
+import { forwarderTags, functionTagSets } from "./instrument/function-tags";
+import type { LayerCache } from "./instrument/layers";
+import { Grants } from "./instrument/permissions";
+import { secretStatements } from "./instrument/secret-access";
+import { isObject, type Json, type JsonObject, type TemplateContext } from "./intrinsics";
+import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
+import { discover, select, TemplateDraft, type Skipped, type StateMachineModel } from "./model";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
-import { Report } from "./report";
-import { discoverStateMachines, instrumentStateMachine, stateMachineLogTarget, type StateMachineModel } from "./stepfunctions/state-machines";
+import {
+  FORWARDER_NEEDS_STACK_NAME,
+  LOOKUP_DENIED,
+  LOOKUP_FAILED,
+  NO_FRAGMENT,
+  NO_LAYERS_IN_CHINA,
+  NO_REGION,
+  RESOURCES_NOT_MAP,
+  Report,
+  TOO_MANY_RESOURCES,
+  redactor,
+  type Diagnostic,
+  type Redactor,
+} from "./rules";
+import { stateMachineLogTarget, instrumentStateMachine } from "./stepfunctions/state-machines";
+
+export type { Skipped };
 
 export interface MacroRequest {
   fragment: unknown;
@@ -35,12 +53,6 @@ export interface MacroRequest {
   /** The macro function's environment (region-wide defaults). */
   env: Record<string, string | undefined>;
   macroVersion: string;
-  /**
-   * The caller hands the fragment over (the Lambda handler's freshly parsed event): it is edited in
-   * place instead of copied. Every check that can fail runs before the first edit, so a failure still
-   * returns the fragment as received.
-   */
-  ownsFragment?: boolean;
 }
 
 export interface MacroOutcome {
@@ -49,22 +61,27 @@ export interface MacroOutcome {
   fragment: unknown;
   errors: string[];
   warnings: string[];
+  diagnostics: Diagnostic[];
   instrumented: string[];
   skipped: Skipped[];
 }
 
 /** Lambda functions keep forwarded logs a month in CloudWatch unless `logRetentionInDays` says otherwise. */
 export const FUNCTION_LOG_RETENTION_DAYS = 30;
+/** CloudFormation's limit on resources in a template. */
+export const MAX_RESOURCES = 500;
 const NO_FACTS: LogFacts = { groups: new Map() };
 
 interface Prepared {
+  request: MacroRequest;
   report: Report;
+  redact: Redactor;
   fragment: JsonObject;
   ctx: InstrumentContext;
-  selected: FunctionModel[];
+  plans: FunctionPlan[];
   skipped: Skipped[];
   logs: TemplateLogs;
-  functionTargets: Map<FunctionModel, TargetOutcome>;
+  functionTargets: { ownerId: string; target: TargetOutcome }[];
   machines: { machine: StateMachineModel; target: TargetOutcome }[];
 }
 
@@ -80,29 +97,44 @@ export async function transformWithLookups(request: MacroRequest, view: () => Ac
   if ("ok" in prepared) return prepared;
   const queries = lookupQueries(prepared);
   if (queries.length === 0) return finish(prepared, NO_FACTS);
+  let facts: LogFacts;
   try {
-    return finish(prepared, await gatherLogFacts(view(), queries));
+    facts = await gatherLogFacts(view(), queries);
   } catch (error) {
-    prepared.report.error(error instanceof Error ? error.message : String(error));
-    return failure(prepared.report, request.fragment);
+    // Only a failed lookup is the user's to fix; any other exception is a bug and reaches the handler.
+    if (!(error instanceof LookupError)) throw error;
+    if (error.denied) prepared.report.error(LOOKUP_DENIED, { operation: error.operation, permission: error.permission });
+    else prepared.report.error(LOOKUP_FAILED, { operation: error.operation, detail: error.detail });
+    return outcome(prepared.report, prepared.redact, request.fragment);
   }
+  return finish(prepared, facts);
 }
 
-function failure(report: Report, fragment: unknown): MacroOutcome {
-  return { ok: false, fragment, errors: report.errors, warnings: report.warnings, instrumented: [], skipped: [] };
+function outcome(report: Report, redact: Redactor, fragment: unknown, success?: { instrumented: string[]; skipped: Skipped[] }): MacroOutcome {
+  const diagnostics = report.diagnostics.map((d) => ({ ...d, text: redact(d.text) }));
+  const ok = success !== undefined && !report.failed;
+  return {
+    ok,
+    fragment,
+    errors: diagnostics.filter((d) => d.severity === "error").map((d) => d.text),
+    warnings: diagnostics.filter((d) => d.severity === "warning").map((d) => d.text),
+    diagnostics,
+    instrumented: ok ? success.instrumented : [],
+    skipped: ok ? success.skipped : [],
+  };
 }
 
 function prepare(request: MacroRequest): Prepared | MacroOutcome {
   const report = new Report();
+  const plain = redactor([]);
   if (!isObject(request.fragment)) {
-    report.error("The request has no template fragment (an object with Resources); CloudFormation sends one with every macro call.");
-    return failure(report, request.fragment);
+    report.error(NO_FRAGMENT, {});
+    return outcome(report, plain, request.fragment);
   }
+  const fragment = request.fragment;
   const region = typeof request.region === "string" && request.region !== "" ? request.region : undefined;
-  if (region === undefined) report.error("The request has no region; CloudFormation sends one with every macro call.");
+  if (region === undefined) report.error(NO_REGION, {});
 
-  // Otherwise a JSON round trip, not structuredClone: shared sub-objects (YAML aliases) must become independent copies.
-  const fragment = (request.ownsFragment ? request.fragment : JSON.parse(JSON.stringify(request.fragment))) as JsonObject;
   const pseudo = pseudoParameters(region, request.accountId, request.stackName);
   const context: TemplateContext = {
     parameterValues: isObject(request.templateParameterValues) ? request.templateParameterValues : {},
@@ -110,98 +142,96 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
     mappings: isObject(fragment.Mappings) ? fragment.Mappings : {},
     pseudoParameters: pseudo,
   };
-  const config = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
+  const { config, invalid, secrets } = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
+  const redact = redactor(secrets);
   validateConfig(config, report);
   // The `stackName` parameter tells what AWS::StackName is, e.g. in a FunctionName built with Fn::Sub.
   if (config.stackName !== undefined) pseudo["AWS::StackName"] = config.stackName;
 
   const resources = fragment.Resources;
-  if (resources !== undefined && !isObject(resources)) report.error("The template's Resources must be a map of logical ids to resources.");
-  if (report.errors.length > 0) return failure(report, request.fragment);
+  if (resources !== undefined && !isObject(resources)) report.error(RESOURCES_NOT_MAP, {});
   if (!isObject(resources) || region === undefined) {
-    return { ok: true, fragment, errors: [], warnings: report.warnings, instrumented: [], skipped: [] };
+    return outcome(report, redact, report.failed ? request.fragment : fragment, { instrumented: [], skipped: [] });
   }
 
+  // Template-level checks run even when a parameter was rejected: every problem is reported at once.
   const model = discover(resources, fragment.Globals, context);
-  const { selected, skipped } = selectFunctions(model.functions, config, report);
+  const selection = select(model, config, report);
   const partition = partitionOf(region);
   const extension = usesExtension(config);
   const ctx: InstrumentContext = {
     config,
     extension,
     environment: datadogEnvironment(config, extension),
-    report,
+    warnings: report,
     template: context,
     resources,
+    draft: new TemplateDraft(fragment, resources),
     region,
     partition,
     layerAccount: config.useLayersFromAccount ?? DATADOG_LAYER_ACCOUNTS[partition],
     macroVersion: request.macroVersion,
     createdByCdk: model.createdByCdk,
   };
-  checkLayerVersions(selected, config, report);
-  checkSynchronousMetricsKey(selected, config, extension, report);
-  if (report.errors.length === 0) selected.forEach((fn) => instrumentable(fn) && report.errorIf(layerLimitProblem(fn, ctx)));
+  checkLayerVersions(selection.functions, config, invalid, report);
+  checkSynchronousMetricsKey(selection.functions, config, extension, report);
+  const cache: LayerCache = new Map();
+  const plans = selection.functions.map((fn) => planFunction(fn, ctx, cache, report));
 
   // Indexing the template's log resources is only worth it when something will be subscribed.
   const forwarding = config.forwarderArn !== undefined || config.stepFunctionForwarderArn !== undefined;
-  const logs = forwarding ? readTemplateLogs(resources, context) : emptyTemplateLogs(context);
-  const functionTargets = planFunctionSubscriptions(selected, ctx, logs);
-  const machines = planStateMachines(resources, ctx, logs);
-  if (report.errors.length > 0) return failure(report, request.fragment);
-  return { report, fragment, ctx, selected, skipped, logs, functionTargets, machines };
+  const logs = forwarding ? readTemplateLogs(model, context) : emptyTemplateLogs(context);
+  const functionTargets = planFunctionSubscriptions(plans, ctx, logs, report);
+  const destination = config.stepFunctionForwarderArn;
+  const machines = destination === undefined ? [] : selection.stateMachines.map((machine) => ({ machine, target: stateMachineLogTarget(machine, ctx, logs, destination, report) }));
+  if (report.failed) return outcome(report, redact, request.fragment);
+  return { request, report, redact, fragment, ctx, plans, skipped: selection.skipped, logs, functionTargets, machines };
 }
 
-function planFunctionSubscriptions(selected: FunctionModel[], ctx: InstrumentContext, logs: TemplateLogs): Map<FunctionModel, TargetOutcome> {
-  const targets = new Map<FunctionModel, TargetOutcome>();
+function planFunctionSubscriptions(plans: FunctionPlan[], ctx: InstrumentContext, logs: TemplateLogs, report: Report): Prepared["functionTargets"] {
   const { forwarderArn, stackName, logRetentionInDays } = ctx.config;
-  if (forwarderArn === undefined) return targets;
+  if (forwarderArn === undefined) return [];
   const settings = { destination: forwarderArn, stackName, retentionInDays: logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS };
-  // Image functions are only here when instrumented; their logs are forwarded like the others'.
-  for (const fn of selected) targets.set(fn, functionLogTarget(fn, ctx.resources, logs, settings));
-  const unnamed = selected.filter((fn) => "needsStackName" in targets.get(fn)!).map((fn) => fn.logicalId);
-  if (unnamed.length > 0) {
-    ctx.report.error(
-      `With \`forwarderArn\`, the log groups of ${unnamed.join(", ")} must be found, but they have no FunctionName, so their names are chosen by CloudFormation from the stack name. Add \`stackName: !Ref AWS::StackName\` to the macro parameters (CDK: \`stackName: stack.stackName\` in the Datadog mapping), or give each a FunctionName.`,
-    );
-  }
+  const targets = plans.map(({ fn }) => ({ ownerId: fn.logicalId, target: functionLogTarget(fn, ctx.resources, logs, settings) }));
+  const unnamed = targets.filter(({ target }) => "needsStackName" in target).map(({ ownerId }) => ownerId);
+  if (unnamed.length > 0) report.error(FORWARDER_NEEDS_STACK_NAME, { ids: unnamed });
   return targets;
 }
 
-function planStateMachines(resources: JsonObject, ctx: InstrumentContext, logs: TemplateLogs): Prepared["machines"] {
-  const destination = ctx.config.stepFunctionForwarderArn;
-  if (destination === undefined) return [];
-  const excluded = new Set(ctx.config.exclude);
-  return discoverStateMachines(resources)
-    .filter((machine) => !excluded.has(machine.logicalId))
-    .map((machine) => ({ machine, target: stateMachineLogTarget(machine, ctx, logs, destination) }));
-}
-
 function lookupQueries(prepared: Prepared): LogGroupQuery[] {
-  const targets = [...prepared.functionTargets.values(), ...prepared.machines.map((m) => m.target)];
-  return targets.flatMap((outcome) => ("target" in outcome ? [queryFor(outcome.target)] : [])).filter((query): query is LogGroupQuery => query !== undefined);
+  const targets = [...prepared.functionTargets, ...prepared.machines].map(({ target }) => target);
+  return targets.flatMap((outcome) => {
+    const query = "target" in outcome ? queryFor(outcome.target) : undefined;
+    return query ? [query] : [];
+  });
 }
 
 function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
-  const { report, ctx, selected, logs } = prepared;
-  if (ctx.partition === "aws-cn" && ctx.config.useLayersFromAccount === undefined && selected.length > 0) {
-    report.warn("Datadog publishes no layers in the China partition; set `useLayersFromAccount` to an account that holds copies.");
+  const { report, ctx, plans, logs } = prepared;
+  if (ctx.partition === "aws-cn" && ctx.config.useLayersFromAccount === undefined && plans.length > 0) report.warn(NO_LAYERS_IN_CHINA, {});
+  const grants = new Grants(ctx.draft, ctx.warnings);
+  const setup = { tags: functionTagSets(ctx), grants, statements: secretStatements(ctx.config) };
+  for (const plan of plans) applyFunction(plan, ctx, setup);
+  for (const { ownerId, target } of prepared.functionTargets) {
+    if ("target" in target) subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
+    else warnUnsubscribed(ownerId, target, ctx.warnings);
   }
-  selected.forEach((fn) => instrumentFunction(fn, ctx));
-  for (const outcome of prepared.functionTargets.values()) {
-    if ("target" in outcome) subscribe(outcome.target, facts, logs, ctx.resources, report);
-    else if ("warning" in outcome) report.warn(outcome.warning);
+  const machineTags: [string, Json][] = [
+    ...forwarderTags(ctx.config).filter(([key]) => key !== "dd_sls_macro" && key !== "DD_TRACE_ENABLED"),
+    ["dd_sls_macro", `v${ctx.macroVersion}`],
+    ["DD_TRACE_ENABLED", "true"],
+  ];
+  for (const { machine, target } of prepared.machines) instrumentStateMachine(machine, ctx, logs, facts, target, { tags: machineTags, grants });
+  grants.write();
+
+  // Checked on the result: what the macro adds must not take the template past CloudFormation's limit.
+  const before = Object.keys(ctx.resources).length;
+  if (ctx.draft.added > 0 && before + ctx.draft.added > MAX_RESOURCES) {
+    report.error(TOO_MANY_RESOURCES, { before, after: before + ctx.draft.added, limit: MAX_RESOURCES });
+    return outcome(report, prepared.redact, prepared.request.fragment);
   }
-  const tags = forwarderTags(ctx.config);
-  prepared.machines.forEach(({ machine, target }) => instrumentStateMachine(machine, ctx, logs, facts, target, tags));
-  return {
-    ok: true,
-    fragment: prepared.fragment,
-    errors: [],
-    warnings: report.warnings,
-    instrumented: [...selected.map((fn) => fn.logicalId), ...prepared.machines.map(({ machine }) => machine.logicalId)],
-    skipped: prepared.skipped,
-  };
+  const instrumented = [...plans.map(({ fn }) => fn.logicalId), ...prepared.machines.map(({ machine }) => machine.logicalId)];
+  return outcome(report, prepared.redact, ctx.draft.result(), { instrumented, skipped: prepared.skipped });
 }
 
 function pseudoParameters(region: string | undefined, accountId: unknown, stackName: string | undefined): Record<string, string> {
@@ -218,3 +248,5 @@ function pseudoParameters(region: string | undefined, accountId: unknown, stackN
   if (typeof accountId === "string" && accountId !== "") known["AWS::AccountId"] = accountId;
   return known;
 }
+
+export { literal };

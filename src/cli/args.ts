@@ -1,4 +1,8 @@
-/** Command-line arguments of `cli.js transform`. */
+/** Command-line arguments of `cli.js transform` and `cli.js macro-stack`, read with node:util's parseArgs. */
+import { parseArgs } from "node:util";
+import type { CodeLocation } from "../stack/macro-stack";
+import { MACRO_NAME } from "../version";
+
 export interface TransformArgs {
   template: string;
   params: Record<string, string>;
@@ -10,10 +14,15 @@ export interface TransformArgs {
   stackName: string;
 }
 
+export type Command =
+  | { command: "help" }
+  | { command: "transform"; args: TransformArgs }
+  | { command: "macro-stack"; code: CodeLocation };
+
 export const USAGE = `Usage: node dist/cli.js transform <template.yaml|json> [options]
 
-Runs the DatadogServerless macro offline on a template and prints the result.
-Parameters come from the template's own DatadogServerless Transform entry, then --param.
+Runs the ${MACRO_NAME} macro offline on a template and prints the result.
+Parameters come from the template's own ${MACRO_NAME} Transform entry, then --param.
 
 Options:
   --param name=value            set or override a macro parameter (repeatable)
@@ -31,36 +40,88 @@ Exit status: 0 when instrumented, 1 when the macro reports a failure, 2 on bad u
 Also: node dist/cli.js macro-stack [--code-bucket NAME --code-key KEY [--regional]]
   prints the macro stack template (template.yml), packaged for that artifact location.`;
 
-export function parseArgs(argv: string[]): TransformArgs | string {
+const TRANSFORM_OPTIONS = {
+  param: { type: "string", multiple: true },
+  "template-param": { type: "string", multiple: true },
+  region: { type: "string", default: "us-east-1" },
+  "stack-name": { type: "string", default: "preview" },
+  output: { type: "string", default: "yaml" },
+  "existing-log-groups": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const MACRO_STACK_OPTIONS = {
+  "code-bucket": { type: "string" },
+  "code-key": { type: "string" },
+  regional: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/**
+ * parseArgs' own errors (unknown option, missing value, ...) carry a code starting with ERR_PARSE_ARGS_.
+ * Duck-typed: they may come from another realm than this module's Error (e.g. under jest).
+ */
+function isParseArgsError(error: unknown): error is { message: string } {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_") && typeof message === "string";
+}
+
+/** `--help` or `-h` anywhere before a `--` wins over every other argument, as it always has. */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+/** The command to run, or the usage error to report (exit status 2). */
+export function parseCommandLine(argv: string[]): Command | string {
+  if (asksForHelp(argv)) return { command: "help" };
   const [command, ...rest] = argv;
-  if (command !== "transform") return `unknown command ${command ?? "(none)"}`;
-  const args: TransformArgs = { template: "", params: {}, templateParameters: {}, region: "us-east-1", output: "yaml", stackName: "preview" };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const next = () => {
-      const value = rest[++i];
-      if (value === undefined) throw new Error(`${arg} needs a value`);
-      return value;
-    };
-    try {
-      if (arg === "--param" || arg === "--template-param") {
-        const pair = next();
-        const eq = pair.indexOf("=");
-        if (eq <= 0) return `${arg} takes name=value, not ${pair}`;
-        (arg === "--param" ? args.params : args.templateParameters)[pair.slice(0, eq)] = pair.slice(eq + 1);
-      } else if (arg === "--region") args.region = next();
-      else if (arg === "--existing-log-groups") args.existingLogGroups = next();
-      else if (arg === "--stack-name") args.stackName = next();
-      else if (arg === "--output") {
-        const format = next();
-        if (format !== "yaml" && format !== "json") return `--output takes yaml or json, not ${format}`;
-        args.output = format;
-      } else if (arg.startsWith("--")) return `unknown option ${arg}`;
-      else if (args.template === "") args.template = arg;
-      else return `unexpected argument ${arg}`;
-    } catch (error) {
-      return (error as Error).message;
-    }
+  try {
+    if (command === "transform") return parseTransformArgs(rest);
+    if (command === "macro-stack") return parseMacroStackArgs(rest);
+  } catch (error) {
+    if (isParseArgsError(error)) return error.message;
+    throw error;
   }
-  return args.template === "" ? "missing the template path" : args;
+  return command === undefined ? "missing the command (transform or macro-stack)" : `unknown command ${command}`;
+}
+
+function pairs(option: string, values: string[] = []): Record<string, string> | string {
+  const result: Record<string, string> = {};
+  for (const pair of values) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) return `--${option} takes name=value, not ${JSON.stringify(pair)}`;
+    result[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return result;
+}
+
+function parseTransformArgs(argv: string[]): Command | string {
+  const { values, positionals } = parseArgs({ args: argv, options: TRANSFORM_OPTIONS, strict: true, allowPositionals: true });
+  if (positionals.length === 0) return "missing the template path";
+  if (positionals.length > 1) return `unexpected argument ${positionals[1]} (one template at a time)`;
+  const params = pairs("param", values.param);
+  if (typeof params === "string") return params;
+  const templateParameters = pairs("template-param", values["template-param"]);
+  if (typeof templateParameters === "string") return templateParameters;
+  const { output, region, "stack-name": stackName, "existing-log-groups": existingLogGroups } = values;
+  if (output !== "yaml" && output !== "json") return `--output takes yaml or json, not ${output}`;
+  if (region === "") return "--region needs a region name";
+  if (stackName === "") return "--stack-name needs a stack name";
+  if (existingLogGroups === "") return "--existing-log-groups needs a file name";
+  return {
+    command: "transform",
+    args: { template: positionals[0], params, templateParameters, region, output, stackName, ...(existingLogGroups === undefined ? {} : { existingLogGroups }) },
+  };
+}
+
+function parseMacroStackArgs(argv: string[]): Command | string {
+  const { values } = parseArgs({ args: argv, options: MACRO_STACK_OPTIONS, strict: true, allowPositionals: false });
+  const code: CodeLocation = {};
+  const { "code-bucket": bucket, "code-key": key, regional } = values;
+  if (bucket === "" || key === "") return "--code-bucket and --code-key need a value";
+  if (bucket !== undefined) code.bucket = bucket;
+  if (key !== undefined) code.key = key;
+  if (regional) code.regional = true;
+  return { command: "macro-stack", code };
 }

@@ -1,56 +1,69 @@
-/** `node dist/cli.js transform <template>`: the macro's core, run offline on a local template. */
-import { readFileSync } from "node:fs";
-import { isObject } from "../intrinsics";
-import { formatErrors } from "../errors";
-import { offlineAccountView } from "../lookup/account-view";
-import { transformWithLookups } from "../transform";
-import { MACRO_VERSION } from "../version";
-import { parseArgs, USAGE } from "./args";
-import { parseTemplate, printTemplate } from "./cfn-yaml";
-import type { CodeLocation } from "../stack/macro-stack";
+/**
+ * `node dist/cli.js transform <template>`: the macro's core, run offline on a local template.
+ * Only the template goes to stdout (so it can be piped or redirected); notes, warnings, errors and the
+ * summary line go to stderr.
+ */
+import { formatErrors } from "../rules";
+import { offlineAccountView, type SubscriptionFilterInfo } from "../lookup/account-view";
 import { renderMacroStack } from "../stack/render";
+import { transformWithLookups } from "../transform";
+import { MACRO_NAME, MACRO_VERSION } from "../version";
+import { printTemplate } from "../yaml/cfn-yaml";
+import { parseCommandLine, USAGE, type TransformArgs } from "./args";
+import { InputFileError, readExistingLogGroups, readTemplate } from "./input-files";
 
-export const MACRO_NAME = "DatadogServerless";
+export interface Io {
+  out: { write(text: string): unknown };
+  err: { write(text: string): unknown };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 /** The `Parameters` of the template's own `{Name: DatadogServerless}` Transform entry. */
 export function transformParameters(template: unknown): Record<string, unknown> | undefined {
-  if (!isObject(template)) return undefined;
+  if (!isMapping(template)) return undefined;
   const transforms = Array.isArray(template.Transform) ? template.Transform : [template.Transform];
   for (const entry of transforms) {
     if (entry === MACRO_NAME) return {};
-    if (isObject(entry) && entry.Name === MACRO_NAME) return isObject(entry.Parameters) ? entry.Parameters : {};
+    if (isMapping(entry) && entry.Name === MACRO_NAME) return isMapping(entry.Parameters) ? entry.Parameters : {};
   }
   return undefined;
 }
 
-export async function main(argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
-  if (argv[0] === "macro-stack") return macroStackCommand(argv.slice(1), io);
-  if (argv.includes("--help") || argv.includes("-h")) {
-    io.out.write(`${USAGE}\n`);
-    return 0;
-  }
-  const args = parseArgs(argv);
-  if (typeof args === "string") {
-    io.err.write(`error: ${args}\n\n${USAGE}\n`);
+export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const command = parseCommandLine(argv);
+  if (typeof command === "string") {
+    io.err.write(`error: ${command}\n\n${USAGE}\n`);
     return 2;
   }
-  let template: unknown;
+  switch (command.command) {
+    case "help":
+      io.out.write(`${USAGE}\n`);
+      return 0;
+    case "macro-stack":
+      io.out.write(renderMacroStack(MACRO_VERSION, command.code));
+      return 0;
+    case "transform":
+      return transformCommand(command.args, io);
+  }
+}
+
+async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
+  let template: Record<string, unknown>;
+  let groups: Record<string, SubscriptionFilterInfo[]> = {};
   try {
-    template = parseTemplate(readFileSync(args.template, "utf8"));
+    template = readTemplate(args.template);
+    if (args.existingLogGroups !== undefined) groups = readExistingLogGroups(args.existingLogGroups);
   } catch (error) {
-    io.err.write(`error: cannot read ${args.template}: ${(error as Error).message}\n`);
+    if (!(error instanceof InputFileError)) throw error;
+    io.err.write(`${error.message.replace(/^/gm, "error: ")}\n`);
     return 2;
   }
   const fromTemplate = transformParameters(template);
   if (fromTemplate === undefined) {
     io.err.write(`note: ${args.template} has no ${MACRO_NAME} entry in Transform; using --param values only.\n`);
-  }
-  let groups = {};
-  try {
-    if (args.existingLogGroups) groups = JSON.parse(readFileSync(args.existingLogGroups, "utf8"));
-  } catch (error) {
-    io.err.write(`error: cannot read ${args.existingLogGroups}: ${(error as Error).message}\n`);
-    return 2;
   }
   const outcome = await transformWithLookups(
     {
@@ -76,21 +89,20 @@ export async function main(argv: string[], io = { out: process.stdout, err: proc
   return 0;
 }
 
-/** `cli.js macro-stack [--code-bucket B --code-key K [--regional]]`: the macro stack template, packaged or not. */
-function macroStackCommand(argv: string[], io: { out: { write(s: string): unknown }; err: { write(s: string): unknown } }): number {
-  const code: CodeLocation = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--code-bucket" && argv[i + 1]) code.bucket = argv[++i];
-    else if (arg === "--code-key" && argv[i + 1]) code.key = argv[++i];
-    else if (arg === "--regional") code.regional = true;
-    else {
-      io.err.write(`error: macro-stack takes --code-bucket NAME, --code-key KEY and --regional, not ${arg}\n`);
-      return 2;
-    }
-  }
-  io.out.write(renderMacroStack(MACRO_VERSION, code));
-  return 0;
+/**
+ * A reader that stops early (`cli.js transform t.yaml | head -1`) closes the pipe: the rest of the
+ * output is unwanted, not an error. The write fails with EPIPE (later writes with ERR_STREAM_DESTROYED);
+ * they are dropped and the process ends normally with its own exit status, without a stack trace.
+ */
+function ignoreClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+    throw error;
+  });
 }
 
-if (require.main === module) main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+if (require.main === module) {
+  ignoreClosedPipe(process.stdout);
+  ignoreClosedPipe(process.stderr);
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}

@@ -9,13 +9,17 @@ function formatDefault(spec: ParameterSpec): string {
   return Array.isArray(spec.default) ? "`[]`" : `\`${String(spec.default)}\``;
 }
 
+const code = (text: string | undefined) => (text ? `\`${text}\`` : "");
+
 export function parameterTable(): string {
   const rows = PARAMETER_NAMES.map((name) => {
     const spec: ParameterSpec = PARAMETERS[name];
     const names = [name, ...(spec.aliases ?? [])].map((n) => `\`${n}\``).join(" / ");
-    return `| ${names} | ${spec.type} | ${formatDefault(spec)} | ${spec.env ? `\`${spec.env}\`` : ""} | ${spec.doc} |`;
+    const notes = [spec.secret ? "secret: never logged or echoed" : "", spec.deferrable ? "may be an SSM parameter or other intrinsic" : ""].filter(Boolean);
+    const doc = notes.length > 0 ? `${spec.doc} (${notes.join("; ")})` : spec.doc;
+    return `| ${names} | ${spec.type} | ${formatDefault(spec)} | ${code(spec.env)} | ${code(spec.sets)} | ${doc} |`;
   });
-  return ["| Parameter | Type | Default | Macro env default | What it does |", "|---|---|---|---|---|", ...rows].join("\n");
+  return ["| Parameter | Type | Default | Macro env default | Function variable | What it does |", "|---|---|---|---|---|---|", ...rows].join("\n");
 }
 
 /** README text with the generated table put between its markers. */

@@ -2,8 +2,8 @@
  * Loads the configuration from its sources, highest first: transform parameters,
  * the template's `Mappings.Datadog.Parameters` (CDK), the macro function's environment, defaults.
  */
-import { isIntrinsic, isObject, resolve, type TemplateContext } from "../intrinsics";
-import type { Report } from "../report";
+import { argumentsOf, isIntrinsic, isObject, isSsmParameter, own, resolve, type TemplateContext } from "../intrinsics";
+import { DUPLICATE_SPELLING, MAPPING_NOT_MAP, PARAMETER_FROM_SSM, PARAMETER_TYPE, PARAMETER_UNRESOLVABLE, SOURCE_NOT_MAP, UNKNOWN_PARAMETER, type Report } from "../rules";
 import { coerce, isUnset } from "./coerce";
 import { PARAMETERS, PARAMETER_NAMES, SPELLINGS, type Config, type ParameterName, type ParameterSpec } from "./parameters";
 import { closestName } from "./suggest";
@@ -18,43 +18,53 @@ export interface ConfigSources {
   context: TemplateContext;
 }
 
+export interface LoadedConfig {
+  config: Config;
+  /** Parameters given a value that was rejected: checks that depend on them are not run. */
+  invalid: ReadonlySet<ParameterName>;
+  /** Every string given to a secret parameter, in any source: removed from every message. */
+  secrets: string[];
+}
+
 interface Source {
   label: string;
   values: Map<ParameterName, unknown>;
 }
 
-export function loadConfig(sources: ConfigSources, report: Report): Config {
+const ENVIRONMENT_SOURCE = "macro function environment variable";
+
+export function loadConfig(sources: ConfigSources, report: Report): LoadedConfig {
   const layers: Source[] = [
     readNamedSource("transform parameter", sources.params, report),
     readNamedSource("Mappings.Datadog.Parameters entry", mappingParameters(sources.mappings, report), report),
     readEnvironment(sources.env),
   ];
+  const secrets = collectSecrets(layers);
+  const invalid = new Set<ParameterName>();
   const config: Record<string, unknown> = {};
   for (const name of PARAMETER_NAMES) {
     const spec: ParameterSpec = PARAMETERS[name];
-    config[name] = spec.default === undefined ? undefined : cloneDefault(spec.default);
+    config[name] = spec.default === undefined ? undefined : Array.isArray(spec.default) ? [...spec.default] : spec.default;
     for (const source of layers) {
       if (!source.values.has(name)) continue;
       // A blank or invalid value does not hide a lower source (invalid ones are reported).
       const value = readValue(name, source, sources.context, report);
-      if (value !== undefined) {
+      if (value === INVALID) invalid.add(name);
+      else if (value !== undefined) {
         config[name] = value;
         break;
       }
     }
   }
-  return config as Config;
-}
-
-function cloneDefault(value: unknown): unknown {
-  return Array.isArray(value) ? [...value] : value;
+  return { config: config as Config, invalid, secrets };
 }
 
 function mappingParameters(mappings: unknown, report: Report): unknown {
-  if (!isObject(mappings) || !isObject(mappings.Datadog)) return undefined;
-  const parameters = mappings.Datadog.Parameters;
+  const datadog = own(mappings, "Datadog");
+  if (!isObject(datadog)) return undefined;
+  const parameters = own(datadog, "Parameters");
   if (parameters !== undefined && !isObject(parameters)) {
-    report.error("Mappings.Datadog.Parameters must be a map of parameter names to values (CDK: new CfnMapping(stack, \"Datadog\", {mapping: {Parameters: {...}}})).");
+    report.error(MAPPING_NOT_MAP, {});
     return undefined;
   }
   return parameters;
@@ -65,26 +75,23 @@ function readNamedSource(label: string, raw: unknown, report: Report): Source {
   const values = new Map<ParameterName, unknown>();
   if (raw === undefined || raw === null) return { label, values };
   if (!isObject(raw)) {
-    report.error(`The ${label}s must be a map of parameter names to values.`);
+    report.error(SOURCE_NOT_MAP, { source: label === "transform parameter" ? "the transform's Parameters" : "Mappings.Datadog.Parameters" });
     return { label, values };
   }
   const spellingsUsed = new Map<ParameterName, string>();
-  for (const [key, value] of Object.entries(raw)) {
+  for (const key of Object.keys(raw)) {
     const name = SPELLINGS.get(key);
     if (!name) {
-      const guess = closestName(key, SPELLINGS.keys());
-      report.error(
-        `\`${key}\` is not a parameter of the DatadogServerless macro${guess ? `; did you mean \`${guess}\`?` : "."} See README.md, "Parameters", for the list.`,
-      );
+      report.error(UNKNOWN_PARAMETER, { name: shorten(key), guess: closestName(key, SPELLINGS.keys()) });
       continue;
     }
     const earlier = spellingsUsed.get(name);
     if (earlier !== undefined) {
-      report.error(`\`${earlier}\` and \`${key}\` are the same parameter (${label}); keep only \`${name}\`.`);
+      report.error(DUPLICATE_SPELLING, { first: earlier, second: key, name, source: label });
       continue;
     }
     spellingsUsed.set(name, key);
-    values.set(name, value);
+    values.set(name, raw[key]);
   }
   return { label, values };
 }
@@ -93,36 +100,71 @@ function readEnvironment(env: Record<string, string | undefined>): Source {
   const values = new Map<ParameterName, unknown>();
   for (const name of PARAMETER_NAMES) {
     const variable = (PARAMETERS[name] as ParameterSpec).env;
-    if (variable !== undefined && env[variable] !== undefined) values.set(name, env[variable]);
+    const value = variable === undefined ? undefined : own(env, variable);
+    if (value !== undefined) values.set(name, value);
   }
-  return { label: "macro function environment variable", values };
+  return { label: ENVIRONMENT_SOURCE, values };
 }
+
+const INVALID = Symbol("invalid");
 
 function readValue(name: ParameterName, source: Source, context: TemplateContext, report: Report): unknown {
   const spec: ParameterSpec = PARAMETERS[name];
+  const where = source.label === ENVIRONMENT_SOURCE ? `environment variable ${spec.env} of the macro function` : source.label;
   let raw = source.values.get(name);
   if (isIntrinsic(raw)) {
     const resolved = resolve(raw, context);
     if (!resolved.known) {
-      report.error(
-        `Parameter \`${name}\` (${source.label}) is an intrinsic function the macro cannot resolve at transform time; use a literal value or a \`Ref\` to a template parameter.`,
-      );
-      return undefined;
+      // Values that only flow into the template stay intrinsics: CloudFormation resolves them at deploy time.
+      if (spec.deferrable && spec.type === "string") return raw;
+      const ssm = argumentsOf(raw, "Ref");
+      if (typeof ssm === "string" && isSsmParameter(ssm, context)) report.error(PARAMETER_FROM_SSM, { name, source: where, parameter: ssm });
+      else report.error(PARAMETER_UNRESOLVABLE, { name, source: where });
+      return INVALID;
     }
     raw = resolved.value;
   }
   if (isUnset(raw)) return undefined;
   const coerced = coerce(raw, spec.type);
   if (!coerced.ok) {
-    const where = source.label === "macro function environment variable" ? `environment variable ${spec.env} of the macro function` : source.label;
-    report.error(`Parameter \`${name}\` (${where}) is ${describeValue(raw, spec)}; expected ${coerced.expected}.`);
-    return undefined;
+    report.error(PARAMETER_TYPE, { name, source: where, shown: describeValue(raw, spec), expected: coerced.expected });
+    return INVALID;
   }
   return coerced.value;
 }
 
 function describeValue(raw: unknown, spec: ParameterSpec): string {
-  if (spec.secret) return `a ${Array.isArray(raw) ? "list" : typeof raw} (value hidden)`;
-  const text = JSON.stringify(raw) ?? String(raw);
+  if (spec.secret) return `a ${Array.isArray(raw) ? "list" : raw === null ? "null" : typeof raw} (value hidden)`;
+  return shorten(JSON.stringify(raw) ?? String(raw));
+}
+
+function shorten(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Strings given to secret parameters in a request, read without checking anything (for the handler's last-resort messages). */
+export function requestSecrets(params: unknown, mappings: unknown, env: Record<string, string | undefined>): string[] {
+  const values = (raw: unknown): Source => {
+    const found = new Map<ParameterName, unknown>();
+    if (isObject(raw)) for (const key of Object.keys(raw)) if (SPELLINGS.has(key)) found.set(SPELLINGS.get(key)!, raw[key]);
+    return { label: "", values: found };
+  };
+  return collectSecrets([values(params), values(own(own(mappings, "Datadog"), "Parameters")), readEnvironment(env)]);
+}
+
+/** Strings given to secret parameters, wherever they sit in the value (a list, a map, an intrinsic). */
+function collectSecrets(sources: Source[]): string[] {
+  const secrets = new Set<string>();
+  const collect = (value: unknown, depth: number): void => {
+    if (typeof value === "string") {
+      const text = value.trim();
+      if (text.length >= 4) secrets.add(text);
+    } else if (depth < 8 && typeof value === "object" && value !== null) {
+      for (const item of Object.values(value)) collect(item, depth + 1);
+    }
+  };
+  for (const source of sources) {
+    for (const [name, value] of source.values) if ((PARAMETERS[name] as ParameterSpec).secret) collect(value, 0);
+  }
+  return [...secrets];
 }

@@ -3,17 +3,31 @@
  * unknown-name detection, README's parameter table and tests are all driven by it.
  */
 
+import type { JsonObject } from "../intrinsics";
+
 export type ParameterType = "boolean" | "string" | "integer" | "stringList";
+/** Checked forms of string values (see FORMATS in validate.ts). */
+export type Format = "arn" | "accountId" | "mlApp" | "gitData" | "logRetention";
 
 export interface ParameterSpec {
   type: ParameterType;
   default?: boolean | string | number | readonly string[];
   /** Environment variable of the macro function that supplies a region-wide default. */
   env?: string;
+  /** Environment variable each instrumented function gets, holding the value as a string. */
+  sets?: string;
   /** Other accepted spellings. */
   aliases?: readonly string[];
-  /** Never logged or echoed back in error messages. */
+  /** Never logged, echoed in messages, or shown by CloudFormation (NoEcho in the macro stack). */
   secret?: boolean;
+  /** The form a value must have. */
+  format?: Format;
+  /**
+   * The value only flows into the template (environment variables, tags, IAM resources), so it may stay
+   * an intrinsic function the macro cannot resolve (an SSM-typed parameter, an import): CloudFormation
+   * resolves it at deploy time.
+   */
+  deferrable?: boolean;
   doc: string;
 }
 
@@ -27,62 +41,70 @@ export const PARAMETERS = {
   javaLayerVersion: { type: "integer", env: "DD_JAVA_LAYER_VERSION", doc: "Version of the `dd-trace-java` layer; required for Java functions when `addLayers` is true." },
   rubyLayerVersion: { type: "integer", env: "DD_RUBY_LAYER_VERSION", doc: "Version of the `Datadog-Ruby<version>` layer; required for Ruby functions when `addLayers` is true." },
   extensionLayerVersion: { type: "integer", env: "DD_EXTENSION_LAYER_VERSION", doc: "Version of the `Datadog-Extension` layer; required with `addExtension`." },
-  apiKey: { type: "string", env: "DD_API_KEY", secret: true, doc: "Datadog API key in clear text (prefer `apiKeySecretArn`). Sets `DD_API_KEY`." },
-  apiKeySecretArn: { type: "string", env: "DD_API_KEY_SECRET_ARN", doc: "ARN of a Secrets Manager secret holding the API key. Sets `DD_API_KEY_SECRET_ARN`." },
-  apiKeySsmArn: { type: "string", env: "DD_API_KEY_SSM_ARN", doc: "ARN of an SSM parameter holding the API key (extension only). Sets `DD_API_KEY_SSM_ARN`." },
-  apiKMSKey: { type: "string", env: "DD_KMS_API_KEY", secret: true, doc: "API key encrypted with KMS. Sets `DD_KMS_API_KEY`." },
-  site: { type: "string", default: "datadoghq.com", env: "DD_SITE", doc: "Datadog site to send data to. Sets `DD_SITE`." },
-  logLevel: { type: "string", env: "DD_LOG_LEVEL", doc: "Log level of the Datadog library and extension. Sets `DD_LOG_LEVEL`." },
-  flushMetricsToLogs: { type: "boolean", default: true, env: "DD_FLUSH_TO_LOG", doc: "Send custom metrics through CloudWatch logs (the Forwarder). Sets `DD_FLUSH_TO_LOG`; always `\"false\"` with the extension." },
-  enableEnhancedMetrics: { type: "boolean", default: true, env: "DD_ENHANCED_METRICS", doc: "Enhanced Lambda metrics. Sets `DD_ENHANCED_METRICS`." },
+  apiKey: { type: "string", sets: "DD_API_KEY", deferrable: true, env: "DD_API_KEY", secret: true, doc: "Datadog API key in clear text (prefer `apiKeySecretArn`)." },
+  apiKeySecretArn: { type: "string", sets: "DD_API_KEY_SECRET_ARN", format: "arn", secret: true, deferrable: true, env: "DD_API_KEY_SECRET_ARN", doc: "ARN of a Secrets Manager secret holding the API key." },
+  apiKeySsmArn: { type: "string", sets: "DD_API_KEY_SSM_ARN", format: "arn", secret: true, deferrable: true, env: "DD_API_KEY_SSM_ARN", doc: "ARN of an SSM parameter holding the API key (extension only)." },
+  apiKMSKey: { type: "string", sets: "DD_KMS_API_KEY", deferrable: true, env: "DD_KMS_API_KEY", secret: true, doc: "API key encrypted with KMS." },
+  site: { type: "string", sets: "DD_SITE", default: "datadoghq.com", env: "DD_SITE", doc: "Datadog site to send data to." },
+  logLevel: { type: "string", sets: "DD_LOG_LEVEL", env: "DD_LOG_LEVEL", doc: "Log level of the Datadog library and extension." },
+  flushMetricsToLogs: { type: "boolean", sets: "DD_FLUSH_TO_LOG", default: true, env: "DD_FLUSH_TO_LOG", doc: "Send custom metrics through CloudWatch logs (the Forwarder); always `\"false\"` with the extension." },
+  enableEnhancedMetrics: { type: "boolean", sets: "DD_ENHANCED_METRICS", default: true, env: "DD_ENHANCED_METRICS", doc: "Enhanced Lambda metrics." },
   enableXrayTracing: { type: "boolean", default: false, env: "DD_ENABLE_XRAY_TRACING", doc: "Turn on AWS X-Ray active tracing and grant the role the X-Ray permissions." },
-  enableDDTracing: { type: "boolean", default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing. Sets `DD_TRACE_ENABLED` and `DD_MERGE_XRAY_TRACES`." },
-  enableDDLogs: { type: "boolean", default: true, env: "DD_SERVERLESS_LOGS_ENABLED", doc: "Log collection by the extension. Sets `DD_SERVERLESS_LOGS_ENABLED`." },
-  captureLambdaPayload: { type: "boolean", default: false, env: "DD_CAPTURE_LAMBDA_PAYLOAD", doc: "Capture request and response payloads on the function span. Sets `DD_CAPTURE_LAMBDA_PAYLOAD`." },
-  service: { type: "string", env: "DD_SERVICE", doc: "Unified service tag. Sets `DD_SERVICE`." },
-  env: { type: "string", env: "DD_ENV", doc: "Unified environment tag. Sets `DD_ENV`." },
-  version: { type: "string", env: "DD_VERSION", doc: "Unified version tag. Sets `DD_VERSION`." },
-  tags: { type: "stringList", env: "DD_TAGS", doc: "Extra tags, `key:value` pairs (list or comma-separated). Sets `DD_TAGS`." },
-  gitData: { type: "string", env: "DD_GIT_DATA", doc: "`<commit sha>,<repository url>`: adds `git.commit.sha` and `git.repository_url` to `DD_TAGS` (credentials are stripped from the URL)." },
-  exclude: { type: "stringList", default: [], doc: "Logical ids of functions to leave alone (list or comma-separated)." },
-  enableColdStartTracing: { type: "boolean", env: "DD_COLD_START_TRACING", doc: "Cold start tracing. Sets `DD_COLD_START_TRACING`." },
-  minColdStartTraceDuration: { type: "integer", env: "DD_MIN_COLD_START_DURATION", aliases: ["coldStartTraceMinDuration"], doc: "Minimum duration (ms) of a module load to appear in cold start traces. Sets `DD_MIN_COLD_START_DURATION`." },
-  coldStartTraceSkipLibs: { type: "stringList", env: "DD_COLD_START_TRACE_SKIP_LIB", doc: "Libraries left out of cold start traces (list or comma-separated). Sets `DD_COLD_START_TRACE_SKIP_LIB`." },
-  enableProfiling: { type: "boolean", env: "DD_PROFILING_ENABLED", doc: "Datadog continuous profiler. Sets `DD_PROFILING_ENABLED`." },
-  encodeAuthorizerContext: { type: "boolean", env: "DD_ENCODE_AUTHORIZER_CONTEXT", doc: "Propagate trace context through Lambda authorizers. Sets `DD_ENCODE_AUTHORIZER_CONTEXT`." },
-  decodeAuthorizerContext: { type: "boolean", env: "DD_DECODE_AUTHORIZER_CONTEXT", doc: "Read trace context set by a Lambda authorizer. Sets `DD_DECODE_AUTHORIZER_CONTEXT`." },
-  apmFlushDeadline: { type: "integer", env: "DD_APM_FLUSH_DEADLINE_MILLISECONDS", doc: "Milliseconds before the timeout at which spans are flushed. Sets `DD_APM_FLUSH_DEADLINE_MILLISECONDS`." },
-  llmObsEnabled: { type: "boolean", env: "DD_LLMOBS_ENABLED", doc: "LLM Observability (needs `llmObsMlApp`). Sets `DD_LLMOBS_ENABLED`." },
-  llmObsMlApp: { type: "string", env: "DD_LLMOBS_ML_APP", doc: "LLM Observability application name: 1-193 letters, digits, `_ - . : /`. Sets `DD_LLMOBS_ML_APP`." },
-  llmObsAgentlessEnabled: { type: "boolean", env: "DD_LLMOBS_AGENTLESS_ENABLED", doc: "Send LLM Observability data without the agent. Sets `DD_LLMOBS_AGENTLESS_ENABLED`." },
-  lambdaFips: { type: "boolean", env: "DD_LAMBDA_FIPS_MODE", doc: "FIPS mode: the `-FIPS` extension layer and `DD_LAMBDA_FIPS_MODE`." },
-  appsecEnabled: { type: "boolean", default: false, env: "DD_APPSEC_ENABLED", doc: "Application Security Management (needs the extension). Sets `DD_APPSEC_ENABLED`." },
+  enableDDTracing: { type: "boolean", sets: "DD_TRACE_ENABLED", default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing; also sets `DD_MERGE_XRAY_TRACES` (whether X-Ray is on too)." },
+  enableDDLogs: { type: "boolean", sets: "DD_SERVERLESS_LOGS_ENABLED", default: true, env: "DD_SERVERLESS_LOGS_ENABLED", doc: "Log collection by the extension." },
+  captureLambdaPayload: { type: "boolean", sets: "DD_CAPTURE_LAMBDA_PAYLOAD", default: false, env: "DD_CAPTURE_LAMBDA_PAYLOAD", doc: "Capture request and response payloads on the function span." },
+  service: { type: "string", sets: "DD_SERVICE", deferrable: true, env: "DD_SERVICE", doc: "Unified service tag." },
+  env: { type: "string", sets: "DD_ENV", deferrable: true, env: "DD_ENV", doc: "Unified environment tag." },
+  version: { type: "string", sets: "DD_VERSION", deferrable: true, env: "DD_VERSION", doc: "Unified version tag." },
+  tags: { type: "stringList", sets: "DD_TAGS", env: "DD_TAGS", doc: "Extra tags, `key:value` pairs (list or comma-separated); with `gitData`, its tags are added." },
+  gitData: { type: "string", format: "gitData", secret: true, env: "DD_GIT_DATA", doc: "`<commit sha>,<repository url>`: adds `git.commit.sha` and `git.repository_url` to `DD_TAGS` (credentials are stripped from the URL)." },
+  exclude: { type: "stringList", default: [], doc: "Logical ids of functions and state machines to leave alone (list or comma-separated)." },
+  enableColdStartTracing: { type: "boolean", sets: "DD_COLD_START_TRACING", env: "DD_COLD_START_TRACING", doc: "Cold start tracing." },
+  minColdStartTraceDuration: { type: "integer", sets: "DD_MIN_COLD_START_DURATION", env: "DD_MIN_COLD_START_DURATION", aliases: ["coldStartTraceMinDuration"], doc: "Minimum duration (ms) of a module load to appear in cold start traces." },
+  coldStartTraceSkipLibs: { type: "stringList", sets: "DD_COLD_START_TRACE_SKIP_LIB", env: "DD_COLD_START_TRACE_SKIP_LIB", doc: "Libraries left out of cold start traces (list or comma-separated)." },
+  enableProfiling: { type: "boolean", sets: "DD_PROFILING_ENABLED", env: "DD_PROFILING_ENABLED", doc: "Datadog continuous profiler." },
+  encodeAuthorizerContext: { type: "boolean", sets: "DD_ENCODE_AUTHORIZER_CONTEXT", env: "DD_ENCODE_AUTHORIZER_CONTEXT", doc: "Propagate trace context through Lambda authorizers." },
+  decodeAuthorizerContext: { type: "boolean", sets: "DD_DECODE_AUTHORIZER_CONTEXT", env: "DD_DECODE_AUTHORIZER_CONTEXT", doc: "Read trace context set by a Lambda authorizer." },
+  apmFlushDeadline: { type: "integer", sets: "DD_APM_FLUSH_DEADLINE_MILLISECONDS", env: "DD_APM_FLUSH_DEADLINE_MILLISECONDS", doc: "Milliseconds before the timeout at which spans are flushed." },
+  llmObsEnabled: { type: "boolean", sets: "DD_LLMOBS_ENABLED", env: "DD_LLMOBS_ENABLED", doc: "LLM Observability (needs `llmObsMlApp`)." },
+  llmObsMlApp: { type: "string", sets: "DD_LLMOBS_ML_APP", format: "mlApp", env: "DD_LLMOBS_ML_APP", doc: "LLM Observability application name: 1-193 letters, digits, `_ - . : /`." },
+  llmObsAgentlessEnabled: { type: "boolean", sets: "DD_LLMOBS_AGENTLESS_ENABLED", env: "DD_LLMOBS_AGENTLESS_ENABLED", doc: "Send LLM Observability data without the agent." },
+  lambdaFips: { type: "boolean", sets: "DD_LAMBDA_FIPS_MODE", env: "DD_LAMBDA_FIPS_MODE", doc: "FIPS mode: the `-FIPS` extension layer and `DD_LAMBDA_FIPS_MODE`." },
+  appsecEnabled: { type: "boolean", sets: "DD_APPSEC_ENABLED", default: false, env: "DD_APPSEC_ENABLED", doc: "Application Security Management (needs the extension)." },
   redirectHandler: { type: "boolean", default: true, env: "DD_REDIRECT_HANDLER", doc: "Point Python and Node.js handlers at the Datadog wrapper (original kept in `DD_LAMBDA_HANDLER`)." },
-  useLayersFromAccount: { type: "string", env: "DD_USE_LAYERS_FROM_ACCOUNT", doc: "AWS account to take the Datadog layers from (a mirror of Datadog's layers)." },
+  useLayersFromAccount: { type: "string", format: "accountId", env: "DD_USE_LAYERS_FROM_ACCOUNT", doc: "AWS account to take the Datadog layers from (a mirror of Datadog's layers)." },
   instrumentContainerImages: { type: "boolean", default: false, env: "DD_INSTRUMENT_CONTAINER_IMAGES", doc: "Also add environment and tags to `PackageType: Image` functions (and redirect `ImageConfig.Command`)." },
   grantSecretAccess: { type: "boolean", default: true, env: "DD_GRANT_SECRET_ACCESS", doc: "Give each function's role read access to `apiKeySecretArn` / `apiKeySsmArn`." },
-  forwarderArn: { type: "string", env: "DD_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder to subscribe function log groups to (not with the extension)." },
+  forwarderArn: { type: "string", format: "arn", env: "DD_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder to subscribe function log groups to (not with the extension)." },
   stackName: { type: "string", doc: "The stack's name (`!Ref AWS::StackName`); needed with `forwarderArn` for functions without `FunctionName`." },
-  logRetentionInDays: { type: "integer", env: "DD_LOG_RETENTION_IN_DAYS", doc: "Retention of the log groups the macro creates for the forwarder (default 30 days for functions, 7 for state machines; 0 keeps logs forever)." },
-  stepFunctionForwarderArn: { type: "string", env: "DD_STEP_FUNCTION_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder for Step Functions state machine logs." },
+  logRetentionInDays: { type: "integer", format: "logRetention", env: "DD_LOG_RETENTION_IN_DAYS", doc: "Retention of the log groups the macro creates for the forwarder (default 30 days for functions, 7 for state machines; 0 keeps logs forever)." },
+  stepFunctionForwarderArn: { type: "string", format: "arn", env: "DD_STEP_FUNCTION_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder for Step Functions state machine logs." },
 } as const satisfies Record<string, ParameterSpec>;
 
 export type ParameterName = keyof typeof PARAMETERS;
 
-type ValueOf<T extends ParameterType> = T extends "boolean"
+/** A parameter value the macro cannot resolve, kept as the intrinsic function CloudFormation resolves at deploy time. */
+export type DeferredValue = JsonObject;
+
+type ValueOf<S> = S extends { type: "boolean" }
   ? boolean
-  : T extends "integer"
+  : S extends { type: "integer" }
     ? number
-    : T extends "stringList"
+    : S extends { type: "stringList" }
       ? string[]
-      : string;
+      : S extends { deferrable: true }
+        ? string | DeferredValue
+        : string;
 
 /** The loaded configuration: parameters with a default are always present. */
 export type Config = {
-  [K in ParameterName]: (typeof PARAMETERS)[K] extends { default: unknown }
-    ? ValueOf<(typeof PARAMETERS)[K]["type"]>
-    : ValueOf<(typeof PARAMETERS)[K]["type"]> | undefined;
+  [K in ParameterName]: (typeof PARAMETERS)[K] extends { default: unknown } ? ValueOf<(typeof PARAMETERS)[K]> : ValueOf<(typeof PARAMETERS)[K]> | undefined;
 };
+
+/** The value when it is a literal string (not deferred to deploy time). */
+export function literal(value: string | DeferredValue | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
 
 export const PARAMETER_NAMES = Object.keys(PARAMETERS) as ParameterName[];
 

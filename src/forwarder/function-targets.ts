@@ -1,11 +1,13 @@
 /** Where each function's logs go: its LoggingConfig group, `/aws/lambda/<name>`, or a generated name. */
-import { functionProperty, type FunctionModel } from "../discover";
-import { isObject, referencedLogicalId, templateString, type Json, type JsonObject } from "../intrinsics";
+import { isObject, own, referencedLogicalId, sub, templateString, type Json, type JsonObject } from "../intrinsics";
+import { functionProperty, LOG_GROUP, type FunctionModel } from "../model";
+import { LOG_GROUP_UNRESOLVED, type Warnings } from "../rules";
 import { LAMBDA_LOG_PREFIX } from "./names";
 import type { AccountName, LogTarget } from "./subscriptions";
-import { LOG_GROUP, type TemplateLogs } from "./template-logs";
+import type { TemplateLogs } from "./template-logs";
 
-export type TargetOutcome = { target: LogTarget } | { needsStackName: true } | { warning: string };
+/** A group to subscribe; or why not: the stack name is needed, or what cannot be resolved at transform time. */
+export type TargetOutcome = { target: LogTarget } | { needsStackName: true } | { unresolved: string };
 
 export interface TargetSettings {
   destination: string;
@@ -17,59 +19,56 @@ const literal = (name: string | undefined) => (name !== undefined && !name.inclu
 
 export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs: TemplateLogs, settings: TargetSettings): TargetOutcome {
   const base = { ownerId: fn.logicalId, destination: settings.destination, retentionInDays: settings.retentionInDays };
-  const loggingConfig = functionProperty(fn, "LoggingConfig");
-  const configured = isObject(loggingConfig) ? loggingConfig.LogGroup : undefined;
-
+  const configured = own(functionProperty(fn, "LoggingConfig"), "LogGroup");
   if (configured !== undefined) {
     const declared = declaredGroupTarget(base, referencedLogicalId(configured), resources, logs);
     if (declared) return declared;
     const name = templateString(configured, logs.context);
-    const unresolved = `${fn.logicalId}: LoggingConfig.LogGroup cannot be resolved at transform time; subscribe its log group to the forwarder yourself.`;
-    return name === undefined ? { warning: unresolved } : located(base, name, configured as Json, logs, literal(name) ? { name } : undefined, unresolved);
+    if (name === undefined) return { unresolved: "LoggingConfig.LogGroup" };
+    return located(base, name, configured as Json, logs, literal(name) ? { name } : undefined, "LoggingConfig.LogGroup");
   }
-
   const functionName = functionProperty(fn, "FunctionName");
   if (functionName === undefined) {
     const name = `${LAMBDA_LOG_PREFIX}\${${fn.logicalId}}`;
     const accountName: AccountName | undefined = settings.stackName ? { stackName: settings.stackName, functionId: fn.logicalId } : undefined;
     if (!logs.groupByName.has(name) && accountName === undefined) return { needsStackName: true };
-    return located(base, name, { "Fn::Sub": name }, logs, accountName);
+    return located(base, name, sub(name), logs, accountName);
   }
   const resolved = templateString(functionName, logs.context);
   if (resolved === undefined || !literal(resolved)) {
-    return { warning: `${fn.logicalId}: FunctionName cannot be resolved at transform time; subscribe its log group to the forwarder yourself, or give a literal FunctionName.` };
+    // A computed name the template itself declares a group for (`!Sub /aws/lambda/${Fn}`) is still found.
+    const declared = resolved === undefined ? undefined : logs.groupByName.get(`${LAMBDA_LOG_PREFIX}${resolved}`);
+    return declared !== undefined ? located(base, `${LAMBDA_LOG_PREFIX}${resolved}`, { Ref: declared }, logs, undefined) : { unresolved: "FunctionName" };
   }
   const name = `${LAMBDA_LOG_PREFIX}${resolved}`;
   return located(base, name, name, logs, { name });
+}
+
+/** Warns about a target that will not be subscribed (the stack-name case is an error, reported by the caller). */
+export function warnUnsubscribed(ownerId: string, outcome: TargetOutcome, warnings: Warnings): void {
+  if ("unresolved" in outcome) warnings.warn(LOG_GROUP_UNRESOLVED, { resource: ownerId, what: outcome.unresolved });
 }
 
 type TargetBase = Pick<LogTarget, "ownerId" | "destination" | "retentionInDays">;
 
 /** A target for the template's own LogGroup `groupId` (referenced by Ref or Fn::GetAtt), if it is one. */
 export function declaredGroupTarget(base: TargetBase, groupId: string | undefined, resources: JsonObject, logs: TemplateLogs): TargetOutcome | undefined {
-  const group = groupId === undefined ? undefined : resources[groupId];
+  const group = groupId === undefined ? undefined : own(resources, groupId);
   if (groupId === undefined || !isObject(group) || group.Type !== LOG_GROUP) return undefined;
-  const name = isObject(group.Properties) ? templateString(group.Properties.LogGroupName, logs.context) : undefined;
+  const name = templateString(own(group.Properties, "LogGroupName"), logs.context);
   const exact = literal(name);
   return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact ? { name: exact } : undefined }, keys: [groupId, ...(name ? [name] : [])], name: { Ref: groupId } } };
 }
 
 /**
  * A target for a group known by name: the template's own LogGroup when it declares one with that name,
- * else the group found in the account under `accountName`; `unfindable` is the warning when there is none.
+ * else the group found in the account under `accountName`; without one, `what` could not be resolved.
  */
-export function located(
-  base: TargetBase,
-  name: string,
-  nameValue: LogTarget["name"],
-  logs: TemplateLogs,
-  accountName: AccountName | undefined,
-  unfindable = `${base.ownerId}: its log group cannot be found at transform time; subscribe it to the forwarder yourself.`,
-): TargetOutcome {
+export function located(base: TargetBase, name: string, nameValue: LogTarget["name"], logs: TemplateLogs, accountName: AccountName | undefined, what = "its log group's name"): TargetOutcome {
   const declared = logs.groupByName.get(name);
   if (declared !== undefined) {
     return { target: { ...base, location: { kind: "declared", resourceId: declared, accountName }, keys: [declared, name], name: { Ref: declared } } };
   }
-  if (accountName === undefined) return { warning: unfindable };
+  if (accountName === undefined) return { unresolved: what };
   return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue } };
 }

@@ -7,12 +7,13 @@
  * belong to this stack and is declared again, identically. No combination removes a group from a stack
  * without `Retain`, so CloudFormation never deletes a log group or its events.
  */
-import { templateString, type Json, type JsonObject } from "../intrinsics";
+import { ref, templateString, type Json, type JsonObject } from "../intrinsics";
 import type { LogFacts, LogGroupQuery } from "../lookup/gather";
 import type { SubscriptionFilterInfo } from "../lookup/account-view";
-import type { Report } from "../report";
+import { LOG_GROUP, SUBSCRIPTION_FILTER, type TemplateDraft } from "../model";
+import { ALREADY_FORWARDING, FILTER_LIMIT, type Warnings } from "../rules";
 import { generatedNamePrefix, matchesGeneratedName } from "./names";
-import { declaredFilters, declareGroup, LOG_GROUP, recordFilter, SUBSCRIPTION_FILTER, type TemplateLogs } from "./template-logs";
+import { declaredFilters, declareGroup, recordFilter, type TemplateLogs } from "./template-logs";
 
 export const FILTER_NAME = "datadog-serverless-macro";
 export const OWNED_GROUP_FILTER = "datadog-serverless-macro-stack-group";
@@ -63,7 +64,7 @@ export interface SubscriptionResult {
 }
 
 /** Decides and writes what `target` needs; returns the group it declared, if any. */
-export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs, resources: JsonObject, report: Report): SubscriptionResult {
+export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs, draft: TemplateDraft, warnings: Warnings): SubscriptionResult {
   const inTemplate = declaredFilters(logs, target.keys);
   // Already forwarded by the template itself (the user's filter, or ours from an earlier transform).
   if (inTemplate.some((filter) => filter.destination === target.destination)) return {};
@@ -73,35 +74,33 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   const others = account.filters.filter((filter) => !isOurs(filter));
   const forwarding = others.find((filter) => filter.destinationArn === target.destination);
   if (!ownsGroup && forwarding) {
-    report.warn(`${target.ownerId}: its log group already forwards to ${target.destination} through filter "${forwarding.filterName}"; no filter added.`);
+    warnings.warn(ALREADY_FORWARDING, { resource: target.ownerId, destination: target.destination, filter: forwarding.filterName });
     return {};
   }
   if (!ownsGroup && others.length + inTemplate.length >= FILTERS_PER_GROUP) {
-    report.warn(
-      `${target.ownerId}: its log group already has ${FILTERS_PER_GROUP} subscription filters (CloudWatch Logs' limit) going elsewhere; logs are not forwarded to Datadog. Remove one to make room.`,
-    );
+    warnings.warn(FILTER_LIMIT, { resource: target.ownerId });
     return {};
   }
 
   let logGroupName: Json = target.name;
   let declaredGroupId: string | undefined;
+  const refersTo: string[] = [];
   if (target.location.kind === "declared") {
-    logGroupName = { Ref: target.location.resourceId };
+    logGroupName = ref(target.location.resourceId);
+    refersTo.push(target.location.resourceId);
   } else if (ownsGroup) {
-    declaredGroupId = freeLogicalId(resources, `${target.ownerId}LogGroup`);
-    resources[declaredGroupId] = logGroupResource(target);
+    declaredGroupId = draft.add({ owner: target.ownerId, suffix: "LogGroup", resource: logGroupResource(target) });
     const name = templateString(target.name, logs.context);
     if (name !== undefined) declareGroup(logs, declaredGroupId, name);
-    logGroupName = { Ref: declaredGroupId };
+    logGroupName = ref(declaredGroupId);
   }
-  const filterId = freeLogicalId(resources, `${target.ownerId}DatadogSubscription`);
   const properties: JsonObject = {
     DestinationArn: target.destination,
     FilterPattern: "",
     FilterName: ownsGroup ? OWNED_GROUP_FILTER : FILTER_NAME,
     LogGroupName: logGroupName,
   };
-  resources[filterId] = { Type: SUBSCRIPTION_FILTER, Properties: properties };
+  const filterId = draft.add({ owner: target.ownerId, suffix: "DatadogSubscription", resource: { Type: SUBSCRIPTION_FILTER, Properties: properties }, refersTo });
   recordFilter(logs, filterId, properties);
   return { declaredGroupId };
 }
@@ -111,11 +110,4 @@ function logGroupResource(target: LogTarget): JsonObject {
   if (target.retentionInDays) properties.RetentionInDays = target.retentionInDays;
   // Retain: removing the transform, or the group from the stack, never deletes logs.
   return { Type: LOG_GROUP, DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain", Properties: properties };
-}
-
-/** `base`, or `base2`, `base3`... when a resource of the user's already has that id. */
-export function freeLogicalId(resources: JsonObject, base: string): string {
-  let id = base;
-  for (let n = 2; id in resources; n++) id = `${base}${n}`;
-  return id;
 }

@@ -1,8 +1,6 @@
 /** The log groups and subscription filters a template already declares, indexed by group. */
-import { isObject, referencedLogicalId, templateString, type JsonObject, type TemplateContext } from "../intrinsics";
-
-export const LOG_GROUP = "AWS::Logs::LogGroup";
-export const SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter";
+import { isObject, own, referencedLogicalId, templateString, type JsonObject, type TemplateContext } from "../intrinsics";
+import type { TemplateModel } from "../model";
 
 export interface DeclaredFilter {
   logicalId: string;
@@ -23,17 +21,16 @@ export function emptyTemplateLogs(context: TemplateContext): TemplateLogs {
   return { groupByName: new Map(), nameById: new Map(), filtersByGroup: new Map(), context };
 }
 
-export function readTemplateLogs(resources: JsonObject, context: TemplateContext): TemplateLogs {
+export function readTemplateLogs(model: TemplateModel, context: TemplateContext): TemplateLogs {
   const logs = emptyTemplateLogs(context);
-  for (const [id, resource] of Object.entries(resources)) {
-    if (!isObject(resource) || !isObject(resource.Properties)) continue;
-    if (resource.Type === LOG_GROUP) {
-      const name = templateString(resource.Properties.LogGroupName, context);
-      if (name !== undefined) declareGroup(logs, id, name);
-    }
+  for (const id of model.logGroupIds) {
+    const properties = own(model.resources[id], "Properties");
+    const name = isObject(properties) ? templateString(properties.LogGroupName, context) : undefined;
+    if (name !== undefined) declareGroup(logs, id, name);
   }
-  for (const [id, resource] of Object.entries(resources)) {
-    if (isObject(resource) && resource.Type === SUBSCRIPTION_FILTER && isObject(resource.Properties)) recordFilter(logs, id, resource.Properties);
+  for (const id of model.filterIds) {
+    const properties = own(model.resources[id], "Properties");
+    if (isObject(properties)) recordFilter(logs, id, properties);
   }
   return logs;
 }

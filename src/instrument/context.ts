@@ -1,21 +1,24 @@
-/** What every instrumentation step may read. Steps edit the fragment; none calls AWS. */
+/** What every instrumentation step may read, and where it writes. Steps only warn; none calls AWS. */
 import type { Config } from "../config/parameters";
-import type { JsonObject, TemplateContext } from "../intrinsics";
+import type { Json, JsonObject, TemplateContext } from "../intrinsics";
+import type { TemplateDraft } from "../model";
 import type { Partition } from "../partitions";
-import type { Report } from "../report";
+import type { Warnings } from "../rules";
 
 export interface InstrumentContext {
   config: Config;
   /** True when the Datadog Extension is added (see `usesExtension`). */
   extension: boolean;
-  report: Report;
+  warnings: Warnings;
   template: TemplateContext;
+  /** The template's Resources as received (read-only: edits go through `draft`). */
   resources: JsonObject;
+  draft: TemplateDraft;
   region: string;
   partition: Partition;
   layerAccount: string;
   macroVersion: string;
   createdByCdk: boolean;
   /** The DD_* variables every function gets, computed once per transform. */
-  environment: Record<string, string>;
+  environment: ReadonlyArray<readonly [string, Json]>;
 }

@@ -1,52 +1,43 @@
-/** Adds environment variables to a function without ever replacing one the user set. */
-import { editBranches, isObject, literalBranches, type Json, type JsonObject } from "../intrinsics";
-import { properties, writableProperties, type FunctionModel } from "../discover";
+/** Adds environment variables to a function without ever replacing one the user set, copy-on-write. */
+import { CANNOT_EDIT, editBranches, hasOwn, isObject, literalBranches, own, shallowCopy, type Json, type JsonObject } from "../intrinsics";
+import type { FunctionModel } from "../model";
 
 /** Variables set by `Globals.Function.Environment` count as set by the user (SAM merges them in). */
-function inheritedVariables(fn: FunctionModel): JsonObject {
-  const environment = fn.globals.Environment;
-  return isObject(environment) && isObject(environment.Variables) ? environment.Variables : {};
+export function inheritedVariables(fn: FunctionModel): JsonObject {
+  const variables = own(own(fn.globals, "Environment"), "Variables");
+  return isObject(variables) ? variables : {};
 }
 
 /** True when the user set `name` on the function (in any branch) or in its Globals. */
 export function userSetVariable(fn: FunctionModel, name: string): boolean {
-  if (name in inheritedVariables(fn)) return true;
-  return (literalBranches(properties(fn.resource).Environment) ?? []).some((environment) =>
-    (literalBranches(isObject(environment) ? environment.Variables : undefined) ?? []).some((variables) => isObject(variables) && name in variables),
+  if (hasOwn(inheritedVariables(fn), name)) return true;
+  return (literalBranches(fn.properties.Environment) ?? []).some((environment) =>
+    (literalBranches(own(environment, "Variables")) ?? []).some((variables) => isObject(variables) && hasOwn(variables, name)),
   );
 }
 
 /**
- * Adds each variable the function (and its Globals) does not set yet. The fragment belongs to the
- * transform (copied, or handed over by the handler), so existing maps are extended in place.
- * Returns false, changing nothing, when `Environment` or `Variables` is an intrinsic other than `Fn::If`.
+ * `Environment` with each variable of `additions` the function (and its Globals) does not set yet:
+ * a new value, the same value when nothing is missing, or CANNOT_EDIT when `Environment` or
+ * `Variables` is an intrinsic other than `Fn::If` (or not a map).
  */
-export function addEnvironmentVariables(fn: FunctionModel, additions: Record<string, Json>): boolean {
-  const inherited = inheritedVariables(fn);
-  const current = properties(fn.resource).Environment;
-  const editable = literalBranches(current)?.every(
-    (environment) =>
-      environment === undefined ||
-      (isObject(environment) && literalBranches(environment.Variables)?.every((variables) => variables === undefined || isObject(variables))),
-  );
-  if (!editable) return false;
-  const edited = editBranches(current, (environment) => {
-    const target = (environment ?? {}) as JsonObject;
-    const variables = editBranches(target.Variables, (branch) => {
-      const map = (branch ?? {}) as JsonObject;
-      let added = false;
-      for (const name in additions) {
-        if (!(name in map) && !(name in inherited)) {
-          map[name] = additions[name];
-          added = true;
-        }
+export function withVariables(current: unknown, additions: ReadonlyArray<readonly [string, Json]>, inherited: JsonObject): unknown {
+  return editBranches(current, (environment) => {
+    if (environment !== undefined && !isObject(environment)) return CANNOT_EDIT;
+    const variables = editBranches(environment?.Variables, (branch) => {
+      if (branch !== undefined && !isObject(branch)) return CANNOT_EDIT;
+      let map: JsonObject | undefined;
+      for (const [name, value] of additions) {
+        if ((branch !== undefined && hasOwn(branch, name)) || hasOwn(inherited, name)) continue;
+        map ??= branch === undefined ? {} : shallowCopy(branch);
+        map[name] = value;
       }
-      return added ? map : branch;
+      return map ?? branch;
     });
-    if (variables === target.Variables) return environment;
-    target.Variables = variables as Json;
-    return target;
+    if (variables === CANNOT_EDIT) return CANNOT_EDIT;
+    if (variables === environment?.Variables) return environment;
+    const edited: JsonObject = environment === undefined ? {} : shallowCopy(environment);
+    edited.Variables = variables as Json;
+    return edited;
   });
-  if (edited !== current) writableProperties(fn.resource).Environment = edited as Json;
-  return true;
 }

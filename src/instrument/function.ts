@@ -1,52 +1,95 @@
-/** Runs every instrumentation step on one function, in order. */
-import type { FunctionModel } from "../discover";
+/**
+ * Instruments one function: `planFunction` decides what it gets (and may find errors) before any edit;
+ * `applyFunction` writes it and can only warn.
+ */
+import { CANNOT_EDIT, isObject, literalBranches, own, type Json } from "../intrinsics";
+import { functionProperty, type FunctionModel } from "../model";
+import { ENVIRONMENT_NOT_EDITABLE, ENVIRONMENT_TOO_LARGE, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
+import { describeShape, isIntrinsic } from "../intrinsics";
 import type { InstrumentContext } from "./context";
-import { applyEnvironment } from "./environment";
-import { applyFunctionTags } from "./function-tags";
-import { applyHandlerRedirect } from "./handler";
-import { applyLayers } from "./layers";
-import { applySecretAccess } from "./secret-access";
+import { inheritedVariables, withVariables } from "./environment-edit";
+import { applyFunctionTags, type TagList } from "./function-tags";
+import { planHandler } from "./handler";
+import { applyLayers, planLayers, type DesiredLayer, type LayerCache } from "./layers";
+import type { Grants, Statement } from "./permissions";
 import { applyXrayTracing } from "./tracing";
 
-interface Step {
-  apply: (fn: FunctionModel, ctx: InstrumentContext) => void;
-  /** Picks layers or handlers by runtime and architecture, so needs both resolved. */
-  needsRuntime: boolean;
+export interface FunctionPlan {
+  fn: FunctionModel;
+  /** Datadog layers per variant of the function (parallel to `fn.variants`). */
+  layers: DesiredLayer[][];
+  /** Layers and handler are edited (runtime and architecture known). */
+  runtimeSteps: boolean;
 }
 
-const STEPS: readonly Step[] = [
-  { apply: applyLayers, needsRuntime: true },
-  { apply: applyEnvironment, needsRuntime: false },
-  { apply: applyHandlerRedirect, needsRuntime: true },
-  { apply: applyFunctionTags, needsRuntime: false },
-  { apply: applyXrayTracing, needsRuntime: false },
-  { apply: applySecretAccess, needsRuntime: false },
-];
-
-/** Why layers and handler must be left alone, if they must. Image functions have no runtime by design. */
-export function runtimeProblem(fn: FunctionModel): string | undefined {
-  if (fn.packageType === "unknown") return "its PackageType cannot be resolved";
-  if (fn.packageType === "Image") return undefined;
-  return fn.runtimeProblem ?? fn.architectureProblem;
-}
-
-export function instrumentFunction(fn: FunctionModel, ctx: InstrumentContext): void {
-  const problem = runtimeProblem(fn);
-  if (problem !== undefined) {
-    ctx.report.warn(`${fn.logicalId}: layers and handler left alone because ${problem}; environment variables and tags were added.`);
-  } else if (fn.runtimeInfo?.tableStatus === "newer") {
-    ctx.report.warn(
-      `${fn.logicalId}: runtime ${fn.runtime} is newer than this macro's table; instrumented as ${fn.runtimeInfo.family} (layer names derived from the runtime name).`,
-    );
-  } else if (fn.runtimeInfo?.tableStatus === "older") {
-    ctx.report.warn(`${fn.logicalId}: runtime ${fn.runtime} is deprecated; Datadog may no longer publish a layer for it.`);
+export function planFunction(fn: FunctionModel, ctx: InstrumentContext, cache: LayerCache, report: Report): FunctionPlan {
+  if (fn.runtimeProblem !== undefined) {
+    report.warn(RUNTIME_UNRESOLVED, { resource: fn.logicalId, problem: fn.runtimeProblem });
+    return { fn, layers: [], runtimeSteps: false };
   }
-  for (const step of STEPS) {
-    if (!step.needsRuntime || problem === undefined) step.apply(fn, ctx);
+  for (const variant of fn.variants) {
+    if (variant.info?.tableStatus === "newer") report.warn(RUNTIME_NEWER, { resource: fn.logicalId, runtime: variant.runtime!, family: variant.info.family });
+    else if (variant.info?.tableStatus === "older") report.warn(RUNTIME_DEPRECATED, { resource: fn.logicalId, runtime: variant.runtime! });
+  }
+  return { fn, layers: planLayers(fn, ctx, cache, report), runtimeSteps: true };
+}
+
+export interface FunctionSetup {
+  tags: (fn: FunctionModel) => TagList;
+  grants: Grants;
+  /** Statements every function's role gets (the API key's secret). */
+  statements: Statement[];
+}
+
+export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup: FunctionSetup): void {
+  const { fn } = plan;
+  if (plan.runtimeSteps) applyLayers(fn, plan.layers, ctx);
+  const handler = plan.runtimeSteps ? planHandler(fn, ctx) : { variables: [] };
+  const additions = handler.variables.length === 0 ? ctx.environment : [...ctx.environment, ...handler.variables];
+  const current = fn.properties.Environment;
+  const environment = withVariables(current, additions, inheritedVariables(fn));
+  if (environment === CANNOT_EDIT) {
+    const [where, value] = isObject(current) && !isIntrinsic(current) ? ["Environment.Variables", current.Variables] : ["Environment", current];
+    ctx.warnings.warn(ENVIRONMENT_NOT_EDITABLE, { resource: fn.logicalId, where, shape: describeShape(value) });
+  } else {
+    if (environment !== current) {
+      ctx.draft.properties(fn.logicalId).Environment = environment as Json;
+      checkEnvironmentSize(fn, environment, ctx);
+    }
+    // The original handler is in the environment: only now may the entry point move.
+    handler.write?.();
+  }
+  applyFunctionTags(fn, ctx, setup.tags(fn));
+  applyXrayTracing(fn, ctx, setup.grants);
+  const grantee = { logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" };
+  for (const statement of setup.statements) setup.grants.grant(grantee, statement);
+}
+
+/** Lambda rejects functions whose environment variables take more than 4 KB in all. */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+
+function checkEnvironmentSize(fn: FunctionModel, environment: unknown, ctx: InstrumentContext): void {
+  for (const branch of literalBranches(environment) ?? []) {
+    const variables = own(branch, "Variables");
+    if (isObject(variables) && environmentBytes(variables) > ENVIRONMENT_LIMIT_BYTES) {
+      ctx.warnings.warn(ENVIRONMENT_TOO_LARGE, { resource: fn.logicalId });
+      return;
+    }
   }
 }
 
-/** True when the runtime steps (layers, handler) will run on the function. */
-export function instrumentable(fn: FunctionModel): boolean {
-  return runtimeProblem(fn) === undefined;
+function environmentBytes(variables: Record<string, Json>): number {
+  let units = 0;
+  for (const name in variables) {
+    const value = variables[name];
+    units += name.length + (typeof value === "string" ? value.length : 0);
+  }
+  // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes exactly only when the limit is within reach.
+  if (units * 3 <= ENVIRONMENT_LIMIT_BYTES) return units;
+  let bytes = 0;
+  for (const name in variables) {
+    const value = variables[name];
+    bytes += Buffer.byteLength(name) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
+  }
+  return bytes;
 }

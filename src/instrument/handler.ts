@@ -1,74 +1,83 @@
 /**
  * Points Python and Node.js handlers at the Datadog wrapper (the original goes to DD_LAMBDA_HANDLER),
- * and gives Java and .NET the extension's exec wrapper.
+ * and gives Java and .NET the extension's exec wrapper. Per variant: a `Runtime` given as `Fn::If`
+ * gets a `Handler` that is an `Fn::If` on the same conditions.
  */
-import { isIntrinsic, isObject, resolveString, stringLeaves, type Json } from "../intrinsics";
-import { functionProperty, writableProperties, type FunctionModel } from "../discover";
-import { DATADOG_HANDLERS, runtimeInfo } from "../runtimes";
+import { conditionalValue, isObject, own, stringLeaves, type Json } from "../intrinsics";
+import { functionProperty, type FunctionModel, type Variant } from "../model";
+import { HANDLER_ALREADY_DATADOG, IMAGE_COMMAND_NOT_LIST, IMAGE_RUNTIME_UNKNOWN, NO_HANDLER } from "../rules";
+import { DATADOG_HANDLERS, EXEC_WRAPPER } from "../runtimes";
 import type { InstrumentContext } from "./context";
-import { addEnvironmentVariables, userSetVariable } from "./environment-edit";
+import { userSetVariable } from "./environment-edit";
 
 export const HANDLER_VARIABLE = "DD_LAMBDA_HANDLER";
 export const EXEC_WRAPPER_VARIABLE = "AWS_LAMBDA_EXEC_WRAPPER";
-/** Image functions have no Runtime: `Metadata.DatadogRuntime` tells the macro which wrapper the image holds. */
-export const IMAGE_RUNTIME_HINT = "DatadogRuntime";
 
-export function applyHandlerRedirect(fn: FunctionModel, ctx: InstrumentContext): void {
-  if (!ctx.config.redirectHandler) return;
-  if (fn.packageType === "Image") {
-    redirectImageCommand(fn, ctx);
-    return;
-  }
-  const redirect = fn.packageType === "Zip" ? fn.runtimeInfo?.redirect : undefined;
-  if (redirect?.kind === "execWrapper") {
-    if (ctx.extension) addEnvironmentVariables(fn, { [EXEC_WRAPPER_VARIABLE]: redirect.path });
-    return;
-  }
-  if (redirect?.kind !== "handler") return;
-  const target = ctx.config.addLayers ? redirect.withLayers : redirect.withoutLayers;
-  redirectEntryPoint(fn, ctx, functionProperty(fn, "Handler"), "Handler", () => {
-    writableProperties(fn.resource).Handler = target;
-  });
+/** What the handler step needs: variables to add, and the entry point to write once they are in. */
+export interface HandlerEdit {
+  variables: [string, Json][];
+  write?: () => void;
 }
 
-/** Moves `original` into DD_LAMBDA_HANDLER, then lets `write` point the entry point at the wrapper. */
-function redirectEntryPoint(fn: FunctionModel, ctx: InstrumentContext, original: unknown, what: string, write: () => void): void {
+const cases = (fn: FunctionModel) => fn.variants.map((variant, i) => ({ value: i, when: variant.when }));
+
+export function planHandler(fn: FunctionModel, ctx: InstrumentContext): HandlerEdit {
+  const edit: HandlerEdit = { variables: [] };
+  // The exec wrapper is how Java and .NET load the extension's tracer: not a handler redirect.
+  if (ctx.extension && fn.packageType === "Zip") {
+    const wrapper = conditionalValue(cases(fn), (i) => (fn.variants[i].info?.redirect.kind === "execWrapper" ? EXEC_WRAPPER : undefined));
+    if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);
+  }
+  if (!ctx.config.redirectHandler) return edit;
+  const target = (variant: Variant): string | undefined => {
+    const redirect = variant.info?.redirect;
+    if (redirect?.kind !== "handler") return undefined;
+    // An image holds the library itself: its handler is the one without layers.
+    return ctx.config.addLayers && fn.packageType === "Zip" ? redirect.withLayers : redirect.withoutLayers;
+  };
+  const targets = fn.variants.map(target);
+  if (fn.packageType === "Image") return imageCommand(fn, ctx, targets, edit);
+  if (targets.every((t) => t === undefined)) return edit;
+  const original = functionProperty(fn, "Handler");
+  if (!redirectable(fn, ctx, original, "Handler")) return edit;
+  edit.variables.push([HANDLER_VARIABLE, original as Json]);
+  const handler = conditionalValue(cases(fn), (i) => (targets[i] ?? original) as Json);
+  edit.write = () => {
+    ctx.draft.properties(fn.logicalId).Handler = handler as Json;
+  };
+  return edit;
+}
+
+/** False (with a warning when useful) when there is nothing to redirect, or it already is Datadog's. */
+function redirectable(fn: FunctionModel, ctx: InstrumentContext, original: unknown, what: string): boolean {
   if (original === undefined) {
-    ctx.report.warn(`${fn.logicalId}: no ${what} to redirect; the Datadog wrapper was not set up.`);
-    return;
+    ctx.warnings.warn(NO_HANDLER, { resource: fn.logicalId, what });
+    return false;
   }
   if (stringLeaves(original).some((text) => DATADOG_HANDLERS.includes(text))) {
-    if (!userSetVariable(fn, HANDLER_VARIABLE)) {
-      ctx.report.warn(`${fn.logicalId}: ${what} already is the Datadog handler but ${HANDLER_VARIABLE} is not set; set it to your own handler.`);
-    }
-    return;
+    if (!userSetVariable(fn, HANDLER_VARIABLE)) ctx.warnings.warn(HANDLER_ALREADY_DATADOG, { resource: fn.logicalId, what });
+    return false;
   }
-  // The environment must take the original first: a redirect without it would break the function.
-  if (!addEnvironmentVariables(fn, { [HANDLER_VARIABLE]: original as Json })) {
-    ctx.report.warn(`${fn.logicalId}: ${what} was not redirected because its Environment cannot be edited (an intrinsic function other than Fn::If).`);
-    return;
-  }
-  write();
+  return true;
 }
 
-function redirectImageCommand(fn: FunctionModel, ctx: InstrumentContext): void {
+function imageCommand(fn: FunctionModel, ctx: InstrumentContext, targets: (string | undefined)[], edit: HandlerEdit): HandlerEdit {
   const imageConfig = functionProperty(fn, "ImageConfig");
-  const command = isObject(imageConfig) ? imageConfig.Command : undefined;
-  if (command === undefined) return;
-  const hint = isObject(fn.resource.Metadata) ? resolveString(fn.resource.Metadata[IMAGE_RUNTIME_HINT], ctx.template) : undefined;
-  const redirect = hint === undefined ? undefined : runtimeInfo(hint)?.redirect;
-  if (redirect?.kind !== "handler") {
-    ctx.report.warn(
-      `${fn.logicalId}: ImageConfig.Command was not redirected; add \`Metadata: {${IMAGE_RUNTIME_HINT}: <runtime, e.g. python3.12>}\` to the function so the macro knows which Datadog handler the image holds.`,
-    );
-    return;
+  const command = own(imageConfig, "Command");
+  if (command === undefined) return edit;
+  const target = targets[0];
+  if (target === undefined) {
+    ctx.warnings.warn(IMAGE_RUNTIME_UNKNOWN, { resource: fn.logicalId });
+    return edit;
   }
-  if (!Array.isArray(command) || command.length === 0 || isIntrinsic(imageConfig)) {
-    ctx.report.warn(`${fn.logicalId}: ImageConfig.Command is not a literal list; it was not redirected.`);
-    return;
+  if (!isObject(imageConfig) || !Array.isArray(command) || command.length === 0) {
+    ctx.warnings.warn(IMAGE_COMMAND_NOT_LIST, { resource: fn.logicalId });
+    return edit;
   }
-  redirectEntryPoint(fn, ctx, command[0], "ImageConfig.Command", () => {
-    const own = writableProperties(fn.resource);
-    own.ImageConfig = { ...(imageConfig as object), Command: [redirect.withoutLayers, ...command.slice(1)] } as Json;
-  });
+  if (!redirectable(fn, ctx, command[0], "ImageConfig.Command")) return edit;
+  edit.variables.push([HANDLER_VARIABLE, command[0]]);
+  edit.write = () => {
+    ctx.draft.properties(fn.logicalId).ImageConfig = { ...imageConfig, Command: [target, ...command.slice(1)] };
+  };
+  return edit;
 }

@@ -1,12 +1,13 @@
-/** Adds the Datadog library and extension layers a function needs, replacing stale Datadog layers in place. */
-import { CANNOT_EDIT, editBranches, isObject, literalBranches, stringLeaves, type Json } from "../intrinsics";
-import { properties, writableProperties, type FunctionModel } from "../discover";
+/** The Datadog library and extension layers a function needs, replacing stale Datadog layers in place. */
+import { CANNOT_EDIT, conditionalValue, editBranches, isObject, literalBranches, stringLeaves, type Json } from "../intrinsics";
+import type { FunctionModel, Variant } from "../model";
 import { layerArn, parseLayerArn } from "../partitions";
+import { LAYER_IN_GLOBALS, LAYER_LIMIT, LAYERS_NOT_EDITABLE, NO_LAYER_FOR_ARCHITECTURE, type Report } from "../rules";
 import { datadogLayerSlot, extensionLayerName } from "../runtimes";
 import type { InstrumentContext } from "./context";
 
 /** Lambda's limit on layers per function. */
-const MAX_LAYERS = 5;
+export const MAX_LAYERS = 5;
 
 export interface DesiredLayer {
   name: string;
@@ -14,103 +15,142 @@ export interface DesiredLayer {
   slot: string;
 }
 
-/** The Datadog layers this function should carry, given its runtime and architecture. */
-export function desiredLayers(fn: FunctionModel, ctx: InstrumentContext): DesiredLayer[] {
-  const { config } = ctx;
-  const info = fn.runtimeInfo;
-  const architecture = fn.architecture;
-  if (fn.packageType !== "Zip" || !info || !architecture) return [];
-  const layers: DesiredLayer[] = [];
-  const make = (name: string, version: number, slot: string): DesiredLayer => ({
-    name,
-    arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version),
-    slot,
-  });
-  if (config.addLayers && info.layerVersionParameter) {
-    const version = config[info.layerVersionParameter];
-    const name = info.layerName(architecture);
-    if (name === undefined) {
-      ctx.report.warn(`${fn.logicalId}: Datadog publishes no ${architecture} layer for ${info.runtime}; the library layer was not added.`);
-    } else if (version !== undefined) {
-      layers.push(make(name, version, info.family));
-    }
-  }
-  if (ctx.extension && config.extensionLayerVersion !== undefined) {
-    layers.push(make(extensionLayerName(architecture, config.lambdaFips === true), config.extensionLayerVersion, "extension"));
-  }
-  return layers;
+interface LayerChoice {
+  layers: DesiredLayer[];
+  /** The runtime has no library layer for the architecture. */
+  missingLibrary: boolean;
 }
 
-/** The Datadog layers to put on the function itself: a Datadog layer in SAM Globals is kept instead. */
-function wantedLayers(fn: FunctionModel, ctx: InstrumentContext): DesiredLayer[] {
-  const inherited = literalLayerNames(fn.globals.Layers);
-  return desiredLayers(fn, ctx).filter((layer) => {
-    // A Datadog layer in Globals is the user's choice for every function: keep it, add nothing beside it.
-    const fromGlobals = inherited.find((name) => datadogLayerSlot(name) === layer.slot);
-    if (fromGlobals !== undefined && fromGlobals !== layer.name) {
-      ctx.report.warn(`${fn.logicalId}: Globals.Function.Layers already has ${fromGlobals}; ${layer.name} was not added.`);
-    }
-    return fromGlobals === undefined;
-  });
+/** Layer choices per runtime and architecture, computed once per transform. */
+export type LayerCache = Map<string, LayerChoice>;
+
+/** The Datadog layers a variant of a function should carry. */
+export function layerChoice(variant: Variant, packageType: FunctionModel["packageType"], ctx: InstrumentContext, cache: LayerCache): LayerChoice {
+  const key = `${variant.runtime}|${variant.architecture}|${packageType}`;
+  let choice = cache.get(key);
+  if (choice === undefined) {
+    choice = computeChoice(variant, packageType, ctx);
+    cache.set(key, choice);
+  }
+  return choice;
+}
+
+function computeChoice(variant: Variant, packageType: FunctionModel["packageType"], ctx: InstrumentContext): LayerChoice {
+  const { config } = ctx;
+  const info = variant.info;
+  if (packageType !== "Zip" || !info) return { layers: [], missingLibrary: false };
+  const layers: DesiredLayer[] = [];
+  const make = (name: string, version: number, slot: string): DesiredLayer => ({ name, arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version), slot });
+  let missingLibrary = false;
+  if (config.addLayers && info.layerVersionParameter) {
+    const version = config[info.layerVersionParameter];
+    const name = info.layerName(variant.architecture);
+    if (name === undefined) missingLibrary = true;
+    else if (version !== undefined) layers.push(make(name, version, info.family));
+  }
+  if (ctx.extension && config.extensionLayerVersion !== undefined) {
+    layers.push(make(extensionLayerName(variant.architecture, config.lambdaFips === true), config.extensionLayerVersion, "extension"));
+  }
+  return { layers, missingLibrary };
 }
 
 /**
- * An error when adding Datadog's layers would take the function past Lambda's limit: deploying it
- * would fail, and leaving the layers out would break a redirected handler, so the user must choose.
+ * The layers to put on the function itself, per variant: a Datadog layer in SAM Globals is the user's
+ * choice for every function, so it is kept and nothing is added beside it. Warns once per function.
  */
-export function layerLimitProblem(fn: FunctionModel, ctx: InstrumentContext): string | undefined {
-  const wanted = wantedLayers(fn, ctx);
-  if (wanted.length === 0) return undefined;
+export function planLayers(fn: FunctionModel, ctx: InstrumentContext, cache: LayerCache, report: Report): DesiredLayer[][] {
+  const inherited = fn.kind === "serverless" ? literalLayerNames(fn.globals.Layers) : [];
+  const warned = new Set<string>();
+  const plans = fn.variants.map((variant) => {
+    const choice = layerChoice(variant, fn.packageType, ctx, cache);
+    if (choice.missingLibrary && !warned.has(`arch:${variant.runtime}`)) {
+      warned.add(`arch:${variant.runtime}`);
+      report.warn(NO_LAYER_FOR_ARCHITECTURE, { resource: fn.logicalId, architecture: variant.architecture, runtime: variant.runtime ?? "" });
+    }
+    if (inherited.length === 0) return choice.layers;
+    return choice.layers.filter((layer) => {
+      const fromGlobals = inherited.find((name) => datadogLayerSlot(name) === layer.slot);
+      if (fromGlobals !== undefined && fromGlobals !== layer.name && !warned.has(layer.name)) {
+        warned.add(layer.name);
+        report.warn(LAYER_IN_GLOBALS, { resource: fn.logicalId, existing: fromGlobals, wanted: layer.name });
+      }
+      return fromGlobals === undefined;
+    });
+  });
+  checkLayerLimit(fn, plans, report);
+  return plans;
+}
+
+/** Deploying past Lambda's limit would fail, and leaving layers out would break a redirected handler: the user must choose. */
+function checkLayerLimit(fn: FunctionModel, plans: DesiredLayer[][], report: Report): void {
+  const most = Math.max(0, ...plans.map((wanted) => wanted.length));
+  if (most === 0) return;
   const fromGlobals = fn.kind === "serverless" && Array.isArray(fn.globals.Layers) ? fn.globals.Layers.length : 0;
-  const branches = literalBranches(properties(fn.resource).Layers) ?? [];
+  const branches = literalBranches(fn.properties.Layers) ?? [];
   // Cheap bound first: most functions are far from the limit even if nothing is replaced.
   const longest = Math.max(0, ...branches.map((branch) => (Array.isArray(branch) ? branch.length : 0)));
-  if (longest + wanted.length + fromGlobals <= MAX_LAYERS) return undefined;
-  let most = 0;
-  for (const branch of branches) {
-    if (branch === undefined || Array.isArray(branch)) most = Math.max(most, (withLayers(branch && [...branch], wanted)?.length ?? 0) + fromGlobals);
+  if (longest + most + fromGlobals <= MAX_LAYERS) return;
+  for (const wanted of plans) {
+    let count = 0;
+    for (const branch of branches) {
+      if (branch === undefined || Array.isArray(branch)) count = Math.max(count, (withLayers(branch as Json[] | undefined, wanted)?.length ?? 0) + fromGlobals);
+    }
+    if (count > MAX_LAYERS) {
+      report.error(LAYER_LIMIT, { resource: fn.logicalId, count, layers: wanted.map((l) => l.name), limit: MAX_LAYERS });
+      return;
+    }
   }
-  if (most <= MAX_LAYERS) return undefined;
-  return `${fn.logicalId} would have ${most} layers with Datadog's (${wanted.map((l) => l.name).join(", ")}), but Lambda allows ${MAX_LAYERS}; remove layers it does not need, list it in \`exclude\`, or set \`addLayers: false\` and bundle the Datadog library.`;
 }
 
-export function applyLayers(fn: FunctionModel, ctx: InstrumentContext): void {
-  const wanted = wantedLayers(fn, ctx);
-  if (wanted.length === 0) return;
-  const current = properties(fn.resource).Layers;
-  const edited = editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch, wanted) : CANNOT_EDIT));
-  if (edited === CANNOT_EDIT) {
-    ctx.report.warn(
-      `${fn.logicalId}: Layers is an intrinsic function the macro cannot edit; add ${wanted.map((l) => l.arn).join(", ")} yourself.`,
-    );
+export function applyLayers(fn: FunctionModel, plans: DesiredLayer[][], ctx: InstrumentContext): void {
+  if (plans.every((wanted) => wanted.length === 0)) return;
+  const current = fn.properties.Layers;
+  const edit = (wanted: DesiredLayer[]) =>
+    wanted.length === 0 ? current : editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch as Json[] | undefined, wanted) : CANNOT_EDIT));
+  const edits = plans.map(edit);
+  if (edits.some((edited) => edited === CANNOT_EDIT)) {
+    const arns = [...new Set(plans.flat().map((layer) => layer.arn))];
+    ctx.warnings.warn(LAYERS_NOT_EDITABLE, { resource: fn.logicalId, arns });
     return;
   }
-  if (edited !== current) writableProperties(fn.resource).Layers = edited as Json;
+  const edited = edits.length === 1 ? edits[0] : conditionalValue(fn.variants.map((variant, i) => ({ value: i, when: variant.when })), (i) => edits[i] as Json | undefined);
+  if (edited !== current) ctx.draft.properties(fn.logicalId).Layers = edited as Json;
 }
 
-/** Puts the wanted layers into `list` (in place; a new list when there was none). */
-function withLayers(list: Json[] | undefined, wanted: DesiredLayer[]): Json[] | undefined {
-  const next = list ?? [];
-  const slots = next.map((entry) => (typeof entry === "string" ? slotOfArn(entry) : undefined));
+/** `list` with the wanted layers: a new list, or `list` itself when it already holds them. */
+export function withLayers(list: Json[] | undefined, wanted: DesiredLayer[]): Json[] | undefined {
+  const source = list ?? [];
+  let next: Json[] | undefined;
+  const slots = source.map((entry) => (typeof entry === "string" ? slotOfArn(entry) : undefined));
   for (const layer of wanted) {
     const index = slots.indexOf(layer.slot);
     if (index >= 0) {
-      next[index] = layer.arn;
+      if ((next ?? source)[index] !== layer.arn) {
+        next ??= [...source];
+        next[index] = layer.arn;
+      }
       continue;
     }
     // An entry built with an intrinsic (e.g. `Fn::Sub` with the version) that names the layer is the user's.
-    const namedByIntrinsic = next.some((entry) => isObject(entry) && stringLeaves(entry).some((text) => text.includes(`:layer:${layer.name}`)));
+    const namedByIntrinsic = source.some((entry) => isObject(entry) && stringLeaves(entry).some((text) => text.includes(`:layer:${layer.name}`)));
     if (!namedByIntrinsic) {
+      next ??= [...source];
       next.push(layer.arn);
       slots.push(layer.slot);
     }
   }
-  return list === undefined && next.length === 0 ? undefined : next;
+  return next ?? list;
 }
 
+const slotCache = new Map<string, string | undefined>();
+
 function slotOfArn(arn: string): string | undefined {
+  if (slotCache.has(arn)) return slotCache.get(arn);
   const parsed = parseLayerArn(arn);
-  return parsed ? datadogLayerSlot(parsed.name) : undefined;
+  const slot = parsed ? datadogLayerSlot(parsed.name) : undefined;
+  // Bounded: a template cannot grow the cache without limit.
+  if (slotCache.size < 1000) slotCache.set(arn, slot);
+  return slot;
 }
 
 function literalLayerNames(layers: unknown): string[] {

@@ -1,8 +1,10 @@
-/** Grants a function's role the permissions Datadog needs, when that role is defined in the template. */
-import { isObject, referencedLogicalId, type Json, type JsonObject } from "../intrinsics";
-import { functionProperty, IAM_ROLE, properties, writableProperties, type FunctionModel } from "../discover";
-import type { Report } from "../report";
-import type { InstrumentContext } from "./context";
+/**
+ * Grants the permissions Datadog needs to the roles of what the macro instruments. Grants are collected
+ * first and written once per role, however many functions share it.
+ */
+import { isObject, own, referencedLogicalId, type Json, type JsonObject } from "../intrinsics";
+import { IAM_ROLE, type TemplateDraft } from "../model";
+import { GRANT_BY_HAND, type Warnings } from "../rules";
 
 export interface Statement {
   Sid: string;
@@ -14,81 +16,101 @@ export interface Statement {
 /** The inline policy the macro owns on roles it edits. */
 export const MACRO_POLICY_NAME = "DatadogServerlessMacro";
 
-/** Who needs the permission: its logical id, its role reference, and (SAM) the resource whose Policies SAM turns into a role. */
+/** Who needs a permission: its logical id, its role reference, and whether SAM builds its role from `Policies`. */
 export interface Grantee {
   logicalId: string;
   role: unknown;
-  samResource?: JsonObject;
+  /** A SAM resource: without a Role, SAM creates one from its `Policies`. */
+  sam: boolean;
 }
 
-export function grantToFunction(fn: FunctionModel, ctx: InstrumentContext, statement: Statement): void {
-  grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), samResource: fn.kind === "serverless" ? fn.resource : undefined }, ctx.resources, ctx.report, statement);
+export class Grants {
+  private readonly roles = new Map<string, { statements: Statement[]; grantees: string[] }>();
+  private readonly samResources = new Map<string, Statement[]>();
+
+  constructor(
+    private readonly draft: TemplateDraft,
+    private readonly warnings: Warnings,
+  ) {}
+
+  grant(grantee: Grantee, statement: Statement): void {
+    if (grantee.role === undefined) {
+      if (grantee.sam) return void push(this.samResources, grantee.logicalId, statement);
+      this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "it has no role", actions: statement.Action });
+      return;
+    }
+    const roleId = referencedLogicalId(grantee.role, "Arn");
+    const role = roleId === undefined ? undefined : this.draft.get(roleId);
+    if (roleId === undefined || !isObject(role) || role.Type !== IAM_ROLE) {
+      this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "its role is not an AWS::IAM::Role of this template", actions: statement.Action });
+      return;
+    }
+    const entry = this.roles.get(roleId) ?? { statements: [], grantees: [] };
+    if (!entry.statements.includes(statement)) entry.statements.push(statement);
+    if (!entry.grantees.includes(grantee.logicalId)) entry.grantees.push(grantee.logicalId);
+    this.roles.set(roleId, entry);
+  }
+
+  /** Writes every grant: once per role (or SAM resource). */
+  write(): void {
+    for (const [roleId, { statements, grantees }] of this.roles) {
+      const properties = this.draft.editableProperties(roleId);
+      const policies = properties?.Policies;
+      if (properties === undefined || (policies !== undefined && !Array.isArray(policies))) {
+        const actions = [...new Set(statements.flatMap((s) => s.Action))];
+        for (const grantee of grantees) this.warnings.warn(GRANT_BY_HAND, { resource: grantee, why: `the Policies of role ${roleId} cannot be edited (an intrinsic function)`, actions });
+        continue;
+      }
+      const next = withStatements(policies as Json[] | undefined, statements);
+      if (next !== policies) properties.Policies = next as Json;
+    }
+    for (const [logicalId, statements] of this.samResources) {
+      const policies = own(own(this.draft.get(logicalId), "Properties"), "Policies");
+      const list = policies === undefined ? [] : typeof policies === "string" ? [policies] : Array.isArray(policies) ? policies : undefined;
+      if (list === undefined) {
+        this.warnings.warn(GRANT_BY_HAND, { resource: logicalId, why: "its Policies cannot be edited", actions: [...new Set(statements.flatMap((s) => s.Action))] });
+        continue;
+      }
+      const missing = statements.filter((statement) => !list.some((policy) => hasStatement(policy, statement.Sid)));
+      if (missing.length > 0) this.draft.properties(logicalId).Policies = [...list, ...missing.map((statement) => ({ Statement: [statement as unknown as Json] }))];
+    }
+  }
 }
 
-export function grant(grantee: Grantee, resources: JsonObject, report: Report, statement: Statement): void {
-  const manual = () => `grant ${statement.Action.join(", ")} on the role of ${grantee.logicalId} yourself`;
-  if (grantee.role === undefined) {
-    // SAM creates the role itself from `Policies`: the statement goes there.
-    if (grantee.samResource && addToSamPolicies(grantee.samResource, statement)) return;
-    report.warn(`${grantee.logicalId}: ${grantee.samResource ? "Policies cannot be edited" : "no role"}; ${manual()}.`);
-    return;
-  }
-  const roleId = referencedLogicalId(grantee.role, "Arn");
-  const roleResource = roleId === undefined ? undefined : resources[roleId];
-  if (!isObject(roleResource) || roleResource.Type !== IAM_ROLE) {
-    report.warn(`${grantee.logicalId}: its role is not an AWS::IAM::Role of this template; ${manual()}.`);
-    return;
-  }
-  if (!addToRole(roleResource, statement)) {
-    report.warn(`${grantee.logicalId}: the Policies of role ${roleId} cannot be edited (intrinsic function); ${manual()}.`);
-  }
-}
-
-/** A role for a resource that has none, trusting `service`, holding `statement`; returns its logical id. */
-export function createRole(resources: JsonObject, logicalId: string, service: string, statement: Statement): void {
-  resources[logicalId] = {
-    Type: IAM_ROLE,
-    Properties: {
-      AssumeRolePolicyDocument: {
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-      },
-    },
-  };
-  addToRole(resources[logicalId] as JsonObject, statement);
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
 }
 
 function hasStatement(document: unknown, sid: string): boolean {
-  return isObject(document) && Array.isArray(document.Statement) && document.Statement.some((s) => isObject(s) && s.Sid === sid);
+  const statements = own(document, "Statement");
+  return Array.isArray(statements) && statements.some((s) => isObject(s) && s.Sid === sid);
 }
 
-function addToRole(role: JsonObject, statement: Statement): boolean {
-  const policies = properties(role).Policies;
-  if (policies !== undefined && !Array.isArray(policies)) return false;
-  // Functions often share a role: most calls find the statement there already.
-  if (policies?.some((policy) => isObject(policy) && policy.PolicyName === MACRO_POLICY_NAME && hasStatement(policy.PolicyDocument, statement.Sid))) return true;
-  const list = [...(policies ?? [])];
+/** The role's `Policies` with the macro's inline policy holding every statement: a new list, or the same one. */
+function withStatements(policies: Json[] | undefined, statements: Statement[]): Json[] | undefined {
+  const list = policies ?? [];
   const ours = list.findIndex((policy) => isObject(policy) && policy.PolicyName === MACRO_POLICY_NAME);
-  if (ours < 0) {
-    list.push({ PolicyName: MACRO_POLICY_NAME, PolicyDocument: { Version: "2012-10-17", Statement: [statement as unknown as Json] } });
-  } else {
-    const policy = list[ours] as JsonObject;
-    if (hasStatement(policy.PolicyDocument, statement.Sid)) return true;
-    const document = isObject(policy.PolicyDocument) ? policy.PolicyDocument : { Version: "2012-10-17" };
-    const statements = Array.isArray(document.Statement) ? document.Statement : [];
-    list[ours] = { ...policy, PolicyDocument: { ...document, Statement: [...statements, statement as unknown as Json] } };
-  }
-  writableProperties(role).Policies = list;
-  return true;
+  const policy = ours < 0 ? undefined : (list[ours] as JsonObject);
+  const missing = statements.filter((statement) => !hasStatement(policy?.PolicyDocument, statement.Sid));
+  if (missing.length === 0) return policies;
+  const document = isObject(policy?.PolicyDocument) ? policy.PolicyDocument : { Version: "2012-10-17" };
+  const existing = Array.isArray(document.Statement) ? document.Statement : [];
+  const updated: JsonObject = {
+    ...(policy ?? { PolicyName: MACRO_POLICY_NAME }),
+    PolicyDocument: { Version: "2012-10-17", ...document, Statement: [...existing, ...(missing as unknown as Json[])] },
+  };
+  return ours < 0 ? [...list, updated] : list.map((item, i) => (i === ours ? updated : item));
 }
 
-/** SAM `Policies`: a managed policy name, a list of names, documents and policy templates. */
-function addToSamPolicies(resource: JsonObject, statement: Statement): boolean {
-  const policies = properties(resource).Policies;
-  const list = policies === undefined ? [] : typeof policies === "string" ? [policies] : Array.isArray(policies) ? [...policies] : undefined;
-  if (list === undefined) return false;
-  if (list.some((policy) => hasStatement(policy, statement.Sid))) return true;
-  list.push({ Statement: [statement as unknown as Json] });
-  writableProperties(resource).Policies = list;
-  return true;
+/** A role for a resource that has none, trusting `service`, holding `statement`. */
+export function roleFor(service: string, statement: Statement): JsonObject {
+  return {
+    Type: IAM_ROLE,
+    Properties: {
+      AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] },
+      Policies: [{ PolicyName: MACRO_POLICY_NAME, PolicyDocument: { Version: "2012-10-17", Statement: [statement as unknown as Json] } }],
+    },
+  };
 }

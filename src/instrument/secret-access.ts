@@ -1,34 +1,25 @@
-/** Lets each function read the API key from Secrets Manager or SSM. */
-import type { Json } from "../intrinsics";
-import type { FunctionModel } from "../discover";
-import type { InstrumentContext } from "./context";
-import { grantToFunction } from "./permissions";
+/** The statements that let functions read the API key from Secrets Manager or SSM. */
+import type { Config, DeferredValue } from "../config/parameters";
+import { sub, subLiteral, type Json } from "../intrinsics";
+import type { Statement } from "./permissions";
 
 /**
  * A partial secret ARN (without the 6-character suffix Secrets Manager appends) only matches the
- * real ARN with the `-??????` wildcard; a full ARN cannot be told apart reliably, so both forms are granted.
+ * real ARN with the `-??????` wildcard; a full ARN cannot be told apart reliably, so both forms are
+ * granted. An ARN CloudFormation resolves at deploy time (an SSM parameter) gets the same, as `Fn::Sub`.
  */
-export function secretResources(arn: string): Json {
-  return [arn, `${arn}-??????`];
+export function secretResources(arn: string | DeferredValue): Json {
+  return typeof arn === "string" ? [arn, `${arn}-??????`] : [arn, sub(`\${Arn}${subLiteral("-??????")}`, { Arn: arn })];
 }
 
-export function applySecretAccess(fn: FunctionModel, ctx: InstrumentContext): void {
-  const { config } = ctx;
-  if (!config.grantSecretAccess) return;
+export function secretStatements(config: Config): Statement[] {
+  if (!config.grantSecretAccess) return [];
+  const statements: Statement[] = [];
   if (config.apiKeySecretArn !== undefined) {
-    grantToFunction(fn, ctx, {
-      Sid: "DatadogApiKeySecret",
-      Effect: "Allow",
-      Action: ["secretsmanager:GetSecretValue"],
-      Resource: secretResources(config.apiKeySecretArn),
-    });
+    statements.push({ Sid: "DatadogApiKeySecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretResources(config.apiKeySecretArn) });
   }
   if (config.apiKeySsmArn !== undefined) {
-    grantToFunction(fn, ctx, {
-      Sid: "DatadogApiKeySsm",
-      Effect: "Allow",
-      Action: ["ssm:GetParameter"],
-      Resource: config.apiKeySsmArn,
-    });
+    statements.push({ Sid: "DatadogApiKeySsm", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: config.apiKeySsmArn });
   }
+  return statements;
 }

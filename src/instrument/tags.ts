@@ -1,7 +1,6 @@
-/** Resource tags: a list of {Key, Value} on Lambda, a map on SAM functions. The user's keys always win. */
-import { CANNOT_EDIT, editBranches, isObject, literalBranches, type Json, type JsonObject } from "../intrinsics";
-import { properties, writableProperties } from "../discover";
-import type { Report } from "../report";
+/** Resource tags: a list of {Key, Value} on Lambda, a map on SAM resources. The user's keys always win. */
+import { CANNOT_EDIT, editBranches, hasOwn, isObject, literalBranches, setOwn, shallowCopy, type Json, type JsonObject } from "../intrinsics";
+import { TAGS_NOT_EDITABLE, type Warnings } from "../rules";
 
 export type TagStyle = "list" | "map";
 
@@ -18,39 +17,42 @@ export function tagKeys(tags: unknown): Set<string> {
   return keys;
 }
 
+function hasKey(branch: unknown, key: string): boolean {
+  if (Array.isArray(branch)) return branch.some((tag) => isObject(tag) && tag.Key === key);
+  return isObject(branch) && hasOwn(branch, key);
+}
+
 /**
- * Adds each tag whose key is not set on the resource (or in `inherited`, e.g. SAM Globals).
- * Warns, changing nothing, when `Tags` is an intrinsic other than `Fn::If`.
+ * `current` with each tag whose key it does not set (nor `inherited`, e.g. SAM Globals): a new value,
+ * the same value when nothing is missing, or CANNOT_EDIT for an intrinsic other than `Fn::If`.
  */
-export function addTags(
-  logicalId: string,
-  resource: JsonObject,
-  style: TagStyle,
-  additions: Record<string, string>,
-  report: Report,
-  inherited: Set<string> = new Set(),
-): void {
-  const wanted = Object.entries(additions).filter(([key]) => !inherited.has(key));
-  if (wanted.length === 0) return;
-  const current = properties(resource).Tags;
-  const edited = editBranches(current, (branch) => {
-    if (style === "list" ? branch !== undefined && !Array.isArray(branch) : branch !== undefined && !isObject(branch)) return CANNOT_EDIT;
-    const present = tagKeys(branch);
-    const missing = wanted.filter(([key]) => !present.has(key));
+export function withTags(current: unknown, style: TagStyle, additions: ReadonlyArray<readonly [string, Json]>, inherited?: Set<string>): unknown {
+  return editBranches(current, (branch) => {
+    if (branch !== undefined && (style === "list" ? !Array.isArray(branch) : !isObject(branch))) return CANNOT_EDIT;
+    const missing = additions.filter(([key]) => !inherited?.has(key) && !hasKey(branch, key));
     if (missing.length === 0) return branch;
-    // The fragment belongs to the transform: existing lists and maps are extended in place.
-    if (style === "list") {
-      const list = (branch as Json[] | undefined) ?? [];
-      for (const [Key, Value] of missing) list.push({ Key, Value });
-      return list;
-    }
-    const map = (branch as JsonObject | undefined) ?? {};
-    for (const [key, value] of missing) map[key] = value;
+    if (style === "list") return [...((branch as Json[] | undefined) ?? []), ...missing.map(([Key, Value]) => ({ Key, Value }))];
+    const map: JsonObject = branch === undefined ? {} : shallowCopy(branch as JsonObject);
+    for (const [key, value] of missing) setOwn(map, key, value);
     return map;
   });
+}
+
+/** Writes `withTags` into `properties.Tags`, warning (and changing nothing) when it cannot be edited. */
+export function addTags(
+  logicalId: string,
+  properties: () => JsonObject,
+  current: unknown,
+  style: TagStyle,
+  additions: ReadonlyArray<readonly [string, Json]>,
+  warnings: Warnings,
+  inherited?: Set<string>,
+): void {
+  const edited = withTags(current, style, additions, inherited);
   if (edited === CANNOT_EDIT) {
-    report.warn(`${logicalId}: Tags is an intrinsic function the macro cannot edit; add ${wanted.map(([key]) => key).join(", ")} yourself.`);
+    const keys = additions.map(([key]) => key).filter((key) => !inherited?.has(key));
+    if (keys.length > 0) warnings.warn(TAGS_NOT_EDITABLE, { resource: logicalId, keys });
     return;
   }
-  if (edited !== current) writableProperties(resource).Tags = edited as Json;
+  if (edited !== current) properties().Tags = edited as Json;
 }

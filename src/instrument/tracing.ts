@@ -1,21 +1,23 @@
 /** AWS X-Ray active tracing, with the permissions it needs. */
-import { functionProperty, properties, writableProperties, type FunctionModel } from "../discover";
+import { functionProperty, type FunctionModel } from "../model";
 import type { InstrumentContext } from "./context";
-import { grantToFunction } from "./permissions";
+import type { Grants, Statement } from "./permissions";
 
-export function applyXrayTracing(fn: FunctionModel, ctx: InstrumentContext): void {
+export const XRAY_STATEMENT: Statement = {
+  Sid: "DatadogXRay",
+  Effect: "Allow",
+  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+  Resource: "*",
+};
+
+export function applyXrayTracing(fn: FunctionModel, ctx: InstrumentContext, grants: Grants): void {
   if (!ctx.config.enableXrayTracing) return;
   if (fn.kind === "serverless") {
     // SAM adds the X-Ray policy to the role it creates; a role given by the user needs it from us.
-    if (functionProperty(fn, "Tracing") === undefined) writableProperties(fn.resource).Tracing = "Active";
+    if (functionProperty(fn, "Tracing") === undefined) ctx.draft.properties(fn.logicalId).Tracing = "Active";
     if (functionProperty(fn, "Role") === undefined) return;
-  } else if (properties(fn.resource).TracingConfig === undefined) {
-    writableProperties(fn.resource).TracingConfig = { Mode: "Active" };
+  } else if (fn.properties.TracingConfig === undefined) {
+    ctx.draft.properties(fn.logicalId).TracingConfig = { Mode: "Active" };
   }
-  grantToFunction(fn, ctx, {
-    Sid: "DatadogXRay",
-    Effect: "Allow",
-    Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-    Resource: "*",
-  });
+  grants.grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" }, XRAY_STATEMENT);
 }

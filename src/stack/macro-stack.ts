@@ -6,6 +6,7 @@
 import { PARAMETERS, PARAMETER_NAMES, type ParameterName, type ParameterSpec } from "../config/parameters";
 import { LOG_RETENTION_DAYS } from "../config/validate";
 import type { Json, JsonObject } from "../intrinsics";
+import { MACRO_NAME } from "../version";
 
 export const MACRO_RUNTIME = "nodejs22.x";
 export const VERSION_TAG = "datadog-serverless-macro:version";
@@ -34,7 +35,7 @@ export function regionDefaults(): { name: ParameterName; parameter: string; env:
 export function macroStack(version: string, code: CodeLocation = {}): JsonObject {
   const defaults = regionDefaults();
   const parameters: JsonObject = {
-    MacroName: { Type: "String", Default: "DatadogServerless", AllowedPattern: "^[A-Za-z0-9_:-]+$", Description: "Name to use in Transform; another name lets two versions run side by side." },
+    MacroName: { Type: "String", Default: MACRO_NAME, AllowedPattern: "^[A-Za-z0-9_:-]+$", Description: "Name to use in Transform; another name lets two versions run side by side." },
     FunctionName: { Type: "String", Default: "", Description: "Name of the macro's Lambda function; empty for a generated name." },
     PermissionsBoundaryArn: { Type: "String", Default: "", Description: "Permissions boundary for the macro's role; empty for none." },
     MemorySize: { Type: "Number", Default: 256, MinValue: 128, MaxValue: 10240, Description: "Memory of the macro's function (MB)." },
@@ -70,7 +71,7 @@ export function macroStack(version: string, code: CodeLocation = {}): JsonObject
 
   return {
     AWSTemplateFormatVersion: "2010-09-09",
-    Description: `DatadogServerless CloudFormation macro v${version}: instruments Lambda functions and state machines for Datadog.`,
+    Description: `${MACRO_NAME} CloudFormation macro v${version}: instruments Lambda functions and state machines for Datadog.`,
     Metadata: {
       "AWS::CloudFormation::Interface": {
         ParameterGroups: [
@@ -120,7 +121,7 @@ export function macroStack(version: string, code: CodeLocation = {}): JsonObject
         Type: "AWS::Lambda::Function",
         Properties: {
           FunctionName: ifSet("HasFunctionName", ref("FunctionName")),
-          Description: `DatadogServerless CloudFormation macro v${version}`,
+          Description: `${MACRO_NAME} CloudFormation macro v${version}`,
           Runtime: MACRO_RUNTIME,
           Handler: "index.handler",
           Code: {

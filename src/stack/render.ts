@@ -1,8 +1,9 @@
 /** template.yml as text: the macro stack with a header saying how to install it. */
-import { printTemplate } from "../cli/cfn-yaml";
+import { MACRO_NAME } from "../version";
+import { printTemplate } from "../yaml/cfn-yaml";
 import { macroStack, type CodeLocation } from "./macro-stack";
 
-const HEADER = `# The DatadogServerless macro stack: install it once per region (README.md, "Install").
+const HEADER = `# The ${MACRO_NAME} macro stack: install it once per region (README.md, "Install").
 #   npm ci && npm run build
 #   scripts/package.sh BUCKET [PREFIX]        # uploads dist/macro.zip, writes packaged.yml
 #   aws cloudformation create-stack --stack-name datadog-serverless-macro --template-body file://packaged.yml \\

@@ -2,32 +2,26 @@
  * Step Functions: logging to a group subscribed to the forwarder, permissions for log delivery,
  * tags, and trace context in Lambda and nested-execution steps.
  */
-import { isObject, isIntrinsic, referencedLogicalId, templateString, type Json, type JsonObject } from "../intrinsics";
-import { properties, writableProperties } from "../discover";
-import { declaredGroupTarget, located, type TargetOutcome } from "../forwarder/function-targets";
+import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sub, templateString, type Json } from "../intrinsics";
+import { literal } from "../config/parameters";
+import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
 import type { TemplateLogs } from "../forwarder/template-logs";
 import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
-import { createRole, grant, type Statement } from "../instrument/permissions";
+import type { TagList } from "../instrument/function-tags";
+import { roleFor, type Grants, type Statement } from "../instrument/permissions";
 import { addTags } from "../instrument/tags";
+import { LAMBDA_FUNCTION, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
+import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, VALUE_NEEDED, type Report } from "../rules";
 import { readDefinition } from "./definition";
 import { injectTraceContext } from "./trace-context";
-
-export const STATE_MACHINE = "AWS::StepFunctions::StateMachine";
-export const SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine";
 
 /** Property names differ between CloudFormation and SAM state machines. */
 const SHAPES = {
   cfn: { logging: "LoggingConfiguration", role: "RoleArn", tags: "list" },
   sam: { logging: "Logging", role: "Role", tags: "map" },
 } as const;
-
-export interface StateMachineModel {
-  logicalId: string;
-  kind: keyof typeof SHAPES;
-  resource: JsonObject;
-}
 
 export const LOG_DELIVERY: Statement = {
   Sid: "DatadogStepFunctionsLogDelivery",
@@ -48,19 +42,10 @@ export const LOG_DELIVERY: Statement = {
 /** Step Functions log groups the macro creates keep a week of logs (the forwarder ships them). */
 export const STATE_MACHINE_LOG_RETENTION_DAYS = 7;
 
-export function discoverStateMachines(resources: JsonObject): StateMachineModel[] {
-  return Object.entries(resources).flatMap(([logicalId, resource]): StateMachineModel[] => {
-    if (!isObject(resource)) return [];
-    if (resource.Type === STATE_MACHINE) return [{ logicalId, kind: "cfn", resource }];
-    if (resource.Type === SERVERLESS_STATE_MACHINE) return [{ logicalId, kind: "sam", resource }];
-    return [];
-  });
-}
-
 function destinationArn(logging: unknown): unknown {
-  const destinations = isObject(logging) ? logging.Destinations : undefined;
+  const destinations = own(logging, "Destinations");
   const first = Array.isArray(destinations) ? destinations[0] : undefined;
-  return isObject(first) && isObject(first.CloudWatchLogsLogGroup) ? first.CloudWatchLogsLogGroup.LogGroupArn : undefined;
+  return own(own(first, "CloudWatchLogsLogGroup"), "LogGroupArn");
 }
 
 export function defaultLogGroupName(machine: StateMachineModel, env: string | undefined): string {
@@ -68,95 +53,90 @@ export function defaultLogGroupName(machine: StateMachineModel, env: string | un
 }
 
 /** The log group the machine logs to (the user's destination), or the one the macro will give it. */
-export function stateMachineLogTarget(machine: StateMachineModel, ctx: InstrumentContext, logs: TemplateLogs, destination: string): TargetOutcome {
+export function stateMachineLogTarget(machine: StateMachineModel, ctx: InstrumentContext, logs: TemplateLogs, destination: string, report: Report): TargetOutcome {
   const base = { ownerId: machine.logicalId, destination, retentionInDays: ctx.config.logRetentionInDays ?? STATE_MACHINE_LOG_RETENTION_DAYS };
-  const logging = properties(machine.resource)[SHAPES[machine.kind].logging];
-  if (isIntrinsic(logging)) return { warning: `${machine.logicalId}: its logging configuration is an intrinsic function; logging and subscription left to you.` };
+  const logging = machine.properties[SHAPES[machine.kind].logging];
+  if (isIntrinsic(logging)) return { unresolved: "its logging configuration" };
   const arn = destinationArn(logging);
   if (arn === undefined) {
-    const name = defaultLogGroupName(machine, ctx.config.env);
+    if (ctx.config.env !== undefined && literal(ctx.config.env) === undefined) {
+      report.error(VALUE_NEEDED, { name: "env", use: `to name the log group of state machine ${machine.logicalId} (/aws/vendedlogs/states/<id>-Logs-<env>)` });
+    }
+    const name = defaultLogGroupName(machine, literal(ctx.config.env));
     return located(base, name, name, logs, { name });
   }
   const declared = declaredGroupTarget(base, referencedLogicalId(arn, "Arn"), ctx.resources, logs);
   if (declared) return declared;
   const text = templateString(arn, logs.context);
   const match = text === undefined ? null : /:log-group:([^:]+)(:\*)?$/.exec(text);
-  if (!match || match[1].includes("${")) {
-    return { warning: `${machine.logicalId}: its log destination cannot be resolved at transform time; subscribe it to the forwarder yourself.` };
-  }
+  if (!match || match[1].includes("${")) return { unresolved: "its log destination" };
   return located(base, match[1], match[1], logs, { name: match[1] });
 }
 
-export function instrumentStateMachine(
-  machine: StateMachineModel,
-  ctx: InstrumentContext,
-  logs: TemplateLogs,
-  facts: LogFacts,
-  target: TargetOutcome,
-  tags: Record<string, string>,
-): void {
+export interface MachineSetup {
+  tags: TagList;
+  grants: Grants;
+}
+
+export function instrumentStateMachine(machine: StateMachineModel, ctx: InstrumentContext, logs: TemplateLogs, facts: LogFacts, target: TargetOutcome, setup: MachineSetup): void {
   if ("target" in target) {
-    const { declaredGroupId } = subscribe(target.target, facts, logs, ctx.resources, ctx.report);
-    configureLogging(machine, ctx, target.target.name, declaredGroupId);
-  } else if ("warning" in target) {
-    ctx.report.warn(target.warning);
+    const { declaredGroupId } = subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
+    configureLogging(machine, ctx, target.target.name, declaredGroupId, setup.grants);
+  } else if ("unresolved" in target && target.unresolved === "its logging configuration") {
+    ctx.warnings.warn(SFN_LOGGING_INTRINSIC, { resource: machine.logicalId });
+  } else {
+    warnUnsubscribed(machine.logicalId, target, ctx.warnings);
   }
-  addTags(machine.logicalId, machine.resource, SHAPES[machine.kind].tags, { ...tags, dd_sls_macro: `v${ctx.macroVersion}`, DD_TRACE_ENABLED: "true" }, ctx.report);
+  const shape = SHAPES[machine.kind];
+  addTags(machine.logicalId, () => ctx.draft.properties(machine.logicalId), machine.properties.Tags, shape.tags, setup.tags, ctx.warnings);
   mergeTraces(machine, ctx);
 }
 
 /** Gives a machine without a destination full logging to its group, and its role the log-delivery permissions. */
-function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, groupName: Json, declaredGroupId: string | undefined): void {
+function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, groupName: Json, declaredGroupId: string | undefined, grants: Grants): void {
   const shape = SHAPES[machine.kind];
-  const props = writableProperties(machine.resource);
-  const logging = isObject(props[shape.logging]) ? (props[shape.logging] as JsonObject) : {};
+  const current = machine.properties[shape.logging];
+  const logging = isObject(current) ? current : {};
   if (destinationArn(logging) !== undefined) {
-    if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true) {
-      ctx.report.warn(`${machine.logicalId}: logging is not Level ALL with IncludeExecutionData; Datadog traces need both (left as you set it).`);
-    }
+    if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true) ctx.warnings.warn(SFN_LOGGING_LEVEL, { resource: machine.logicalId });
     return;
   }
   const logGroupArn: Json =
     declaredGroupId !== undefined
-      ? { "Fn::GetAtt": [declaredGroupId, "Arn"] }
+      ? getAtt(declaredGroupId, "Arn")
       : typeof groupName === "string"
-        ? { "Fn::Sub": `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${groupName}:*` }
-        : { "Fn::Sub": ["arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*", { Name: groupName }] };
-  props[shape.logging] = {
-    Level: "ALL",
-    IncludeExecutionData: true,
-    ...logging,
-    Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroupArn } }],
-  };
-  const role = props[shape.role];
+        ? sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${groupName}:*`)
+        : sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*", { Name: groupName });
+  const props = ctx.draft.properties(machine.logicalId);
+  props[shape.logging] = { Level: "ALL", IncludeExecutionData: true, ...logging, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroupArn } }] };
+  const role = machine.properties[shape.role];
   if (role === undefined && machine.kind === "cfn") {
-    const roleId = `${machine.logicalId}Role`;
-    createRole(ctx.resources, roleId, "states.amazonaws.com", LOG_DELIVERY);
-    props.RoleArn = { "Fn::GetAtt": [roleId, "Arn"] };
+    const roleId = ctx.draft.add({ owner: machine.logicalId, suffix: "Role", resource: roleFor("states.amazonaws.com", LOG_DELIVERY) });
+    props.RoleArn = getAtt(roleId, "Arn");
     return;
   }
-  grant({ logicalId: machine.logicalId, role, samResource: machine.kind === "sam" ? machine.resource : undefined }, ctx.resources, ctx.report, LOG_DELIVERY);
+  grants.grant({ logicalId: machine.logicalId, role, sam: machine.kind === "sam" }, LOG_DELIVERY);
 }
 
 function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
-  const props = properties(machine.resource);
+  const props = machine.properties;
   const key = props.Definition !== undefined ? "Definition" : props.DefinitionString !== undefined ? "DefinitionString" : undefined;
   if (key === undefined) {
-    ctx.report.warn(`${machine.logicalId}: its definition is not in the template (DefinitionUri or S3 location); trace context not injected.`);
+    ctx.warnings.warn(SFN_DEFINITION_ELSEWHERE, { resource: machine.logicalId });
     return;
   }
   const read = readDefinition(props[key]);
   if (typeof read === "string") {
-    ctx.report.warn(`${machine.logicalId}: ${read}; definition left as it was, trace context not injected.`);
+    ctx.warnings.warn(SFN_DEFINITION_UNREADABLE, { resource: machine.logicalId, why: read });
     return;
   }
-  const before = JSON.stringify(read.definition);
-  injectTraceContext(read.definition, machine.logicalId, substitutionResolver(props.DefinitionSubstitutions, ctx)).forEach((warning) => ctx.report.warn(warning));
+  const leftAlone = injectTraceContext(read.definition, substitutionResolver(props.DefinitionSubstitutions, ctx));
+  for (const { state, problem } of leftAlone) ctx.warnings.warn(SFN_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem });
   // Rewrite only what changed, so a definition without Lambda or nested steps keeps its formatting.
-  if (JSON.stringify(read.definition) !== before) writableProperties(machine.resource)[key] = read.write(read.definition);
+  if (JSON.stringify(read.definition) !== read.compact) ctx.draft.properties(machine.logicalId)[key] = read.write(read.definition);
 }
 
-const LAMBDA_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Function"]);
+const LAMBDA_TYPES = new Set([LAMBDA_FUNCTION, SERVERLESS_FUNCTION]);
 
 /**
  * `${Name}` in a Resource, as DefinitionSubstitutions gives it: a literal (or resolvable) string, or
@@ -165,12 +145,12 @@ const LAMBDA_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Functio
 function substitutionResolver(substitutions: unknown, ctx: InstrumentContext): (resource: string) => string {
   return (resource) => {
     const match = /^\$\{([^}]+)\}$/.exec(resource);
-    if (!match || !isObject(substitutions) || !(match[1] in substitutions)) return resource;
-    const value = substitutions[match[1]];
-    const literal = templateString(value, ctx.template);
-    if (literal !== undefined && !literal.includes("${")) return literal;
+    const value = match ? own(substitutions, match[1]) : undefined;
+    if (!match || value === undefined) return resource;
+    const text = templateString(value, ctx.template);
+    if (text !== undefined && !text.includes("${")) return text;
     const target = referencedLogicalId(value, "Arn") ?? referencedLogicalId(value);
-    const resourceOf = target === undefined ? undefined : ctx.resources[target];
+    const resourceOf = target === undefined ? undefined : ctx.draft.get(target);
     return isObject(resourceOf) && LAMBDA_TYPES.has(resourceOf.Type as string) ? `arn:${ctx.partition}:lambda:${ctx.region}:function:${target}` : resource;
   };
 }

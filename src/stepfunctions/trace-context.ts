@@ -3,7 +3,10 @@
  * link their traces to the state machine's. Rules follow the reference macro; anything custom is left
  * alone with a warning.
  */
-import { isObject, type JsonObject } from "../intrinsics";
+import { isIntrinsic, isObject, type JsonObject } from "../intrinsics";
+
+/** A map the macro may add keys to: an object that is not an intrinsic function. */
+const isMap = (value: unknown): value is JsonObject => isObject(value) && !isIntrinsic(value);
 
 export const CONTEXT_PATH = "$$['Execution', 'State', 'StateMachine']";
 export const MERGED_INPUT = "States.JsonMerge($$, $, false)";
@@ -13,12 +16,18 @@ const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:invoke/;
 const LAMBDA_ARN = /^arn:[\w-]+:lambda:/;
 const START_EXECUTION = /^arn:[\w-]+:states:::states:startExecution/;
 
+/** A state the trace context was not injected into, and why. */
+export interface StateLeftAlone {
+  state: string;
+  problem: string;
+}
+
 /**
- * Edits `definition` in place; returns the warnings for states left alone. `resolveResource` turns a
- * `${Name}` placeholder of DefinitionSubstitutions into what it stands for, when that is known.
+ * Edits `definition` (the macro's own parsed copy) in place; returns the states left alone.
+ * `resolveResource` turns a `${Name}` placeholder of DefinitionSubstitutions into what it stands for.
  */
-export function injectTraceContext(definition: JsonObject, owner: string, resolveResource: (resource: string) => string = (r) => r): string[] {
-  const warnings: string[] = [];
+export function injectTraceContext(definition: JsonObject, resolveResource: (resource: string) => string = (r) => r): StateLeftAlone[] {
+  const leftAlone: StateLeftAlone[] = [];
   walkStates(definition, (name, state) => {
     const resource = typeof state.Resource === "string" ? resolveResource(state.Resource) : "";
     const problem = LAMBDA_INVOKE.test(resource)
@@ -28,24 +37,28 @@ export function injectTraceContext(definition: JsonObject, owner: string, resolv
         : START_EXECUTION.test(resource)
           ? startExecution(state)
           : undefined;
-    if (problem) warnings.push(`${owner}: state "${name}" ${problem}; trace context not injected there.`);
+    if (problem) leftAlone.push({ state: name, problem });
   });
-  return warnings;
+  return leftAlone;
 }
 
 /** Visits every state, including those inside Parallel branches and Map iterators / item processors. */
 export function walkStates(machine: JsonObject, visit: (name: string, state: JsonObject) => void): void {
-  if (!isObject(machine.States)) return;
-  for (const [name, state] of Object.entries(machine.States)) {
-    if (!isObject(state)) continue;
-    visit(name, state);
-    if (Array.isArray(state.Branches)) state.Branches.forEach((branch) => isObject(branch) && walkStates(branch, visit));
-    for (const nested of [state.Iterator, state.ItemProcessor]) if (isObject(nested)) walkStates(nested, visit);
+  // Iterative, so a deeply nested definition cannot exhaust the stack.
+  const pending: JsonObject[] = [machine];
+  for (let machine = pending.pop(); machine !== undefined; machine = pending.pop()) {
+    if (!isMap(machine.States)) continue;
+    for (const [name, state] of Object.entries(machine.States)) {
+      if (!isMap(state)) continue;
+      visit(name, state);
+      if (Array.isArray(state.Branches)) for (const branch of state.Branches) if (isMap(branch)) pending.push(branch);
+      for (const nested of [state.Iterator, state.ItemProcessor]) if (isMap(nested)) pending.push(nested);
+    }
   }
 }
 
 function lambdaInvoke(state: JsonObject): string | undefined {
-  if (!isObject(state.Parameters)) return "has no Parameters object";
+  if (!isMap(state.Parameters)) return "has no Parameters object";
   const parameters = state.Parameters;
   if (parameters.Payload === undefined && parameters["Payload.$"] === undefined) {
     parameters["Payload.$"] = CONTEXT_PATH;
@@ -58,12 +71,12 @@ function lambdaInvoke(state: JsonObject): string | undefined {
   }
   if (path === MERGED_INPUT || path === CONTEXT_PATH) return undefined;
   if (path !== undefined) return `has a custom Payload.$ (${String(path)})`;
-  return isObject(parameters.Payload) ? addContextFields(parameters.Payload) : "has a Payload that is not an object";
+  return isMap(parameters.Payload) ? addContextFields(parameters.Payload) : "has a Payload that is not an object";
 }
 
 /** A Lambda ARN as Resource: Parameters, when present, is the payload itself. */
 function lambdaArn(state: JsonObject): string | undefined {
-  if (!isObject(state.Parameters)) return "passes its whole input to the function (no Parameters to add the context to)";
+  if (!isMap(state.Parameters)) return "passes its whole input to the function (no Parameters to add the context to)";
   return addContextFields(state.Parameters);
 }
 
@@ -78,13 +91,13 @@ function addContextFields(payload: JsonObject): string | undefined {
 }
 
 function startExecution(state: JsonObject): string | undefined {
-  if (!isObject(state.Parameters)) return "has no Parameters object";
+  if (!isMap(state.Parameters)) return "has no Parameters object";
   const parameters = state.Parameters;
   if (parameters.Input === undefined && parameters["Input.$"] === undefined) {
     parameters.Input = { "CONTEXT.$": MERGED_INPUT };
     return undefined;
   }
-  if (!isObject(parameters.Input)) return "has an Input that is not an object";
+  if (!isMap(parameters.Input)) return "has an Input that is not an object";
   const input = parameters.Input;
   if (input["CONTEXT.$"] === MERGED_INPUT || input["CONTEXT.$"] === CONTEXT_PATH) return undefined;
   if ("CONTEXT" in input || "CONTEXT.$" in input) return "already sets CONTEXT in its Input";

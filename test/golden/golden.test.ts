@@ -8,9 +8,9 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseTemplate } from "../../src/cli/cfn-yaml";
+import { parseTemplate } from "../../src/yaml/cfn-yaml";
 import { transformParameters } from "../../src/cli/index";
-import { formatErrors } from "../../src/errors";
+import { formatErrors } from "../../src/rules";
 import { run } from "../helpers/macro";
 
 const CASES = join(__dirname, "cases");

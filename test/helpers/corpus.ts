@@ -48,7 +48,7 @@ export function skipUnless(reason: string | undefined, what: string): { describe
  * exists, its literal Layers plus the Datadog layers named make the count given, and that is over 5.
  */
 export function confirmedLayerLimit(error: string, input: unknown): boolean {
-  const match = /^(\w+) would have (\d+) layers with Datadog's \(([^)]*)\)/.exec(error);
+  const match = /^\[E203\] (\w+): it would have (\d+) layers with Datadog's \(([^)]*)\)/.exec(error);
   if (!match) return false;
   const resources = (input as { Resources?: Record<string, { Properties?: { Layers?: unknown } }> }).Resources;
   const own = resources?.[match[1]]?.Properties?.Layers;

@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { version } from "../../package.json";
-import { parseTemplate } from "../../src/cli/cfn-yaml";
+import { parseTemplate } from "../../src/yaml/cfn-yaml";
 import { macroStack, regionDefaults, VERSION_TAG } from "../../src/stack/macro-stack";
 import { renderMacroStack } from "../../src/stack/render";
+import { MACRO_NAME } from "../../src/version";
 import { missingCommand, skipUnless } from "../helpers/corpus";
 
 const ROOT = join(__dirname, "../..");
@@ -46,6 +47,14 @@ describe("template.yml", () => {
     }
     expect(stack.Parameters.DefaultApiKey.NoEcho).toBe(true);
     expect(regionDefaults().length).toBeGreaterThan(30);
+  });
+
+  test("installs the macro under the name templates use by default (MACRO_NAME)", () => {
+    const stack = macroStack(version) as any;
+    expect(stack.Parameters.MacroName.Default).toBe(MACRO_NAME);
+    expect(stack.Resources.Macro.Properties.Name).toEqual({ Ref: "MacroName" });
+    expect(stack.Description).toMatch(new RegExp(`^${MACRO_NAME} CloudFormation macro v${version.replace(/\./g, "\\.")}:`));
+    expect(committed.startsWith(`# The ${MACRO_NAME} macro stack`)).toBe(true);
   });
 
   test("the packaged variant reads the zip from the given bucket, or from <bucket>-<region>", () => {

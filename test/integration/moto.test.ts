@@ -113,6 +113,6 @@ describeMoto("CloudWatch Logs lookups against moto_server", () => {
       (region) => cloudWatchAccountView({ region, endpoint: "http://127.0.0.1:9", maxAttempts: 1 }),
     );
     expect(response.status).toBe("failure");
-    expect(response.errorMessage).toMatch(/logs:DescribeLogGroups, logs:DescribeSubscriptionFilters/);
+    expect(response.errorMessage).toMatch(/`logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters`/);
   });
 });

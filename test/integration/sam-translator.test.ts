@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseTemplate } from "../../src/cli/cfn-yaml";
+import { parseTemplate } from "../../src/yaml/cfn-yaml";
 import { CORPUS_DIR, firstReason, missingCommand, missingDirectory, skipUnless } from "../helpers/corpus";
 import { ALL_LAYERS, run } from "../helpers/macro";
 

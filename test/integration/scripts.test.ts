@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { version } from "../../package.json";
-import { parseTemplate } from "../../src/cli/cfn-yaml";
+import { parseTemplate } from "../../src/yaml/cfn-yaml";
 import { firstReason, missingCommand, skipUnless } from "../helpers/corpus";
 import { MOTO_MISSING, startMoto, type Moto } from "../helpers/moto";
 

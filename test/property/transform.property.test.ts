@@ -117,6 +117,25 @@ const event = (fragmentValue: unknown, paramsValue: unknown) => ({
   templateParameterValues: {},
 });
 
+/** The path of a map that holds an intrinsic function's key and another key, which the input did not have already. */
+function keyBesideIntrinsic(output: unknown, input: unknown, path = "$"): string | undefined {
+  if (Array.isArray(output)) {
+    for (let i = 0; i < output.length; i++) {
+      const found = keyBesideIntrinsic(output[i], Array.isArray(input) ? input[i] : undefined, `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (isObject(output)) {
+    const keys = Object.keys(output);
+    const intrinsicKey = keys.some((key) => key === "Ref" || key.startsWith("Fn::"));
+    if (intrinsicKey && keys.length > 1 && JSON.stringify(output) !== JSON.stringify(input)) return path;
+    for (const key of keys) {
+      const found = keyBesideIntrinsic(output[key], isObject(input) ? input[key] : undefined, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 const INSTRUMENTED_TYPES = new Set(["AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::IAM::Role"]);
 
 describe("handler over generated templates", () => {
@@ -143,6 +162,7 @@ describe("handler over generated templates", () => {
         expect(second.status).toBe("success");
         expect(second.fragment).toEqual(first.fragment);
 
+        expect(keyBesideIntrinsic(first.fragment, f)).toBeUndefined();
         const before = (f as any).Resources as Record<string, any>;
         const after = (first.fragment as any).Resources as Record<string, any>;
         expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
@@ -153,6 +173,8 @@ describe("handler over generated templates", () => {
           if (isObject(now) && !("Fn::GetAtt" in now)) {
             for (const [name, value] of Object.entries(now)) {
               if (isObject(was) && name in was) expect(value).toEqual(was[name]);
+              // A value deferred to deploy time (`service` as an intrinsic) is passed through as given.
+              else if (name === "DD_SERVICE" && typeof value !== "string") expect(value).toEqual((p as any).service);
               else if (name !== "DD_LAMBDA_HANDLER") expect(typeof value).toBe("string");
             }
           }

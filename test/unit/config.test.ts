@@ -3,13 +3,13 @@ import { PARAMETERS, PARAMETER_NAMES, type ParameterSpec } from "../../src/confi
 import { closestName } from "../../src/config/suggest";
 import { parseGitData, usesExtension, validateConfig } from "../../src/config/validate";
 import type { TemplateContext } from "../../src/intrinsics";
-import { Report } from "../../src/report";
+import { Report } from "../../src/rules";
 
 const context: TemplateContext = { parameterValues: { Stage: "prod" }, parameterDeclarations: {}, mappings: {} };
 
 function load(params: unknown, options: { mappings?: unknown; env?: Record<string, string> } = {}) {
   const report = new Report();
-  const config = loadConfig({ params, mappings: options.mappings, env: options.env ?? {}, context }, report);
+  const { config } = loadConfig({ params, mappings: options.mappings, env: options.env ?? {}, context }, report);
   validateConfig(config, report);
   return { config, errors: report.errors, warnings: report.warnings };
 }
@@ -77,7 +77,9 @@ describe("coercion", () => {
   });
   test("resolves Ref to a template parameter and rejects other intrinsics", () => {
     expect(load({ env: { Ref: "Stage" } }).config.env).toBe("prod");
-    expect(load({ env: { "Fn::GetAtt": ["X", "Y"] } }).errors[0]).toMatch(/`env`.*intrinsic function.*cannot resolve/);
+    expect(load({ site: { "Fn::GetAtt": ["X", "Y"] } }).errors[0]).toMatch(/`site`.*intrinsic function.*cannot resolve/);
+    // A parameter that only flows into the template keeps the intrinsic for CloudFormation to resolve.
+    expect(load({ env: { "Fn::GetAtt": ["X", "Y"] } }).config.env).toEqual({ "Fn::GetAtt": ["X", "Y"] });
   });
 });
 

@@ -21,7 +21,7 @@ describe("which functions, and how they are read", () => {
   });
 
   test("a runtime that cannot be resolved leaves layers and handler alone but adds environment and tags", () => {
-    const fn = lambda({ Runtime: { "Fn::If": ["New", "python3.13", "python3.12"] }, Handler: "a.b" });
+    const fn = lambda({ Runtime: { "Fn::GetAtt": ["Config", "Runtime"] }, Handler: "a.b" });
     const outcome = run(template({ F: fn }), ALL_LAYERS);
     const out = (outcome.fragment as any).Resources;
     expect(out.F.Properties.Layers).toBeUndefined();
@@ -37,7 +37,7 @@ describe("which functions, and how they are read", () => {
     expect(out.B).toEqual(fn);
     expect(out.A.Properties.Handler).toBe("datadog_lambda.handler.handler");
     expect(outcome.skipped).toEqual([{ logicalId: "B", reason: "listed in `exclude`" }]);
-    expect(outcome.warnings.join("\n")).toMatch(/exclude` names Ghost/);
+    expect(outcome.warnings.join("\n")).toMatch(/exclude` names `Ghost`/);
   });
 
   test("other resources are never touched", () => {

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parameterTable, withParameterTable } from "../../src/config/docs";
 import { PARAMETER_NAMES } from "../../src/config/parameters";
-import { ENVIRONMENT_VARIABLES } from "../../src/instrument/environment";
+import { loadConfig } from "../../src/config/load";
+import { datadogEnvironment } from "../../src/instrument/environment";
+import { Report } from "../../src/rules";
+import { withRulesTable } from "../../src/rules/docs";
 
 const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
 
@@ -12,7 +15,14 @@ describe("README", () => {
   });
   test("lists every parameter and every environment variable the macro writes", () => {
     for (const name of PARAMETER_NAMES) expect(parameterTable()).toContain(`| \`${name}\``);
-    for (const [variable] of ENVIRONMENT_VARIABLES) expect(readme).toContain(`\`${variable}\``);
+    const everything = loadConfig(
+      { params: { apiKey: "k", tags: "a:b", enableColdStartTracing: true, minColdStartTraceDuration: 1, coldStartTraceSkipLibs: "x", enableProfiling: true, encodeAuthorizerContext: true, decodeAuthorizerContext: true, apmFlushDeadline: 1, llmObsEnabled: true, llmObsMlApp: "a", llmObsAgentlessEnabled: true, lambdaFips: true, appsecEnabled: true, logLevel: "debug", service: "s", env: "e", version: "v" }, mappings: undefined, env: {}, context: { parameterValues: {}, parameterDeclarations: {}, mappings: {} } },
+      new Report(),
+    ).config;
+    for (const [variable] of datadogEnvironment(everything, false)) expect(readme).toContain(`\`${variable}\``);
+  });
+  test("its troubleshooting table is the one generated from the rule table (run `npm run generate`)", () => {
+    expect(withRulesTable(readme)).toBe(readme);
   });
   test("shows the two commands", () => {
     expect(readme).toContain("npm ci && npm run preview");

@@ -58,7 +58,7 @@ describe("Lambda log subscriptions", () => {
   test("a function without FunctionName needs stackName; the error gives both fixes", () => {
     const outcome = run(template({ A: unnamed(), B: unnamed(), C: named("c") }), params);
     expect(outcome.ok).toBe(false);
-    expect(outcome.errors).toEqual([expect.stringMatching(/log groups of A, B must be found.*`stackName: !Ref AWS::StackName`.*or give each a FunctionName/)]);
+    expect(outcome.errors).toEqual([expect.stringMatching(/log groups of A, B must be found, but those functions have no FunctionName.*`stackName: !Ref AWS::StackName`.*or give each function a `FunctionName`/)]);
   });
 
   test("with stackName, an unnamed function's group is found by its generated name, or declared with Fn::Sub", () => {

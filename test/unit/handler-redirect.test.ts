@@ -52,7 +52,7 @@ describe("handler redirect", () => {
     const fn = lambda({ Runtime: "python3.12", Handler: "app.main", Environment: { Variables: { "Fn::Transform": { Name: "X" } } } });
     const outcome = run(template({ P: fn }), params);
     expect((outcome.fragment as any).Resources.P.Properties.Handler).toBe("app.main");
-    expect(outcome.warnings.join("\n")).toMatch(/P: Handler was not redirected/);
+    expect(outcome.warnings.join("\n")).toMatch(/P: Environment.Variables is Fn::Transform, which the macro cannot edit/);
   });
 
   test("container images: with instrumentContainerImages and a runtime hint, ImageConfig.Command is redirected", () => {

@@ -89,7 +89,7 @@ describe("layers", () => {
     const fragment = template({ F: python({ Layers: others }) });
     const outcome = run(fragment, { pythonLayerVersion: 104, extensionLayerVersion: 70, apiKMSKey: "k" });
     expect(outcome.ok).toBe(false);
-    expect(outcome.errors).toEqual([expect.stringMatching(/^F would have 6 layers with Datadog's \(Datadog-Python312, Datadog-Extension\), but Lambda allows 5/)]);
+    expect(outcome.errors).toEqual([expect.stringMatching(/^\[E203\] F: it would have 6 layers with Datadog's \(Datadog-Python312, Datadog-Extension\), but Lambda allows 5/)]);
     expect(outcome.fragment).toBe(fragment);
     // Replacing a stale Datadog layer does not count as adding one.
     const stale = template({ F: python({ Layers: [...others, layerArn("Datadog-Python311", 9)] }) });

@@ -27,35 +27,35 @@ describe("trace context in the definition", () => {
     ["a Payload object: three context fields", { Payload: { a: 1 } }, { Payload: { a: 1, "Execution.$": "$$.Execution", "State.$": "$$.State", "StateMachine.$": "$$.StateMachine" } }],
   ])("Lambda invoke with %s", (_name, before, after) => {
     const definition = task(before);
-    expect(injectTraceContext(definition, "M")).toEqual([]);
+    expect(injectTraceContext(definition)).toEqual([]);
     expect(parametersOf(definition)).toEqual(after);
   });
 
   test("custom payloads are left alone with a warning", () => {
     const custom = task({ "Payload.$": "$.detail" });
-    expect(injectTraceContext(custom, "M")[0]).toMatch(/M: state "T" has a custom Payload.\$/);
+    expect(injectTraceContext(custom)[0]).toEqual({ state: "T", problem: expect.stringMatching(/has a custom Payload.\$/) });
     expect(parametersOf(custom)).toEqual({ "Payload.$": "$.detail" });
     const partial = task({ Payload: { "Execution.$": "$$.Execution" } });
-    expect(injectTraceContext(partial, "M")[0]).toMatch(/already sets Execution/);
+    expect(injectTraceContext(partial)[0].problem).toMatch(/already sets Execution/);
   });
 
   test("a Lambda ARN resource gets the fields in its Parameters, or a warning without them", () => {
     const arn = "arn:aws:lambda:us-east-1:1:function:f";
     const withParameters = task({ a: 1 }, arn);
-    expect(injectTraceContext(withParameters, "M")).toEqual([]);
+    expect(injectTraceContext(withParameters)).toEqual([]);
     expect(parametersOf(withParameters)["Execution.$"]).toBe("$$.Execution");
-    expect(injectTraceContext(task(undefined, arn), "M")[0]).toMatch(/passes its whole input/);
+    expect(injectTraceContext(task(undefined, arn))[0].problem).toMatch(/passes its whole input/);
   });
 
   test("nested executions get CONTEXT in their Input", () => {
     const start = "arn:aws:states:::states:startExecution.sync:2";
     const none = task({ StateMachineArn: "x" }, start);
-    injectTraceContext(none, "M");
+    injectTraceContext(none);
     expect(parametersOf(none).Input).toEqual({ "CONTEXT.$": MERGED_INPUT });
     const object = task({ StateMachineArn: "x", Input: { a: 1 } }, start);
-    injectTraceContext(object, "M");
+    injectTraceContext(object);
     expect(parametersOf(object).Input).toEqual({ a: 1, "CONTEXT.$": CONTEXT_PATH });
-    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start), "M")[0]).toMatch(/already sets CONTEXT/);
+    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start))[0].problem).toMatch(/already sets CONTEXT/);
   });
 
   test("walks Parallel branches and Map iterators and item processors; applying twice changes nothing", () => {
@@ -68,11 +68,11 @@ describe("trace context in the definition", () => {
         N: { Type: "Map", ItemProcessor: inner(), End: true },
       },
     } as any;
-    injectTraceContext(definition, "M");
+    injectTraceContext(definition);
     const payloads = [definition.States.P.Branches[0], definition.States.M.Iterator, definition.States.N.ItemProcessor].map((d: any) => d.States.I.Parameters["Payload.$"]);
     expect(payloads).toEqual([MERGED_INPUT, MERGED_INPUT, MERGED_INPUT]);
     const once = JSON.stringify(definition);
-    expect(injectTraceContext(definition, "M")).toEqual([]);
+    expect(injectTraceContext(definition)).toEqual([]);
     expect(JSON.stringify(definition)).toBe(once);
   });
 });
@@ -157,7 +157,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
     for (const role of [{ Ref: "RoleParameter" }, "arn:aws:iam::123456789012:role/x", { "Fn::ImportValue": "role" }, { "Fn::GetAtt": ["Missing", "Arn"] }]) {
       const outcome = run(template({ M: machine({ RoleArn: role }) }), params);
       expect(outcome.ok).toBe(true);
-      expect(outcome.warnings.join("\n")).toMatch(/M: its role is not an AWS::IAM::Role of this template; grant logs:CreateLogDelivery/);
+      expect(outcome.warnings.join("\n")).toMatch(/M: its role is not an AWS::IAM::Role of this template; it needs logs:CreateLogDelivery/);
     }
     const { RoleArn: _omitted, ...withoutRole } = machine().Properties;
     const out = instrument(template({ M: { Type: "AWS::StepFunctions::StateMachine", Properties: withoutRole } }), params);

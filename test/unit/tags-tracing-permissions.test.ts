@@ -54,7 +54,7 @@ describe("X-Ray", () => {
   test("warns when the role is not in the template", () => {
     const outcome = run(template({ F: python({ Role: "arn:aws:iam::123456789012:role/external" }) }), { ...ALL_LAYERS, enableXrayTracing: true });
     expect(outcome.ok).toBe(true);
-    expect(outcome.warnings.join()).toMatch(/F: its role is not an AWS::IAM::Role of this template; grant xray:PutTraceSegments/);
+    expect(outcome.warnings.join()).toMatch(/F: its role is not an AWS::IAM::Role of this template; it needs xray:PutTraceSegments/);
   });
 });
 

@@ -1,0 +1,66 @@
+/** The model of a template: every resource the later steps care about, classified once. */
+import type { JsonObject, When } from "../intrinsics";
+import type { Architecture, RuntimeInfo } from "../runtimes";
+
+export const LAMBDA_FUNCTION = "AWS::Lambda::Function";
+export const SERVERLESS_FUNCTION = "AWS::Serverless::Function";
+export const STATE_MACHINE = "AWS::StepFunctions::StateMachine";
+export const SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine";
+export const IAM_ROLE = "AWS::IAM::Role";
+export const LOG_GROUP = "AWS::Logs::LogGroup";
+export const SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter";
+
+interface ResourceModel {
+  logicalId: string;
+  /** The resource as received: read-only (edits go through the TemplateDraft). */
+  resource: JsonObject;
+  /** Its `Properties` as received, or {} when absent or an intrinsic function. */
+  properties: JsonObject;
+  /** Its `Condition`, carried by whatever the macro adds for it. */
+  condition?: string;
+  /** Why it cannot be edited at all (e.g. `Properties` is an intrinsic function). */
+  uneditable?: string;
+}
+
+/** One runtime and architecture a function may have, under the conditions that select it. */
+export interface Variant {
+  runtime?: string;
+  /** Undefined for runtimes Datadog does not instrument (go1.x, ...). */
+  info?: RuntimeInfo;
+  architecture: Architecture;
+  when: When;
+}
+
+export interface FunctionModel extends ResourceModel {
+  kind: "lambda" | "serverless";
+  /** `Globals.Function` for SAM functions: supplies properties the function does not set. */
+  globals: JsonObject;
+  packageType: "Zip" | "Image" | "unknown";
+  createdBySam: boolean;
+  /** A function CDK itself adds (custom resource providers, log retention): infrastructure, not the user's code. */
+  cdkFramework: boolean;
+  /** Runtime × architecture cases; usually one, several when `Runtime` or `Architectures` is an `Fn::If`. */
+  variants: Variant[];
+  /** Why layers and handler must be left alone, when they must. */
+  runtimeProblem?: string;
+}
+
+export interface StateMachineModel extends ResourceModel {
+  kind: "cfn" | "sam";
+}
+
+export interface TemplateModel {
+  resources: JsonObject;
+  functions: FunctionModel[];
+  stateMachines: StateMachineModel[];
+  /** Logical ids of the template's log groups and subscription filters. */
+  logGroupIds: string[];
+  filterIds: string[];
+  createdByCdk: boolean;
+}
+
+/** The function's own property, else (SAM) the one from `Globals.Function`. */
+export function functionProperty(fn: FunctionModel, key: string): unknown {
+  const own = Object.prototype.hasOwnProperty.call(fn.properties, key) ? fn.properties[key] : undefined;
+  return own !== undefined ? own : Object.prototype.hasOwnProperty.call(fn.globals, key) ? fn.globals[key] : undefined;
+}

@@ -1,0 +1,48 @@
+/**
+ * One selection step for every kind of resource the macro instruments: `exclude`, and the rules that
+ * leave a resource alone. What is skipped is reported once, with the reason.
+ */
+import type { Config } from "../config/parameters";
+import { EXCLUDE_UNKNOWN, SKIPPED, type Warnings } from "../rules";
+import type { FunctionModel, StateMachineModel, TemplateModel } from "./model";
+
+export interface Skipped {
+  logicalId: string;
+  reason: string;
+}
+
+export interface Selection {
+  functions: FunctionModel[];
+  stateMachines: StateMachineModel[];
+  skipped: Skipped[];
+}
+
+export function select(model: TemplateModel, config: Config, warnings: Warnings): Selection {
+  const excluded = new Set(config.exclude);
+  const known = new Set([...model.functions, ...model.stateMachines].map((resource) => resource.logicalId));
+  for (const name of excluded) if (!known.has(name)) warnings.warn(EXCLUDE_UNKNOWN, { name });
+  const skipped: Skipped[] = [];
+  const keep = <T extends FunctionModel | StateMachineModel>(resource: T, reason: string | undefined): boolean => {
+    if (reason === undefined) return true;
+    skipped.push({ logicalId: resource.logicalId, reason });
+    warnings.warn(SKIPPED, { resource: resource.logicalId, reason });
+    return false;
+  };
+  const functions = model.functions.filter((fn) =>
+    keep(
+      fn,
+      excluded.has(fn.logicalId)
+        ? "listed in `exclude`"
+        : fn.cdkFramework
+          ? "a function CDK adds for its own use (custom resource provider or log retention)"
+          : fn.uneditable ??
+            (fn.packageType === "Image" && !config.instrumentContainerImages ? "container image (set `instrumentContainerImages: true` to add environment and tags)" : undefined),
+    ),
+  );
+  // State machines are instrumented only for their logs (`stepFunctionForwarderArn`).
+  const stateMachines =
+    config.stepFunctionForwarderArn === undefined
+      ? []
+      : model.stateMachines.filter((machine) => keep(machine, excluded.has(machine.logicalId) ? "listed in `exclude`" : machine.uneditable));
+  return { functions, stateMachines, skipped };
+}

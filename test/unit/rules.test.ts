@@ -1,0 +1,348 @@
+/**
+ * Every rule of src/rules/table.ts fires on a realistic input, through the macro's entry points
+ * (`transformFragment` via `run`, `transformWithLookups`, the handler's `respond`), with its id, its
+ * severity and its fix; and README's troubleshooting table has a row for each of them.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { respond } from "../../src/index";
+import type { Logger } from "../../src/log";
+import { LookupError, type AccountView } from "../../src/lookup/account-view";
+import { RULES, type Diagnostic } from "../../src/rules";
+import { RULES_END, RULES_START, withRulesTable } from "../../src/rules/docs";
+import { transformWithLookups, type MacroOutcome, type MacroRequest } from "../../src/transform";
+import { ALL_LAYERS, REGION, VERSION, lambda, layerArn, run, template } from "../helpers/macro";
+
+const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey-AbCdEf";
+const SSM_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/datadog/api-key";
+const INVOKE = "arn:aws:states:::lambda:invoke";
+
+const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
+const node = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "nodejs22.x", Handler: "index.handler", ...properties });
+const image = (properties: Record<string, unknown> = {}) =>
+  lambda({ PackageType: "Image", Code: { ImageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:latest" }, ...properties });
+const machine = (properties: Record<string, unknown> = {}) => ({
+  Type: "AWS::StepFunctions::StateMachine",
+  Properties: {
+    RoleArn: { "Fn::GetAtt": ["Role", "Arn"] },
+    Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "orders-create", "Payload.$": "$" }, End: true } } },
+    ...properties,
+  },
+});
+const sam = (resources: Record<string, unknown>, globals: Record<string, unknown>) =>
+  template(resources, { Transform: "AWS::Serverless-2016-10-31", Globals: { Function: globals } });
+const silent: Logger = { log: () => undefined };
+
+/** The request `run` builds, for the entry points that take one directly. */
+function request(fragment: unknown, params: Record<string, unknown>): MacroRequest {
+  return { fragment, params, region: REGION, templateParameterValues: {}, env: {}, macroVersion: VERSION, accountId: "123456789012" };
+}
+
+/** An account view whose every call fails with `error`. */
+function failingView(error: Error): AccountView {
+  return {
+    logGroupNames: async () => Promise.reject(error),
+    subscriptionFilters: async () => Promise.reject(error),
+  };
+}
+
+/** A forwarder that must look up the log group of a function with a literal FunctionName. */
+const lookedUp = () => ({ fragment: template({ CreateOrder: python({ FunctionName: "orders-create" }) }), params: { ...ALL_LAYERS, forwarderArn: FORWARDER } });
+
+/**
+ * The handler meeting a bug (a plain Error from the lookups, not a LookupError): the event as sent
+ * (JSON copy taken before the call), and the response.
+ */
+async function internalError() {
+  const { fragment, params } = lookedUp();
+  const event = { requestId: "req-901", region: REGION, accountId: "123456789012", transformId: "123456789012::DatadogServerless", params, templateParameterValues: {}, fragment };
+  const before = JSON.parse(JSON.stringify(event.fragment));
+  const response = await respond(event, {}, silent, () => ({
+    logGroupNames: async () => {
+      throw new TypeError("Cannot read properties of undefined (reading 'logGroups')");
+    },
+    subscriptionFilters: async () => [],
+  }));
+  return { before, event, response };
+}
+
+/**
+ * What a case gives: the core's outcome, or the error texts of a handler response that failed
+ * (the handler answers CloudFormation with them; only E901 is reported there and nowhere else).
+ */
+type Result = MacroOutcome | string[];
+type Case = () => Result | Promise<Result>;
+
+/** A case named by the behaviour that makes its rule fire (the name shows in test titles). */
+const when = (behaviour: string, make: Case): Case => Object.defineProperty(make, "name", { value: behaviour });
+
+const CASES: Record<string, Case> = {
+  // The request and the template as a whole.
+  E101: when("a request without a fragment", () => run(undefined)),
+  E102: when("a request without a region", () => run(template({ CreateOrder: python() }), ALL_LAYERS, { region: "" })),
+  E103: when("Resources written as a list", () => run({ Resources: [python()] }, ALL_LAYERS)),
+  E104: when("a forwarder adding a log group and a filter to each of 200 named functions", () => {
+    const functions = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`Fn${i}`, python({ FunctionName: `orders-fn-${i}` })]));
+    return run(template(functions), { ...ALL_LAYERS, forwarderArn: FORWARDER });
+  }),
+
+  // Parameters.
+  E110: when("a misspelt parameter name", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, servcie: "orders" })),
+  E111: when("a parameter given under its name and its alias", () =>
+    run(template({ CreateOrder: python() }), { ...ALL_LAYERS, minColdStartTraceDuration: 3, coldStartTraceMinDuration: 3 }),
+  ),
+  E112: when("transform parameters given as a list", () =>
+    run(template({ CreateOrder: python() }, { Mappings: { Datadog: { Parameters: { pythonLayerVersion: 100 } } } }), ["pythonLayerVersion", 100] as never),
+  ),
+  E113: when("a CDK Datadog mapping whose Parameters is a string", () =>
+    run(template({ CreateOrder: python() }, { Mappings: { Datadog: { Parameters: "pythonLayerVersion=100" } } }), ALL_LAYERS),
+  ),
+  E114: when("a layer version imported from another stack", () =>
+    run(template({ CreateOrder: python() }), { pythonLayerVersion: { "Fn::ImportValue": "DatadogPythonLayerVersion" } }),
+  ),
+  E115: when("a layer version that is a Ref to an SSM-typed template parameter", () =>
+    run(
+      template({ CreateOrder: python() }, { Parameters: { PythonLayerVersion: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/datadog/python-layer-version" } } }),
+      { pythonLayerVersion: { Ref: "PythonLayerVersion" } },
+    ),
+  ),
+  E116: when("a layer version that is not a number", () => run(template({ CreateOrder: python() }), { pythonLayerVersion: "latest" })),
+  E120: when("two API key parameters", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKey: "0123456789abcdef", apiKeySecretArn: SECRET_ARN })),
+  E121: when("a misspelt site", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, site: "datadoghq.co" })),
+  E122: when("addExtension without extensionLayerVersion", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, addExtension: true, apiKeySecretArn: SECRET_ARN })),
+  E123: when("the extension without an API key", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, extensionLayerVersion: 78 })),
+  E124: when("a forwarder together with the extension", () =>
+    run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN, forwarderArn: FORWARDER }),
+  ),
+  E125: when("LLM Observability without an application name", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, llmObsEnabled: true })),
+  E126: when("a secret name where its ARN is expected", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKeySecretArn: "datadog/api-key" })),
+  E127: when("App and API Protection without the extension", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, appsecEnabled: true })),
+  E128: when("an env from SSM naming a state machine's new log group", () =>
+    run(template({ Checkout: machine() }, { Parameters: { Env: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/orders/env" } } }), {
+      stepFunctionForwarderArn: FORWARDER,
+      env: { Ref: "Env" },
+    }),
+  ),
+
+  // Functions.
+  E201: when("a Python function without pythonLayerVersion", () => run(template({ CreateOrder: python() }))),
+  E202: when("Node.js sending metrics synchronously with a Secrets Manager API key", () =>
+    run(template({ CreateOrder: node() }), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN, flushMetricsToLogs: false }),
+  ),
+  E203: when("a function with four layers getting the library and the extension", () => {
+    const layers = ["Shared", "Pandas", "Requests", "Crypto"].map((name) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:3`);
+    return run(template({ CreateOrder: python({ Layers: layers }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN });
+  }),
+
+  // Forwarding.
+  E301: when("a forwarder and a function without FunctionName or stackName", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, forwarderArn: FORWARDER })),
+  E302: when("a macro role that may not describe log groups", () => {
+    const { fragment, params } = lookedUp();
+    const denied = new LookupError("User is not authorized to perform: logs:DescribeLogGroups", "DescribeLogGroups", true, "logs:DescribeLogGroups");
+    return transformWithLookups(request(fragment, params), () => failingView(denied));
+  }),
+  E303: when("CloudWatch Logs throttling the lookups", () => {
+    const { fragment, params } = lookedUp();
+    const throttled = new LookupError("Rate exceeded", "DescribeLogGroups", false, "", "ThrottlingException: Rate exceeded");
+    return transformWithLookups(request(fragment, params), () => failingView(throttled));
+  }),
+
+  // The macro itself.
+  E901: when("a bug (a plain Error) during the lookups", async () => {
+    const { response } = await internalError();
+    expect(response.status).toBe("failure");
+    return [response.errorMessage!.replace(/^DatadogServerless macro: /, "")];
+  }),
+
+  // Warnings about the request and parameters.
+  W101: when("an SSM API key without the extension", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKeySsmArn: SSM_ARN })),
+  W102: when("FIPS mode for a commercial site", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, lambdaFips: true })),
+  W103: when("exclude naming a function the template does not have", () =>
+    run(template({ CreateOrder: python() }), { ...ALL_LAYERS, exclude: ["CreateOrders"] }),
+  ),
+  W104: when("a function deployed in China", () => run(template({ CreateOrder: python() }), ALL_LAYERS, { region: "cn-north-1" })),
+
+  // Warnings about functions.
+  W201: when("a container image function without instrumentContainerImages", () => run(template({ CreateOrder: image() }), ALL_LAYERS)),
+  W202: when("a runtime Datadog does not instrument", () => run(template({ Legacy: lambda({ Runtime: "go1.x", Handler: "main" }) }), ALL_LAYERS)),
+  W203: when("a runtime newer than the macro's table", () => run(template({ CreateOrder: python({ Runtime: "python3.15" }) }), ALL_LAYERS)),
+  W204: when("a deprecated runtime", () => run(template({ CreateOrder: node({ Runtime: "nodejs12.x" }) }), ALL_LAYERS)),
+  W205: when("Python 3.7 on arm64", () => run(template({ CreateOrder: python({ Runtime: "python3.7", Architectures: ["arm64"] }) }), ALL_LAYERS)),
+  W206: when("SAM Globals holding the Python 3.11 layer for a Python 3.12 function", () =>
+    run(
+      sam({ CreateOrder: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/" } } }, { Layers: [layerArn("Datadog-Python311", 90)] }),
+      ALL_LAYERS,
+    ),
+  ),
+  W207: when("Layers given as a Ref to a CommaDelimitedList parameter", () =>
+    run(
+      template({ CreateOrder: python({ Layers: { Ref: "SharedLayers" } }) }, { Parameters: { SharedLayers: { Type: "CommaDelimitedList", Default: "" } } }),
+      ALL_LAYERS,
+    ),
+  ),
+  W208: when("Environment.Variables taken from a mapping", () =>
+    run(
+      template(
+        { CreateOrder: python({ Environment: { Variables: { "Fn::FindInMap": ["Stages", { Ref: "Stage" }, "Variables"] } } }) },
+        { Parameters: { Stage: { Type: "String", Default: "prod" } } },
+      ),
+      ALL_LAYERS,
+    ),
+  ),
+  W209: when("environment variables near 4 KB before Datadog's are added", () =>
+    run(template({ CreateOrder: python({ Environment: { Variables: { FEATURE_FLAGS: "f".repeat(4000) } } }) }), ALL_LAYERS),
+  ),
+  W210: when("a handler already Datadog's without DD_LAMBDA_HANDLER", () =>
+    run(template({ CreateOrder: python({ Handler: "datadog_lambda.handler.handler" }) }), ALL_LAYERS),
+  ),
+  W211: when("a Python function without Handler", () => run(template({ CreateOrder: lambda({ Runtime: "python3.12" }) }), ALL_LAYERS)),
+  W213: when("a container image command without a DatadogRuntime hint", () =>
+    run(template({ CreateOrder: image({ ImageConfig: { Command: ["app.handler"] } }) }), { ...ALL_LAYERS, instrumentContainerImages: true }),
+  ),
+  W214: when("a container image command given as a Ref", () =>
+    run(
+      template(
+        { CreateOrder: { ...image({ ImageConfig: { Command: { Ref: "ImageCommand" } } }), Metadata: { DatadogRuntime: "python3.12" } } },
+        { Parameters: { ImageCommand: { Type: "CommaDelimitedList", Default: "app.handler" } } },
+      ),
+      { ...ALL_LAYERS, instrumentContainerImages: true },
+    ),
+  ),
+  W215: when("Tags included from S3 with AWS::Include", () =>
+    run(template({ CreateOrder: python({ Tags: { "Fn::Transform": { Name: "AWS::Include", Parameters: { Location: "s3://orders-templates/tags.yaml" } } } }) }), ALL_LAYERS),
+  ),
+  W216: when("X-Ray tracing for a function whose role is another stack's", () =>
+    run(template({ CreateOrder: python({ Role: "arn:aws:iam::123456789012:role/shared-lambda-role" }) }), { ...ALL_LAYERS, enableXrayTracing: true }),
+  ),
+
+  // Warnings about log forwarding.
+  W301: when("a FunctionName built from the stack name, without stackName", () =>
+    run(template({ CreateOrder: python({ FunctionName: { "Fn::Sub": "${AWS::StackName}-create-order" } }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER }),
+  ),
+  W304: when("a log group already subscribed to the forwarder by hand", () => {
+    const { fragment, params } = lookedUp();
+    return run(fragment, params, { logGroups: { "/aws/lambda/orders-create": [{ filterName: "to-datadog", destinationArn: FORWARDER }] } });
+  }),
+  W305: when("a log group with two subscription filters going elsewhere", () => {
+    const { fragment, params } = lookedUp();
+    const elsewhere = (name: string) => ({ filterName: name, destinationArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` });
+    return run(fragment, params, { logGroups: { "/aws/lambda/orders-create": [elsewhere("audit"), elsewhere("siem")] } });
+  }),
+
+  // Warnings about state machines.
+  W401: when("a state machine logging configuration chosen by a condition", () =>
+    run(
+      template(
+        { Checkout: machine({ LoggingConfiguration: { "Fn::If": ["IsProd", { Level: "ALL" }, { Ref: "AWS::NoValue" }] } }) },
+        { Parameters: { Stage: { Type: "String", Default: "prod" } }, Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } } },
+      ),
+      { stepFunctionForwarderArn: FORWARDER },
+    ),
+  ),
+  W403: when("a state machine logging errors only", () =>
+    run(
+      template({
+        CheckoutLogs: { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/aws/vendedlogs/states/checkout" } },
+        Checkout: machine({ LoggingConfiguration: { Level: "ERROR", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["CheckoutLogs", "Arn"] } } }] } }),
+      }),
+      { stepFunctionForwarderArn: FORWARDER },
+    ),
+  ),
+  W404: when("a state machine definition in S3", () => {
+    const checkout = machine();
+    delete (checkout.Properties as Record<string, unknown>).Definition;
+    (checkout.Properties as Record<string, unknown>).DefinitionS3Location = { Bucket: "orders-artifacts", Key: "checkout.asl.json" };
+    return run(template({ Checkout: checkout }), { stepFunctionForwarderArn: FORWARDER });
+  }),
+  W405: when("a Fn::Sub definition with a ${...} outside a JSON string", () => {
+    const checkout = machine({ DefinitionString: { "Fn::Sub": '{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":${WorkerArn},"End":true}}}' } });
+    delete (checkout.Properties as Record<string, unknown>).Definition;
+    return run(template({ Checkout: checkout }), { stepFunctionForwarderArn: FORWARDER });
+  }),
+  W406: when("a Lambda invoke state with a custom Payload.$", () =>
+    run(
+      template({
+        Checkout: machine({ Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "orders-create", "Payload.$": "$.detail" }, End: true } } } }),
+      }),
+      { stepFunctionForwarderArn: FORWARDER },
+    ),
+  ),
+};
+
+const ruleById = new Map(RULES.map((rule) => [rule.id, rule]));
+
+/** The case's diagnostics: the outcome's, or the handler's error texts (errors, as the response failed). */
+function diagnosticsOf(result: Result): Diagnostic[] {
+  if (!Array.isArray(result)) return result.diagnostics;
+  return result.map((text) => ({ rule: /^\[(\w+)\]/.exec(text)?.[1] ?? "", severity: "error", text }));
+}
+
+const failed = (result: Result) => (Array.isArray(result) ? true : !result.ok);
+
+describe("rules", () => {
+  test("every rule has a case, and every case a rule", () => {
+    const ids = RULES.map((rule) => rule.id);
+    expect(Object.keys(CASES).filter((id) => !ruleById.has(id))).toEqual([]);
+    expect(ids.filter((id) => !(id in CASES))).toEqual([]);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  describe.each(Object.entries(CASES).map(([id, make]) => [id, make.name, make] as const))("%s, for %s", (id, _behaviour, make) => {
+    const rule = ruleById.get(id)!;
+
+    test("fires alone, with its id, severity and fix", async () => {
+      const diagnostics = diagnosticsOf(await make());
+      expect([...new Set(diagnostics.map((d) => d.rule))]).toEqual([id]);
+      for (const diagnostic of diagnostics) {
+        expect(diagnostic.severity).toBe(rule.severity);
+        expect(diagnostic.text.startsWith(`[${id}] `)).toBe(true);
+        expect(diagnostic.text.endsWith(rule.fix)).toBe(true);
+      }
+    });
+
+    test(rule?.severity === "error" ? "fails the transform" : "keeps the transform successful", async () => {
+      const result = await make();
+      const diagnostics = diagnosticsOf(result);
+      if (rule.severity === "error") {
+        expect(failed(result)).toBe(true);
+      } else {
+        expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(failed(result)).toBe(false);
+        expect((result as MacroOutcome).warnings.some((text) => text.startsWith(`[${id}] `))).toBe(true);
+      }
+    });
+  });
+
+  test("E901: the handler answers with the fragment as CloudFormation sent it", async () => {
+    const { before, event, response } = await internalError();
+    expect(response).toMatchObject({ requestId: "req-901", status: "failure" });
+    expect(response.errorMessage).toContain("[E901]");
+    expect(response.errorMessage).toContain("req-901");
+    expect(response.fragment).toEqual(before);
+    expect(event.fragment).toEqual(before);
+  });
+});
+
+describe("README troubleshooting table", () => {
+  const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+
+  test("is the one generated from the rule table (run `npm run generate`)", () => {
+    expect(withRulesTable(readme)).toBe(readme);
+  });
+
+  test("has one row per rule id", () => {
+    const start = readme.indexOf("<!-- rules:start");
+    const end = readme.indexOf(RULES_END);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(readme.indexOf(RULES_START)).toBe(start);
+    expect(end).toBeGreaterThan(start);
+    const rows = readme
+      .slice(start, end)
+      .split("\n")
+      .map((line) => /^\| ([EW]\d{3}) \| (error|warning) \|/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => `${match[1]} ${match[2]}`);
+    expect(rows).toEqual(RULES.map((rule) => `${rule.id} ${rule.severity}`));
+  });
+});
