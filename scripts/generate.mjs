@@ -1,4 +1,4 @@
-// Writes the files generated from the tables: README.md's parameter table and template.yml.
+// Writes the files generated from the tables: README.md's parameter and troubleshooting tables, and template.yml.
 import { build } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -2,10 +2,14 @@
 import { CANNOT_EDIT, editBranches, hasOwn, isObject, literalBranches, own, shallowCopy, type Json, type JsonObject } from "../intrinsics";
 import type { FunctionModel } from "../model";
 
+const NONE: ReadonlyArray<readonly [string, Json]> = [];
+const EMPTY: JsonObject = {};
+
 /** Variables set by `Globals.Function.Environment` count as set by the user (SAM merges them in). */
 export function inheritedVariables(fn: FunctionModel): JsonObject {
+  if (fn.kind !== "serverless") return EMPTY;
   const variables = own(own(fn.globals, "Environment"), "Variables");
-  return isObject(variables) ? variables : {};
+  return isObject(variables) ? variables : EMPTY;
 }
 
 /** True when the user set `name` on the function (in any branch) or in its Globals. */
@@ -21,16 +25,19 @@ export function userSetVariable(fn: FunctionModel, name: string): boolean {
  * a new value, the same value when nothing is missing, or CANNOT_EDIT when `Environment` or
  * `Variables` is an intrinsic other than `Fn::If` (or not a map).
  */
-export function withVariables(current: unknown, additions: ReadonlyArray<readonly [string, Json]>, inherited: JsonObject): unknown {
+export function withVariables(current: unknown, additions: ReadonlyArray<readonly [string, Json]>, inherited: JsonObject, more: ReadonlyArray<readonly [string, Json]> = NONE): unknown {
   return editBranches(current, (environment) => {
     if (environment !== undefined && !isObject(environment)) return CANNOT_EDIT;
     const variables = editBranches(environment?.Variables, (branch) => {
       if (branch !== undefined && !isObject(branch)) return CANNOT_EDIT;
       let map: JsonObject | undefined;
-      for (const [name, value] of additions) {
-        if ((branch !== undefined && hasOwn(branch, name)) || hasOwn(inherited, name)) continue;
-        map ??= branch === undefined ? {} : shallowCopy(branch);
-        map[name] = value;
+      for (const list of [additions, more]) {
+        for (let i = 0; i < list.length; i++) {
+          const name = list[i][0];
+          if ((branch !== undefined && hasOwn(branch, name)) || hasOwn(inherited, name)) continue;
+          map ??= branch === undefined ? {} : shallowCopy(branch);
+          map[name] = list[i][1];
+        }
       }
       return map ?? branch;
     });

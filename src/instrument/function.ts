@@ -45,9 +45,8 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
   const { fn } = plan;
   if (plan.runtimeSteps) applyLayers(fn, plan.layers, ctx);
   const handler = plan.runtimeSteps ? planHandler(fn, ctx) : { variables: [] };
-  const additions = handler.variables.length === 0 ? ctx.environment : [...ctx.environment, ...handler.variables];
   const current = fn.properties.Environment;
-  const environment = withVariables(current, additions, inheritedVariables(fn));
+  const environment = withVariables(current, ctx.environment, inheritedVariables(fn), handler.variables);
   if (environment === CANNOT_EDIT) {
     const [where, value] = isObject(current) && !isIntrinsic(current) ? ["Environment.Variables", current.Variables] : ["Environment", current];
     ctx.warnings.warn(ENVIRONMENT_NOT_EDITABLE, { resource: fn.logicalId, where, shape: describeShape(value) });
@@ -60,15 +59,21 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     handler.write?.();
   }
   applyFunctionTags(fn, ctx, setup.tags(fn));
-  applyXrayTracing(fn, ctx, setup.grants);
-  const grantee = { logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" };
-  for (const statement of setup.statements) setup.grants.grant(grantee, statement);
+  // X-Ray's statement and the key's, granted together: the role is resolved once.
+  const xray = applyXrayTracing(fn, ctx);
+  const statements = xray ? [xray, ...setup.statements] : setup.statements;
+  setup.grants.grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" }, ...statements);
 }
 
 /** Lambda rejects functions whose environment variables take more than 4 KB in all. */
 const ENVIRONMENT_LIMIT_BYTES = 4096;
 
 function checkEnvironmentSize(fn: FunctionModel, environment: unknown, ctx: InstrumentContext): void {
+  const plain = own(environment, "Variables");
+  if (isObject(plain) && !isIntrinsic(plain)) {
+    if (environmentBytes(plain) > ENVIRONMENT_LIMIT_BYTES) ctx.warnings.warn(ENVIRONMENT_TOO_LARGE, { resource: fn.logicalId });
+    return;
+  }
   for (const branch of literalBranches(environment) ?? []) {
     const variables = own(branch, "Variables");
     if (isObject(variables) && environmentBytes(variables) > ENVIRONMENT_LIMIT_BYTES) {

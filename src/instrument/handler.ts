@@ -25,7 +25,8 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext): HandlerE
   const edit: HandlerEdit = { variables: [] };
   // The exec wrapper is how Java and .NET load the extension's tracer: not a handler redirect.
   if (ctx.extension && fn.packageType === "Zip") {
-    const wrapper = conditionalValue(cases(fn), (i) => (fn.variants[i].info?.redirect.kind === "execWrapper" ? EXEC_WRAPPER : undefined));
+    const needsWrapper = (i: number) => (fn.variants[i].info?.redirect.kind === "execWrapper" ? EXEC_WRAPPER : undefined);
+    const wrapper = fn.variants.length === 1 ? needsWrapper(0) : conditionalValue(cases(fn), needsWrapper);
     if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);
   }
   if (!ctx.config.redirectHandler) return edit;
@@ -41,7 +42,7 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext): HandlerE
   const original = functionProperty(fn, "Handler");
   if (!redirectable(fn, ctx, original, "Handler")) return edit;
   edit.variables.push([HANDLER_VARIABLE, original as Json]);
-  const handler = conditionalValue(cases(fn), (i) => (targets[i] ?? original) as Json);
+  const handler = targets.length === 1 ? targets[0] : conditionalValue(cases(fn), (i) => (targets[i] ?? original) as Json);
   edit.write = () => {
     ctx.draft.properties(fn.logicalId).Handler = handler as Json;
   };

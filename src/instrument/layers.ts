@@ -21,12 +21,12 @@ interface LayerChoice {
   missingLibrary: boolean;
 }
 
-/** Layer choices per runtime and architecture, computed once per transform. */
+/** Layer choices per package type, runtime and architecture, computed once per transform. */
 export type LayerCache = Map<string, LayerChoice>;
 
 /** The Datadog layers a variant of a function should carry. */
 export function layerChoice(variant: Variant, packageType: FunctionModel["packageType"], ctx: InstrumentContext, cache: LayerCache): LayerChoice {
-  const key = `${variant.runtime}|${variant.architecture}|${packageType}`;
+  const key = packageType === "Zip" ? (variant.architecture === "arm64" ? `${variant.runtime}|arm` : (variant.runtime ?? "")) : `${packageType}|${variant.runtime}|${variant.architecture}`;
   let choice = cache.get(key);
   if (choice === undefined) {
     choice = computeChoice(variant, packageType, ctx);
@@ -59,19 +59,20 @@ function computeChoice(variant: Variant, packageType: FunctionModel["packageType
  * choice for every function, so it is kept and nothing is added beside it. Warns once per function.
  */
 export function planLayers(fn: FunctionModel, ctx: InstrumentContext, cache: LayerCache, report: Report): DesiredLayer[][] {
-  const inherited = fn.kind === "serverless" ? literalLayerNames(fn.globals.Layers) : [];
-  const warned = new Set<string>();
+  const inherited = fn.kind === "serverless" ? literalLayerNames(fn.globals.Layers) : NO_NAMES;
+  let warned: Set<string> | undefined;
   const plans = fn.variants.map((variant) => {
     const choice = layerChoice(variant, fn.packageType, ctx, cache);
-    if (choice.missingLibrary && !warned.has(`arch:${variant.runtime}`)) {
-      warned.add(`arch:${variant.runtime}`);
+    warned ??= choice.missingLibrary || inherited.length > 0 ? new Set() : undefined;
+    if (choice.missingLibrary && !warned!.has(`arch:${variant.runtime}`)) {
+      warned!.add(`arch:${variant.runtime}`);
       report.warn(NO_LAYER_FOR_ARCHITECTURE, { resource: fn.logicalId, architecture: variant.architecture, runtime: variant.runtime ?? "" });
     }
     if (inherited.length === 0) return choice.layers;
     return choice.layers.filter((layer) => {
       const fromGlobals = inherited.find((name) => datadogLayerSlot(name) === layer.slot);
-      if (fromGlobals !== undefined && fromGlobals !== layer.name && !warned.has(layer.name)) {
-        warned.add(layer.name);
+      if (fromGlobals !== undefined && fromGlobals !== layer.name && !warned!.has(layer.name)) {
+        warned!.add(layer.name);
         report.warn(LAYER_IN_GLOBALS, { resource: fn.logicalId, existing: fromGlobals, wanted: layer.name });
       }
       return fromGlobals === undefined;
@@ -83,13 +84,14 @@ export function planLayers(fn: FunctionModel, ctx: InstrumentContext, cache: Lay
 
 /** Deploying past Lambda's limit would fail, and leaving layers out would break a redirected handler: the user must choose. */
 function checkLayerLimit(fn: FunctionModel, plans: DesiredLayer[][], report: Report): void {
-  const most = Math.max(0, ...plans.map((wanted) => wanted.length));
+  let most = 0;
+  for (const wanted of plans) most = Math.max(most, wanted.length);
   if (most === 0) return;
   const fromGlobals = fn.kind === "serverless" && Array.isArray(fn.globals.Layers) ? fn.globals.Layers.length : 0;
-  const branches = literalBranches(fn.properties.Layers) ?? [];
+  const current = fn.properties.Layers;
   // Cheap bound first: most functions are far from the limit even if nothing is replaced.
-  const longest = Math.max(0, ...branches.map((branch) => (Array.isArray(branch) ? branch.length : 0)));
-  if (longest + most + fromGlobals <= MAX_LAYERS) return;
+  if ((Array.isArray(current) ? current.length : current === undefined ? 0 : MAX_LAYERS) + most + fromGlobals <= MAX_LAYERS) return;
+  const branches = literalBranches(current) ?? [];
   for (const wanted of plans) {
     let count = 0;
     for (const branch of branches) {
@@ -103,11 +105,18 @@ function checkLayerLimit(fn: FunctionModel, plans: DesiredLayer[][], report: Rep
 }
 
 export function applyLayers(fn: FunctionModel, plans: DesiredLayer[][], ctx: InstrumentContext): void {
-  if (plans.every((wanted) => wanted.length === 0)) return;
   const current = fn.properties.Layers;
-  const edit = (wanted: DesiredLayer[]) =>
-    wanted.length === 0 ? current : editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch as Json[] | undefined, wanted) : CANNOT_EDIT));
-  const edits = plans.map(edit);
+  if (plans.length === 1) {
+    // One runtime and architecture: the common case, without building cases.
+    const wanted = plans[0];
+    if (wanted.length === 0) return;
+    const edited = Array.isArray(current) || current === undefined ? withLayers(current as Json[] | undefined, wanted) : editLayers(current, wanted);
+    if (edited === CANNOT_EDIT) ctx.warnings.warn(LAYERS_NOT_EDITABLE, { resource: fn.logicalId, arns: wanted.map((layer) => layer.arn) });
+    else if (edited !== current) ctx.draft.properties(fn.logicalId).Layers = edited as Json;
+    return;
+  }
+  if (plans.every((wanted) => wanted.length === 0)) return;
+  const edits = plans.map((wanted) => (wanted.length === 0 ? current : editLayers(current, wanted)));
   if (edits.some((edited) => edited === CANNOT_EDIT)) {
     const arns = [...new Set(plans.flat().map((layer) => layer.arn))];
     ctx.warnings.warn(LAYERS_NOT_EDITABLE, { resource: fn.logicalId, arns });
@@ -117,11 +126,16 @@ export function applyLayers(fn: FunctionModel, plans: DesiredLayer[][], ctx: Ins
   if (edited !== current) ctx.draft.properties(fn.logicalId).Layers = edited as Json;
 }
 
+function editLayers(current: unknown, wanted: DesiredLayer[]): unknown {
+  return editBranches(current, (branch) => (branch === undefined || Array.isArray(branch) ? withLayers(branch as Json[] | undefined, wanted) : CANNOT_EDIT));
+}
+
 /** `list` with the wanted layers: a new list, or `list` itself when it already holds them. */
 export function withLayers(list: Json[] | undefined, wanted: DesiredLayer[]): Json[] | undefined {
-  const source = list ?? [];
+  const source = list ?? NONE;
   let next: Json[] | undefined;
-  const slots = source.map((entry) => (typeof entry === "string" ? slotOfArn(entry) : undefined));
+  const slots: (string | undefined)[] = [];
+  for (const entry of source) slots.push(typeof entry === "string" ? slotOfArn(entry) : undefined);
   for (const layer of wanted) {
     const index = slots.indexOf(layer.slot);
     if (index >= 0) {
@@ -142,6 +156,8 @@ export function withLayers(list: Json[] | undefined, wanted: DesiredLayer[]): Js
   return next ?? list;
 }
 
+const NONE: Json[] = [];
+const NO_NAMES: string[] = [];
 const slotCache = new Map<string, string | undefined>();
 
 function slotOfArn(arn: string): string | undefined {

@@ -25,7 +25,7 @@ export interface Grantee {
 }
 
 export class Grants {
-  private readonly roles = new Map<string, { statements: Statement[]; grantees: string[] }>();
+  private readonly roles = new Map<string, { statements: Set<Statement>; grantees: Set<string> }>();
   private readonly samResources = new Map<string, Statement[]>();
 
   constructor(
@@ -33,32 +33,35 @@ export class Grants {
     private readonly warnings: Warnings,
   ) {}
 
-  grant(grantee: Grantee, statement: Statement): void {
+  grant(grantee: Grantee, ...statements: Statement[]): void {
+    if (statements.length === 0) return;
+    const actions = () => [...new Set(statements.flatMap((statement) => statement.Action))];
     if (grantee.role === undefined) {
-      if (grantee.sam) return void push(this.samResources, grantee.logicalId, statement);
-      this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "it has no role", actions: statement.Action });
+      if (grantee.sam) for (const statement of statements) push(this.samResources, grantee.logicalId, statement);
+      else this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "it has no role", actions: actions() });
       return;
     }
     const roleId = referencedLogicalId(grantee.role, "Arn");
     const role = roleId === undefined ? undefined : this.draft.get(roleId);
     if (roleId === undefined || !isObject(role) || role.Type !== IAM_ROLE) {
-      this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "its role is not an AWS::IAM::Role of this template", actions: statement.Action });
+      this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "its role is not an AWS::IAM::Role of this template", actions: actions() });
       return;
     }
-    const entry = this.roles.get(roleId) ?? { statements: [], grantees: [] };
-    if (!entry.statements.includes(statement)) entry.statements.push(statement);
-    if (!entry.grantees.includes(grantee.logicalId)) entry.grantees.push(grantee.logicalId);
-    this.roles.set(roleId, entry);
+    let entry = this.roles.get(roleId);
+    if (entry === undefined) this.roles.set(roleId, (entry = { statements: new Set(), grantees: new Set() }));
+    for (const statement of statements) entry.statements.add(statement);
+    entry.grantees.add(grantee.logicalId);
   }
 
   /** Writes every grant: once per role (or SAM resource). */
   write(): void {
-    for (const [roleId, { statements, grantees }] of this.roles) {
+    for (const [roleId, entry] of this.roles) {
+      const statements = [...entry.statements];
       const properties = this.draft.editableProperties(roleId);
       const policies = properties?.Policies;
       if (properties === undefined || (policies !== undefined && !Array.isArray(policies))) {
         const actions = [...new Set(statements.flatMap((s) => s.Action))];
-        for (const grantee of grantees) this.warnings.warn(GRANT_BY_HAND, { resource: grantee, why: `the Policies of role ${roleId} cannot be edited (an intrinsic function)`, actions });
+        for (const grantee of entry.grantees) this.warnings.warn(GRANT_BY_HAND, { resource: grantee, why: `the Policies of role ${roleId} cannot be edited (an intrinsic function)`, actions });
         continue;
       }
       const next = withStatements(policies as Json[] | undefined, statements);

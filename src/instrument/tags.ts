@@ -17,6 +17,31 @@ export function tagKeys(tags: unknown): Set<string> {
   return keys;
 }
 
+const NONE: Json[] = [];
+type Additions = ReadonlyArray<readonly [string, Json]>;
+const entryCache = new WeakMap<Additions, { keys: Set<string>; entries: Json[] }>();
+
+/** The additions as `{Key, Value}` entries (built once per list of additions, never edited). */
+function entriesOf(additions: Additions): Json[] {
+  return cached(additions).entries;
+}
+
+function cached(additions: Additions): { keys: Set<string>; entries: Json[] } {
+  let found = entryCache.get(additions);
+  if (found === undefined) {
+    found = { keys: new Set(additions.map(([key]) => key)), entries: additions.map(([Key, Value]) => ({ Key, Value })) };
+    entryCache.set(additions, found);
+  }
+  return found;
+}
+
+/** True when the list already has a tag of one of the additions' keys. */
+function overlaps(list: Json[] | undefined, additions: Additions): boolean {
+  if (list === undefined || list.length === 0) return false;
+  const keys = cached(additions).keys;
+  return list.some((tag) => isObject(tag) && typeof tag.Key === "string" && keys.has(tag.Key));
+}
+
 function hasKey(branch: unknown, key: string): boolean {
   if (Array.isArray(branch)) return branch.some((tag) => isObject(tag) && tag.Key === key);
   return isObject(branch) && hasOwn(branch, key);
@@ -29,6 +54,8 @@ function hasKey(branch: unknown, key: string): boolean {
 export function withTags(current: unknown, style: TagStyle, additions: ReadonlyArray<readonly [string, Json]>, inherited?: Set<string>): unknown {
   return editBranches(current, (branch) => {
     if (branch !== undefined && (style === "list" ? !Array.isArray(branch) : !isObject(branch))) return CANNOT_EDIT;
+    // The common case: a list that has none of the keys gets every tag, as entries shared by all resources.
+    if (style === "list" && inherited === undefined && !overlaps(branch as Json[] | undefined, additions)) return ((branch as Json[] | undefined) ?? NONE).concat(entriesOf(additions));
     const missing = additions.filter(([key]) => !inherited?.has(key) && !hasKey(branch, key));
     if (missing.length === 0) return branch;
     if (style === "list") return [...((branch as Json[] | undefined) ?? []), ...missing.map(([Key, Value]) => ({ Key, Value }))];

@@ -1,7 +1,11 @@
 /** AWS X-Ray active tracing, with the permissions it needs. */
+import type { JsonObject } from "../intrinsics";
 import { functionProperty, type FunctionModel } from "../model";
 import type { InstrumentContext } from "./context";
-import type { Grants, Statement } from "./permissions";
+import type { Statement } from "./permissions";
+
+/** Shared by every function: the macro never edits what it wrote. */
+const ACTIVE: JsonObject = Object.freeze({ Mode: "Active" }) as JsonObject;
 
 export const XRAY_STATEMENT: Statement = {
   Sid: "DatadogXRay",
@@ -10,14 +14,15 @@ export const XRAY_STATEMENT: Statement = {
   Resource: "*",
 };
 
-export function applyXrayTracing(fn: FunctionModel, ctx: InstrumentContext, grants: Grants): void {
-  if (!ctx.config.enableXrayTracing) return;
+/** Turns active tracing on; returns the statement the function's role needs for it, if any. */
+export function applyXrayTracing(fn: FunctionModel, ctx: InstrumentContext): Statement | undefined {
+  if (!ctx.config.enableXrayTracing) return undefined;
   if (fn.kind === "serverless") {
     // SAM adds the X-Ray policy to the role it creates; a role given by the user needs it from us.
     if (functionProperty(fn, "Tracing") === undefined) ctx.draft.properties(fn.logicalId).Tracing = "Active";
-    if (functionProperty(fn, "Role") === undefined) return;
+    if (functionProperty(fn, "Role") === undefined) return undefined;
   } else if (fn.properties.TracingConfig === undefined) {
-    ctx.draft.properties(fn.logicalId).TracingConfig = { Mode: "Active" };
+    ctx.draft.properties(fn.logicalId).TracingConfig = ACTIVE;
   }
-  grants.grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" }, XRAY_STATEMENT);
+  return XRAY_STATEMENT;
 }

@@ -69,5 +69,6 @@ export function conditionalValue<T>(cases: { value: T; when: When }[], leaf: (va
     };
     return ifCondition(condition, split(true), split(false));
   };
+  if (cases.length === 1) return leaf(cases[0].value);
   return cases.length === 0 ? undefined : build(cases, {});
 }

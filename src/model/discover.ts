@@ -3,7 +3,7 @@
  * type are resolved here (every case of an `Fn::If`, literal, `Ref` to a parameter...) or marked
  * unresolved.
  */
-import { isIntrinsic, isObject, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
+import { isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
 import { runtimeInfo, type Architecture } from "../runtimes";
 import {
   LAMBDA_FUNCTION,
@@ -56,6 +56,8 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
         break;
     }
   }
+  // Only CDK adds its own functions; known once the whole template was read.
+  if (model.createdByCdk) for (const fn of model.functions) fn.cdkFramework = isCdkFrameworkFunction(fn.logicalId, fn.resource);
   return model;
 }
 
@@ -96,7 +98,7 @@ function readFunction(logicalId: string, kind: FunctionModel["kind"], resource: 
     globals,
     packageType: "Zip",
     createdBySam: kind === "serverless",
-    cdkFramework: isCdkFrameworkFunction(logicalId, resource),
+    cdkFramework: false,
     variants: [],
   };
   fn.packageType = readPackageType(fn, context);
@@ -106,6 +108,8 @@ function readFunction(logicalId: string, kind: FunctionModel["kind"], resource: 
 }
 
 const ALWAYS: When = {};
+const X86: { value: Architecture; when: When }[] = [{ value: "x86_64", when: ALWAYS }];
+const ARM: { value: Architecture; when: When }[] = [{ value: "arm64", when: ALWAYS }];
 
 /** Every (runtime, architecture) case of the function, or the reason they cannot be known. */
 function readVariants(fn: FunctionModel, context: TemplateContext): void {
@@ -135,6 +139,10 @@ function readVariants(fn: FunctionModel, context: TemplateContext): void {
     }
     runtimes = possible;
   }
+  if (runtimes.length * architectures.length > MAX_POSSIBILITIES) {
+    fn.runtimeProblem = `its Runtime and Architectures together take more than ${MAX_POSSIBILITIES} combinations`;
+    return;
+  }
   for (const runtime of runtimes) {
     for (const architecture of architectures) {
       const when = merged(runtime.when, architecture.when);
@@ -148,7 +156,12 @@ function readVariants(fn: FunctionModel, context: TemplateContext): void {
 
 /** `Architectures` (a list, or a whole intrinsic such as a `Ref` to a CommaDelimitedList), by case. */
 function readArchitectures(raw: unknown, context: TemplateContext): { value: Architecture; when: When }[] | string {
-  if (raw === undefined) return [{ value: "x86_64", when: ALWAYS }];
+  if (raw === undefined) return X86;
+  // The common case, a literal list, without the resolver.
+  if (Array.isArray(raw) && raw.length === 1) {
+    if (raw[0] === "arm64") return ARM;
+    if (raw[0] === "x86_64") return X86;
+  }
   const possible = possibleValues(raw, context);
   if (!possible) return "its Architectures is an intrinsic function the macro cannot resolve";
   const out: { value: Architecture; when: When }[] = [];

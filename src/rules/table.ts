@@ -62,7 +62,7 @@ export const MAPPING_NOT_MAP = error<{}>({
 export const PARAMETER_UNRESOLVABLE = error<{ name: string; source: string }>({
   id: "E114",
   summary: "A parameter the macro must know at transform time is an intrinsic function it cannot resolve.",
-  fix: "Use a literal value, or a `Ref` to a template parameter of type String, Number or CommaDelimitedList.",
+  fix: "Use a literal value, or a `Ref` to a template parameter (not an SSM-typed one); `Fn::Sub`, `Fn::Join`, `Fn::FindInMap`, `Fn::Select`, `Fn::Split` and `Fn::If` work when their parts resolve.",
   message: (a) => `Parameter \`${a.name}\` (${a.source}) is an intrinsic function the macro cannot resolve at transform time`,
 });
 export const PARAMETER_FROM_SSM = error<{ name: string; source: string; parameter: string }>({
