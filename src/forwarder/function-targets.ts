@@ -1,5 +1,5 @@
 /** Where each function's logs go: its LoggingConfig group, `/aws/lambda/<name>`, or a generated name. */
-import { isObject, own, referencedLogicalId, sub, templateString, type Json, type JsonObject } from "../intrinsics";
+import { isObject, own, ref, referencedLogicalId, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { functionProperty, LOG_GROUP, type FunctionModel } from "../model";
 import { LOG_GROUP_UNRESOLVED, type Warnings } from "../rules";
 import { LAMBDA_LOG_PREFIX } from "./names";
@@ -38,7 +38,7 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   if (resolved === undefined || !literal(resolved)) {
     // A computed name the template itself declares a group for (`!Sub /aws/lambda/${Fn}`) is still found.
     const declared = resolved === undefined ? undefined : logs.groupByName.get(`${LAMBDA_LOG_PREFIX}${resolved}`);
-    return declared !== undefined ? located(base, `${LAMBDA_LOG_PREFIX}${resolved}`, { Ref: declared }, logs, undefined) : { unresolved: "FunctionName" };
+    return declared !== undefined ? located(base, `${LAMBDA_LOG_PREFIX}${resolved}`, ref(declared), logs, undefined) : { unresolved: "FunctionName" };
   }
   const name = `${LAMBDA_LOG_PREFIX}${resolved}`;
   return located(base, name, name, logs, { name });
@@ -57,7 +57,7 @@ export function declaredGroupTarget(base: TargetBase, groupId: string | undefine
   if (groupId === undefined || !isObject(group) || group.Type !== LOG_GROUP) return undefined;
   const name = templateString(own(group.Properties, "LogGroupName"), logs.context);
   const exact = literal(name);
-  return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact ? { name: exact } : undefined }, keys: [groupId, ...(name ? [name] : [])], name: { Ref: groupId } } };
+  return { target: { ...base, location: { kind: "declared", resourceId: groupId, accountName: exact ? { name: exact } : undefined }, keys: [groupId, ...(name ? [name] : [])], name: ref(groupId) } };
 }
 
 /**
@@ -67,7 +67,7 @@ export function declaredGroupTarget(base: TargetBase, groupId: string | undefine
 export function located(base: TargetBase, name: string, nameValue: LogTarget["name"], logs: TemplateLogs, accountName: AccountName | undefined, what = "its log group's name"): TargetOutcome {
   const declared = logs.groupByName.get(name);
   if (declared !== undefined) {
-    return { target: { ...base, location: { kind: "declared", resourceId: declared, accountName }, keys: [declared, name], name: { Ref: declared } } };
+    return { target: { ...base, location: { kind: "declared", resourceId: declared, accountName }, keys: [declared, name], name: ref(declared) } };
   }
   if (accountName === undefined) return { unresolved: what };
   return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue } };

@@ -13,8 +13,13 @@ export function rulesTable(): string {
 
 /** README text with the generated table put between its markers. */
 export function withRulesTable(readme: string): string {
-  const start = readme.indexOf(RULES_START);
-  const end = readme.indexOf(RULES_END);
-  if (start < 0 || end < start) throw new Error("README.md lacks the rules table markers");
-  return `${readme.slice(0, start + RULES_START.length)}\n${rulesTable()}\n${readme.slice(end)}`;
+  return withGenerated(readme, RULES_START, RULES_END, rulesTable());
+}
+
+/** `text` with `content` between the `start` and `end` markers (generated parts of README.md). */
+export function withGenerated(text: string, startMarker: string, endMarker: string, content: string): string {
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(endMarker);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the markers ${startMarker} ... ${endMarker}`);
+  return `${text.slice(0, start + startMarker.length)}\n${content}\n${text.slice(end)}`;
 }

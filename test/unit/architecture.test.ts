@@ -1,0 +1,69 @@
+/**
+ * The module structure: each part of src/ imports only parts below it, so there are no cycles between
+ * folders, and the handler's bundle cannot pull in the CLI or the macro stack.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+const SRC = resolve(__dirname, "../../src");
+
+/** Lowest first. A module may import its own part and parts of lower levels only. */
+const LEVELS: string[][] = [
+  ["intrinsics", "yaml", "sites", "partitions", "runtimes", "version", "log"],
+  ["rules"],
+  ["config"],
+  ["model", "lookup"],
+  ["instrument"],
+  ["forwarder"],
+  ["stepfunctions"],
+  ["transform"],
+  ["index", "stack"],
+  ["cli"],
+];
+const levelOf = new Map(LEVELS.flatMap((parts, level) => parts.map((part) => [part, level] as [string, number])));
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** The part a file belongs to: its folder under src/, or its own name for files at the top. */
+function partOf(file: string): string {
+  const [first] = relative(SRC, file).split("/");
+  return first.replace(/\.ts$/, "");
+}
+
+function localImports(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const targets = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+"(\.[^"]+)"/gms)].map((match) => match[1]);
+  return targets.map((target) => resolve(dirname(file), target)).filter((target) => target.startsWith(SRC));
+}
+
+const sources = files(SRC);
+const edges = sources.flatMap((file) => localImports(file).map((target) => ({ from: partOf(file), to: partOf(`${target}.ts`), file: relative(SRC, file) })));
+
+describe("module structure", () => {
+  test("every part of src/ has a level", () => {
+    expect([...new Set(sources.map(partOf))].filter((part) => !levelOf.has(part))).toEqual([]);
+    expect(edges.length).toBeGreaterThan(50);
+  });
+
+  test("no module imports a part above its own, nor a part of its own level", () => {
+    const upward = edges.filter(({ from, to }) => from !== to && levelOf.get(to)! >= levelOf.get(from)!);
+    expect(upward.map(({ file, to }) => `${file} imports ${to}`)).toEqual([]);
+  });
+
+  test("the rule table, the parameter table and the intrinsics are the only homes of their facts", () => {
+    const outside = (pattern: RegExp, home: string) =>
+      sources.filter((file) => !relative(SRC, file).startsWith(home) && pattern.test(readFileSync(file, "utf8"))).map((file) => relative(SRC, file));
+    // Intrinsic keys are read and built only in src/intrinsics (the macro stack builds its own template, and the YAML printer knows the short tags).
+    const byHand = /["']Fn::\w+["']\s*[:\]]|\{\s*["']?Ref["']?\s*:|\.Ref\b|\[["']Ref["']\]/;
+    expect(outside(byHand, "intrinsics").filter((file) => !/^(stack|yaml)\//.test(file))).toEqual([]);
+    // Messages are rules: nothing outside src/rules reports free text.
+    expect(outside(/\.(warn|error)\(\s*[`"']/, "rules")).toEqual([]);
+    // The macro's name is declared once.
+    expect(outside(/["'`]DatadogServerless["'`]/, "version")).toEqual([]);
+  });
+});
