@@ -21,12 +21,12 @@ interface LayerChoice {
   missingLibrary: boolean;
 }
 
-/** Layer choices per package type, runtime and architecture, computed once per transform. */
-export type LayerCache = Map<string, LayerChoice>;
+/** Layer choices per variant (variants of literal runtimes are shared), computed once per transform. */
+export type LayerCache = Map<Variant | string, LayerChoice>;
 
 /** The Datadog layers a variant of a function should carry. */
 export function layerChoice(variant: Variant, packageType: FunctionModel["packageType"], ctx: InstrumentContext, cache: LayerCache): LayerChoice {
-  const key = packageType === "Zip" ? (variant.architecture === "arm64" ? `${variant.runtime}|arm` : (variant.runtime ?? "")) : `${packageType}|${variant.runtime}|${variant.architecture}`;
+  const key = packageType === "Zip" && Object.isFrozen(variant) ? variant : `${packageType}|${variant.runtime}|${variant.architecture}`;
   let choice = cache.get(key);
   if (choice === undefined) {
     choice = computeChoice(variant, packageType, ctx);

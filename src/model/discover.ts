@@ -15,6 +15,7 @@ import {
   functionProperty,
   type FunctionModel,
   type TemplateModel,
+  type Variant,
 } from "./model";
 
 /** CDK's own functions, by logical id (stable hashes CDK uses for its singletons) or construct path. */
@@ -131,6 +132,12 @@ function readVariants(fn: FunctionModel, context: TemplateContext): void {
   } else if (rawRuntime === undefined) {
     fn.runtimeProblem = "it has no Runtime";
     return;
+  } else if (typeof rawRuntime === "string" && architectures.length === 1 && architectures[0].when === ALWAYS) {
+    // The common case: a literal runtime and architecture share one read-only variant list.
+    const shared = sharedVariants(rawRuntime, architectures[0].value);
+    fn.variants = shared;
+    if (shared[0].info === undefined) fn.runtimeProblem = `its runtime ${rawRuntime.slice(0, 60)} is not one Datadog instruments`;
+    return;
   } else {
     const possible = possibleStrings(rawRuntime, context);
     if (!possible) {
@@ -143,15 +150,29 @@ function readVariants(fn: FunctionModel, context: TemplateContext): void {
     fn.runtimeProblem = `its Runtime and Architectures together take more than ${MAX_POSSIBILITIES} combinations`;
     return;
   }
+  const variants: Variant[] = [];
+  fn.variants = variants;
   for (const runtime of runtimes) {
     for (const architecture of architectures) {
       const when = merged(runtime.when, architecture.when);
       if (when === undefined) continue;
-      fn.variants.push({ runtime: runtime.value, info: runtime.value === undefined ? undefined : runtimeInfo(runtime.value), architecture: architecture.value, when });
+      variants.push({ runtime: runtime.value, info: runtime.value === undefined ? undefined : runtimeInfo(runtime.value), architecture: architecture.value, when });
     }
   }
   const unknown = fn.packageType === "Zip" ? fn.variants.find((variant) => variant.info === undefined) : undefined;
-  if (unknown) fn.runtimeProblem = `its runtime ${unknown.runtime} is not one Datadog instruments`;
+  if (unknown) fn.runtimeProblem = `its runtime ${unknown.runtime?.slice(0, 60)} is not one Datadog instruments`;
+}
+
+const variantCache = new Map<string, { x86_64?: Variant[]; arm64?: Variant[] }>();
+
+/** One frozen variant list per literal runtime and architecture (bounded, so a template cannot grow it without limit). */
+function sharedVariants(runtime: string, architecture: Architecture): Variant[] {
+  let entry = variantCache.get(runtime);
+  if (entry === undefined) {
+    entry = {};
+    if (variantCache.size < 256) variantCache.set(runtime, entry);
+  }
+  return (entry[architecture] ??= Object.freeze([Object.freeze({ runtime, info: runtimeInfo(runtime), architecture, when: ALWAYS })]) as Variant[]);
 }
 
 /** `Architectures` (a list, or a whole intrinsic such as a `Ref` to a CommaDelimitedList), by case. */

@@ -25,6 +25,8 @@ export class TemplateDraft {
   /** Resources already copied (or added) in the draft: writable in place. */
   private readonly writable = new Set<string>();
   private addedCount = 0;
+  private lastId?: string;
+  private lastProperties?: JsonObject;
 
   constructor(
     private readonly fragment: JsonObject,
@@ -47,12 +49,16 @@ export class TemplateDraft {
    * Properties is a map or absent: the model marks the others uneditable.
    */
   properties(logicalId: string): JsonObject {
+    // Steps write one resource after another: the last one's Properties are asked for again and again.
+    if (logicalId === this.lastId && this.lastProperties !== undefined) return this.lastProperties;
     const resource = this.resource(logicalId);
     if (!isObject(resource.Properties) || isIntrinsic(resource.Properties)) {
       if (resource.Properties !== undefined) throw new Error(`${logicalId} has no editable Properties`);
       resource.Properties = {};
     }
-    return resource.Properties as JsonObject;
+    this.lastId = logicalId;
+    this.lastProperties = resource.Properties as JsonObject;
+    return this.lastProperties;
   }
 
   /** A writable copy of the resource, its Properties copied too. */

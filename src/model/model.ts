@@ -39,8 +39,8 @@ export interface FunctionModel extends ResourceModel {
   createdBySam: boolean;
   /** A function CDK itself adds (custom resource providers, log retention): infrastructure, not the user's code. */
   cdkFramework: boolean;
-  /** Runtime × architecture cases; usually one, several when `Runtime` or `Architectures` is an `Fn::If`. */
-  variants: Variant[];
+  /** Runtime × architecture cases; usually one, several when `Runtime` or `Architectures` is an `Fn::If`. Read-only (shared). */
+  variants: readonly Variant[];
   /** Why layers and handler must be left alone, when they must. */
   runtimeProblem?: string;
 }

@@ -6,8 +6,8 @@ export * from "./rule";
 export * from "./report";
 export * from "./table";
 
-/** Every rule, errors first, in id order. */
-export const RULES: readonly Rule<never>[] = (Object.values(table) as Rule<never>[]).sort(
-  (a, b) => (a.severity === b.severity ? a.id.localeCompare(b.id) : a.severity === "error" ? -1 : 1),
+/** Every rule, errors first, in id order (plain comparison: `localeCompare` would load ICU at start-up). */
+export const RULES: readonly Rule<never>[] = (Object.values(table) as Rule<never>[]).sort((a, b) =>
+  a.severity !== b.severity ? (a.severity === "error" ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
 );
 export * from "./redact";
