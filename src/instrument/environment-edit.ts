@@ -3,6 +3,23 @@ import { CANNOT_EDIT, editBranches, hasOwn, isObject, literalBranches, own, shal
 import type { FunctionModel } from "../model";
 
 const NONE: ReadonlyArray<readonly [string, Json]> = [];
+const asObjectCache = new WeakMap<object, JsonObject>();
+
+function missesAny(map: JsonObject, ...lists: ReadonlyArray<readonly [string, Json]>[]): boolean {
+  for (const list of lists) for (let i = 0; i < list.length; i++) if (!hasOwn(map, list[i][0])) return true;
+  return false;
+}
+
+/** The additions as one object (built once per list). */
+function asObject(additions: ReadonlyArray<readonly [string, Json]>): JsonObject {
+  let object = asObjectCache.get(additions);
+  if (object === undefined) {
+    object = {};
+    for (const [name, value] of additions) if (name !== "__proto__") object[name] = value;
+    asObjectCache.set(additions, object);
+  }
+  return object;
+}
 const EMPTY: JsonObject = {};
 
 /** Variables set by `Globals.Function.Environment` count as set by the user (SAM merges them in). */
@@ -31,6 +48,14 @@ export function withVariables(current: unknown, additions: ReadonlyArray<readonl
     const variables = editBranches(environment?.Variables, (branch) => {
       if (branch !== undefined && !isObject(branch)) return CANNOT_EDIT;
       let map: JsonObject | undefined;
+      if (branch !== undefined && inherited === EMPTY && !hasOwn(branch, "__proto__") && missesAny(branch, additions, more)) {
+        // Bulk copy of every addition, then the user's values put back: far faster than one store per variable.
+        const all = asObject(additions);
+        map = Object.assign({}, branch, all);
+        for (const name in branch) if (hasOwn(all, name)) map[name] = branch[name];
+        for (const [name, value] of more) if (!hasOwn(branch, name)) map[name] = value;
+        return map;
+      }
       for (const list of [additions, more]) {
         for (let i = 0; i < list.length; i++) {
           const name = list[i][0];
