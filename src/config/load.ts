@@ -2,7 +2,7 @@
  * Loads the configuration from its sources, highest first: transform parameters,
  * the template's `Mappings.Datadog.Parameters` (CDK), the macro function's environment, defaults.
  */
-import { argumentsOf, isIntrinsic, isObject, isSsmParameter, own, resolve, type TemplateContext } from "../intrinsics";
+import { argumentsOf, isIntrinsic, isObject, isSsmParameter, own, possibleValues, resolve, type TemplateContext } from "../intrinsics";
 import { DUPLICATE_SPELLING, MAPPING_NOT_MAP, PARAMETER_FROM_SSM, PARAMETER_TYPE, PARAMETER_UNRESOLVABLE, SOURCE_NOT_MAP, UNKNOWN_PARAMETER, type Report } from "../rules";
 import { coerce, isUnset } from "./coerce";
 import { PARAMETERS, PARAMETER_NAMES, SPELLINGS, type Config, type ParameterName, type ParameterSpec } from "./parameters";
@@ -39,7 +39,7 @@ export function loadConfig(sources: ConfigSources, report: Report): LoadedConfig
     readNamedSource("Mappings.Datadog.Parameters entry", mappingParameters(sources.mappings, report), report),
     readEnvironment(sources.env),
   ];
-  const secrets = collectSecrets(layers);
+  const secrets = collectSecrets(layers, sources.context);
   const invalid = new Set<ParameterName>();
   const config: Record<string, unknown> = {};
   for (const name of PARAMETER_NAMES) {
@@ -134,8 +134,14 @@ function readValue(name: ParameterName, source: Source, context: TemplateContext
 }
 
 function describeValue(raw: unknown, spec: ParameterSpec): string {
-  if (spec.secret) return `a ${Array.isArray(raw) ? "list" : raw === null ? "null" : typeof raw} (value hidden)`;
-  return shorten(JSON.stringify(raw) ?? String(raw));
+  const shape = `a ${Array.isArray(raw) ? "list" : raw === null ? "null" : typeof raw}`;
+  if (spec.secret) return `${shape} (value hidden)`;
+  try {
+    // Not cut here: messages are cut after secrets are masked, so no part of a secret can show.
+    return JSON.stringify(raw) ?? String(raw);
+  } catch {
+    return `${shape} nested too deeply to show`;
+  }
 }
 
 function shorten(text: string): string {
@@ -149,13 +155,19 @@ export function requestSecrets(params: unknown, mappings: unknown, env: Record<s
     if (isObject(raw)) for (const key of Object.keys(raw)) if (SPELLINGS.has(key)) found.set(SPELLINGS.get(key)!, raw[key]);
     return { label: "", values: found };
   };
-  return collectSecrets([values(params), values(own(own(mappings, "Datadog"), "Parameters")), readEnvironment(env)]);
+  return collectSecrets([values(params), values(own(own(mappings, "Datadog"), "Parameters")), readEnvironment(env)], undefined);
 }
 
-/** Strings given to secret parameters, wherever they sit in the value (a list, a map, an intrinsic). */
-function collectSecrets(sources: Source[]): string[] {
+/**
+ * Strings given to secret parameters, wherever they sit in the value (a list, a map, an intrinsic), and
+ * the values an intrinsic resolves to (a `Ref` to a template parameter holding the key).
+ */
+function collectSecrets(sources: Source[], context: TemplateContext | undefined): string[] {
   const secrets = new Set<string>();
   const collect = (value: unknown, depth: number): void => {
+    if (depth === 0 && context !== undefined && isIntrinsic(value)) {
+      for (const possible of possibleValues(value, context) ?? []) collect(possible.value, 1);
+    }
     if (typeof value === "string") {
       const text = value.trim();
       if (text.length >= 4) secrets.add(text);

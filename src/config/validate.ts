@@ -41,7 +41,7 @@ export function validateConfig(config: Config, report: Report): void {
   const keys = API_KEY_PARAMETERS.filter((name) => config[name] !== undefined);
   if (keys.length > 1) report.error(ONE_API_KEY, { keys });
   const site = config.site.toLowerCase();
-  if (!(DATADOG_SITES as readonly string[]).includes(site)) report.error(UNKNOWN_SITE, { site: config.site.slice(0, 60), sites: DATADOG_SITES });
+  if (!(DATADOG_SITES as readonly string[]).includes(site)) report.error(UNKNOWN_SITE, { site: config.site, sites: DATADOG_SITES });
   const extension = usesExtension(config);
   if (config.addExtension === true && config.extensionLayerVersion === undefined) report.error(EXTENSION_NEEDS_VERSION, {});
   if (extension && !hasApiKey(config)) report.error(EXTENSION_NEEDS_KEY, {});
@@ -57,7 +57,7 @@ export function validateConfig(config: Config, report: Report): void {
     if (!format.test(value)) report.error(FORMAT, { name, expected: format.expected, secret: spec.secret === true });
   }
   if (config.apiKeySsmArn !== undefined && !extension) report.warn(SSM_KEY_WITHOUT_EXTENSION, {});
-  if (config.lambdaFips === true && !GOV_SITES.includes(site)) report.warn(FIPS_SITE, { site: config.site.slice(0, 60), sites: GOV_SITES });
+  if (config.lambdaFips === true && !GOV_SITES.includes(site)) report.warn(FIPS_SITE, { site: config.site, sites: GOV_SITES });
 }
 
 /** `sha,url` → its parts, with any credentials removed from the URL. */

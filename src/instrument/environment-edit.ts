@@ -1,12 +1,18 @@
 /** Adds environment variables to a function without ever replacing one the user set, copy-on-write. */
-import { CANNOT_EDIT, editBranches, hasOwn, isObject, literalBranches, own, shallowCopy, type Json, type JsonObject } from "../intrinsics";
+import { CANNOT_EDIT, editBranches, filledWhereAbsent, hasOwn, isObject, literalBranches, own, shallowCopy, type Json, type JsonObject } from "../intrinsics";
 import type { FunctionModel } from "../model";
 
 const NONE: ReadonlyArray<readonly [string, Json]> = [];
 const asObjectCache = new WeakMap<object, JsonObject>();
 
+/** True when one of the variables is missing from the map, or set only under some conditions. */
 function missesAny(map: JsonObject, ...lists: ReadonlyArray<readonly [string, Json]>[]): boolean {
-  for (const list of lists) for (let i = 0; i < list.length; i++) if (!hasOwn(map, list[i][0])) return true;
+  for (const list of lists) {
+    for (let i = 0; i < list.length; i++) {
+      const name = list[i][0];
+      if (!hasOwn(map, name) || filledWhereAbsent(map[name], list[i][1]) !== map[name]) return true;
+    }
+  }
   return false;
 }
 
@@ -52,14 +58,22 @@ export function withVariables(current: unknown, additions: ReadonlyArray<readonl
         // Bulk copy of every addition, then the user's values put back: far faster than one store per variable.
         const all = asObject(additions);
         map = Object.assign({}, branch, all);
-        for (const name in branch) if (hasOwn(all, name)) map[name] = branch[name];
-        for (const [name, value] of more) if (!hasOwn(branch, name)) map[name] = value;
+        for (const name in branch) if (hasOwn(all, name)) map[name] = filledWhereAbsent(branch[name], all[name]);
+        for (const [name, value] of more) map[name] = hasOwn(branch, name) ? filledWhereAbsent(branch[name], value) : value;
         return map;
       }
       for (const list of [additions, more]) {
         for (let i = 0; i < list.length; i++) {
           const name = list[i][0];
-          if ((branch !== undefined && hasOwn(branch, name)) || hasOwn(inherited, name)) continue;
+          if (hasOwn(inherited, name)) continue;
+          if (branch !== undefined && hasOwn(branch, name)) {
+            // Set by the user: kept, unless some conditions leave it unset (then ours fills those branches).
+            const filled = filledWhereAbsent(branch[name], list[i][1]);
+            if (filled === branch[name]) continue;
+            map ??= shallowCopy(branch);
+            map[name] = filled;
+            continue;
+          }
           map ??= branch === undefined ? {} : shallowCopy(branch);
           map[name] = list[i][1];
         }

@@ -9,8 +9,8 @@ import { describeShape, isIntrinsic } from "../intrinsics";
 import type { InstrumentContext } from "./context";
 import { inheritedVariables, withVariables } from "./environment-edit";
 import { applyFunctionTags, type TagList } from "./function-tags";
-import { planHandler } from "./handler";
-import { applyLayers, planLayers, type DesiredLayer, type LayerCache } from "./layers";
+import { planHandler, type Readiness } from "./handler";
+import { applyLayers, inheritedSlots, planLayers, type DesiredLayer, type LayerCache } from "./layers";
 import type { Grants, Statement } from "./permissions";
 import { applyXrayTracing } from "./tracing";
 
@@ -43,8 +43,8 @@ export interface FunctionSetup {
 
 export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup: FunctionSetup): void {
   const { fn } = plan;
-  if (plan.runtimeSteps) applyLayers(fn, plan.layers, ctx);
-  const handler = plan.runtimeSteps ? planHandler(fn, ctx) : { variables: [] };
+  const layersWritten = plan.runtimeSteps ? applyLayers(fn, plan.layers, ctx) : false;
+  const handler = plan.runtimeSteps ? planHandler(fn, ctx, readiness(plan, layersWritten, ctx)) : { variables: [] };
   const current = fn.properties.Environment;
   const environment = withVariables(current, ctx.environment, inheritedVariables(fn), handler.variables);
   if (environment === CANNOT_EDIT) {
@@ -63,6 +63,19 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
   const xray = applyXrayTracing(fn, ctx);
   const statements = xray ? [xray, ...setup.statements] : setup.statements;
   setup.grants.grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" }, ...statements);
+}
+
+/** Which Datadog code the function will have, per variant: from its own layers (when written) or SAM Globals. */
+function readiness(plan: FunctionPlan, layersWritten: boolean, ctx: InstrumentContext): Readiness {
+  const { fn } = plan;
+  const inherited = fn.kind === "serverless" ? inheritedSlots(fn) : undefined;
+  const has = (i: number, slot: string | undefined) =>
+    slot !== undefined && ((layersWritten && plan.layers[i].some((layer) => layer.slot === slot)) || inherited?.has(slot) === true);
+  return {
+    // Without `addLayers` the user bundles the library, and an image holds it: there by their word.
+    library: (i) => fn.packageType === "Image" || !ctx.config.addLayers || has(i, fn.variants[i].info?.family),
+    extension: (i) => has(i, "extension"),
+  };
 }
 
 /** Lambda rejects functions whose environment variables take more than 4 KB in all. */

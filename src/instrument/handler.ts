@@ -3,7 +3,7 @@
  * and gives Java and .NET the extension's exec wrapper. Per variant: a `Runtime` given as `Fn::If`
  * gets a `Handler` that is an `Fn::If` on the same conditions.
  */
-import { conditionalValue, isObject, own, stringLeaves, type Json } from "../intrinsics";
+import { branchUnder, conditionalValue, isObject, own, stringLeaves, type Json } from "../intrinsics";
 import { functionProperty, type FunctionModel, type Variant } from "../model";
 import { HANDLER_ALREADY_DATADOG, IMAGE_COMMAND_NOT_LIST, IMAGE_RUNTIME_UNKNOWN, NO_HANDLER } from "../rules";
 import { DATADOG_HANDLERS, EXEC_WRAPPER } from "../runtimes";
@@ -21,18 +21,25 @@ export interface HandlerEdit {
 
 const cases = (fn: FunctionModel) => fn.variants.map((variant, i) => ({ value: i, when: variant.when }));
 
-export function planHandler(fn: FunctionModel, ctx: InstrumentContext): HandlerEdit {
+/** Whether the Datadog code a redirect points at is there for a variant: its library layer, and the extension's. */
+export interface Readiness {
+  library: (variant: number) => boolean;
+  extension: (variant: number) => boolean;
+}
+
+export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Readiness): HandlerEdit {
   const edit: HandlerEdit = { variables: [] };
   // The exec wrapper is how Java and .NET load the extension's tracer: not a handler redirect.
   if (ctx.extension && fn.packageType === "Zip") {
-    const needsWrapper = (i: number) => (fn.variants[i].info?.redirect.kind === "execWrapper" ? EXEC_WRAPPER : undefined);
+    const needsWrapper = (i: number) => (fn.variants[i].info?.redirect.kind === "execWrapper" && ready.extension(i) ? EXEC_WRAPPER : undefined);
     const wrapper = fn.variants.length === 1 ? needsWrapper(0) : conditionalValue(cases(fn), needsWrapper);
     if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);
   }
   if (!ctx.config.redirectHandler) return edit;
-  const target = (variant: Variant): string | undefined => {
+  const target = (variant: Variant, i: number): string | undefined => {
     const redirect = variant.info?.redirect;
-    if (redirect?.kind !== "handler") return undefined;
+    // A handler pointed at a library that is not there would fail every invocation.
+    if (redirect?.kind !== "handler" || !ready.library(i)) return undefined;
     // An image holds the library itself: its handler is the one without layers.
     return ctx.config.addLayers && fn.packageType === "Zip" ? redirect.withLayers : redirect.withoutLayers;
   };
@@ -42,7 +49,7 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext): HandlerE
   const original = functionProperty(fn, "Handler");
   if (!redirectable(fn, ctx, original, "Handler")) return edit;
   edit.variables.push([HANDLER_VARIABLE, original as Json]);
-  const handler = targets.length === 1 ? targets[0] : conditionalValue(cases(fn), (i) => (targets[i] ?? original) as Json);
+  const handler = targets.length === 1 ? targets[0] : conditionalValue(cases(fn), (i) => (targets[i] ?? branchUnder(original, fn.variants[i].when)) as Json);
   edit.write = () => {
     ctx.draft.properties(fn.logicalId).Handler = handler as Json;
   };

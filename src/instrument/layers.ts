@@ -1,5 +1,5 @@
 /** The Datadog library and extension layers a function needs, replacing stale Datadog layers in place. */
-import { CANNOT_EDIT, conditionalValue, editBranches, isObject, literalBranches, stringLeaves, type Json } from "../intrinsics";
+import { branchUnder, CANNOT_EDIT, conditionalValue, editBranches, isObject, literalBranches, stringLeaves, type Json } from "../intrinsics";
 import type { FunctionModel, Variant } from "../model";
 import { layerArn, parseLayerArn } from "../partitions";
 import { LAYER_IN_GLOBALS, LAYER_LIMIT, LAYERS_NOT_EDITABLE, NO_LAYER_FOR_ARCHITECTURE, type Report } from "../rules";
@@ -104,26 +104,43 @@ function checkLayerLimit(fn: FunctionModel, plans: DesiredLayer[][], report: Rep
   }
 }
 
-export function applyLayers(fn: FunctionModel, plans: DesiredLayer[][], ctx: InstrumentContext): void {
+/** Writes the planned layers; false when `Layers` cannot be edited (then none of them is there). */
+export function applyLayers(fn: FunctionModel, plans: DesiredLayer[][], ctx: InstrumentContext): boolean {
   const current = fn.properties.Layers;
   if (plans.length === 1) {
     // One runtime and architecture: the common case, without building cases.
     const wanted = plans[0];
-    if (wanted.length === 0) return;
+    if (wanted.length === 0) return true;
     const edited = Array.isArray(current) || current === undefined ? withLayers(current as Json[] | undefined, wanted) : editLayers(current, wanted);
-    if (edited === CANNOT_EDIT) ctx.warnings.warn(LAYERS_NOT_EDITABLE, { resource: fn.logicalId, arns: wanted.map((layer) => layer.arn) });
-    else if (edited !== current) ctx.draft.properties(fn.logicalId).Layers = edited as Json;
-    return;
+    if (edited === CANNOT_EDIT) {
+      ctx.warnings.warn(LAYERS_NOT_EDITABLE, { resource: fn.logicalId, arns: wanted.map((layer) => layer.arn) });
+      return false;
+    }
+    if (edited !== current) ctx.draft.properties(fn.logicalId).Layers = edited as Json;
+    return true;
   }
-  if (plans.every((wanted) => wanted.length === 0)) return;
-  const edits = plans.map((wanted) => (wanted.length === 0 ? current : editLayers(current, wanted)));
+  if (plans.every((wanted) => wanted.length === 0)) return true;
+  // Each variant edits the part of the current value that applies under its conditions, so a template
+  // the macro already transformed (Layers already an Fn::If on the same conditions) comes back unchanged.
+  const edits = plans.map((wanted, i) => {
+    const applicable = branchUnder(current, fn.variants[i].when);
+    return wanted.length === 0 ? applicable : editLayers(applicable, wanted);
+  });
   if (edits.some((edited) => edited === CANNOT_EDIT)) {
     const arns = [...new Set(plans.flat().map((layer) => layer.arn))];
     ctx.warnings.warn(LAYERS_NOT_EDITABLE, { resource: fn.logicalId, arns });
-    return;
+    return false;
   }
-  const edited = edits.length === 1 ? edits[0] : conditionalValue(fn.variants.map((variant, i) => ({ value: i, when: variant.when })), (i) => edits[i] as Json | undefined);
+  const edited = conditionalValue(fn.variants.map((variant, i) => ({ value: i, when: variant.when })), (i) => edits[i] as Json | undefined);
   if (edited !== current) ctx.draft.properties(fn.logicalId).Layers = edited as Json;
+  return true;
+}
+
+/** The Datadog slots (library families, extension) SAM Globals gives every function. */
+export function inheritedSlots(fn: FunctionModel): Set<string> {
+  const slots = new Set<string>();
+  if (fn.kind === "serverless") for (const name of literalLayerNames(fn.globals.Layers)) slots.add(datadogLayerSlot(name) ?? "");
+  return slots;
 }
 
 function editLayers(current: unknown, wanted: DesiredLayer[]): unknown {

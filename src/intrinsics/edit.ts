@@ -4,7 +4,7 @@
  * as received: a failure returns it).
  */
 import { ifCondition } from "./build";
-import { hasOwn, MAX_DEPTH, own, type Json, type JsonObject } from "./json";
+import { hasOwn, isObject, MAX_DEPTH, own, type Json, type JsonObject } from "./json";
 import { intrinsicName, isNoValue, type When } from "./read";
 
 /** Returned by `editBranches` when a value (or a branch) is an intrinsic that cannot be edited. */
@@ -23,7 +23,8 @@ export function editBranches(value: unknown, edit: (branch: unknown) => unknown,
     return edited === undefined ? value : edited;
   }
   const name = intrinsicName(value);
-  if (name === undefined) return edit(value);
+  // A map holding an intrinsic's key beside others is no valid value: nothing is added to it.
+  if (name === undefined) return hasIntrinsicKey(value) ? CANNOT_EDIT : edit(value);
   if (name !== "Fn::If" || depth > MAX_DEPTH) return CANNOT_EDIT;
   const args = (value as JsonObject)["Fn::If"];
   if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== "string") return CANNOT_EDIT;
@@ -33,6 +34,22 @@ export function editBranches(value: unknown, edit: (branch: unknown) => unknown,
   if (whenFalse === CANNOT_EDIT) return CANNOT_EDIT;
   if (whenTrue === args[1] && whenFalse === args[2]) return value;
   return ifCondition(args[0], whenTrue as Json | undefined, whenFalse as Json | undefined);
+}
+
+/**
+ * A value the user set, completed with `filler` in the `Fn::If` branches where it is `AWS::NoValue`
+ * (absent under some conditions): the user's value wins wherever it is set. Any other value as it is.
+ */
+export function filledWhereAbsent(value: Json, filler: Json): Json {
+  if (intrinsicName(value) !== "Fn::If") return value;
+  const filled = editBranches(value, (branch) => (branch === undefined ? filler : branch));
+  return filled === CANNOT_EDIT ? value : (filled as Json);
+}
+
+function hasIntrinsicKey(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  for (const key in value) if (key === "Ref" || key.startsWith("Fn::")) return true;
+  return false;
 }
 
 /**
@@ -47,6 +64,24 @@ export function literalBranches(value: unknown): unknown[] | undefined {
     return branch;
   });
   return edited === CANNOT_EDIT ? undefined : branches;
+}
+
+/**
+ * The part of a value that applies when the conditions `when` hold: an `Fn::If` on a condition `when`
+ * decides is replaced by the branch it picks (nested ones too); the rest stays as it is.
+ */
+export function branchUnder(value: unknown, when: When, depth = 0): unknown {
+  if (depth > MAX_DEPTH || intrinsicName(value) !== "Fn::If") return value;
+  const args = (value as JsonObject)["Fn::If"];
+  if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== "string") return value;
+  const holds = own(when, args[0]);
+  if (holds === undefined) {
+    const whenTrue = branchUnder(args[1], when, depth + 1);
+    const whenFalse = branchUnder(args[2], when, depth + 1);
+    return whenTrue === args[1] && whenFalse === args[2] ? value : ifCondition(args[0], whenTrue as Json, whenFalse as Json);
+  }
+  const picked = holds ? args[1] : args[2];
+  return isNoValue(picked) ? undefined : branchUnder(picked, when, depth + 1);
 }
 
 /**

@@ -93,7 +93,8 @@ export class TemplateDraft {
       const existing = own(resources, id);
       // The same resource under that id: added by an earlier run of the macro (idempotence).
       if (existing !== undefined && sameJson(existing, proposed)) return id;
-      if (existing === undefined) {
+      // Resources and Parameters share one namespace (a `Ref` names either).
+      if (existing === undefined && own(this.fragment.Parameters, id) === undefined) {
         setOwn(resources, id, proposed);
         this.writable.add(id);
         this.addedCount++;

@@ -1,7 +1,10 @@
 /** Removes secrets from text before it leaves the macro (messages, logs). */
 
-/** `scheme://user:password@host` → `scheme://host`, anywhere in a text. */
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@"'`]+@/gi;
+/** `scheme://user:password@host` → `scheme://host`, anywhere in a text (bounded parts: linear time). */
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/@"'`]{1,512}@/gi;
+
+/** A message longer than this is cut, after redaction (cutting first could leave part of a secret). */
+export const MAX_MESSAGE = 2000;
 
 export type Redactor = (text: string) => string;
 
@@ -11,6 +14,6 @@ export function redactor(secrets: readonly string[]): Redactor {
   return (text) => {
     let out = text.replace(URL_CREDENTIALS, "$1");
     for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join("***");
-    return out;
+    return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE - 3)}...` : out;
   };
 }

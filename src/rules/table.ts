@@ -254,8 +254,8 @@ export const LAYER_IN_GLOBALS = warning<About & { existing: string; wanted: stri
 export const LAYERS_NOT_EDITABLE = warning<About & { arns: string[] }>({
   id: "W207",
   summary: "`Layers` is an intrinsic function the macro cannot edit.",
-  fix: "Add those layer ARNs yourself, or write `Layers` as a list.",
-  message: (a) => `Layers is an intrinsic function the macro cannot edit; it needs ${a.arns.join(", ")}`,
+  fix: "Add those layer ARNs yourself and point the handler at the Datadog wrapper, or write `Layers` as a list.",
+  message: (a) => `Layers is an intrinsic function the macro cannot edit; it needs ${a.arns.join(", ")} (the handler was left as it is: it would point at a library that is not there)`,
   resource: about,
 });
 export const ENVIRONMENT_NOT_EDITABLE = warning<About & { where: string; shape: string }>({

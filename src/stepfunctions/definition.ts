@@ -14,13 +14,15 @@ export interface ReadDefinition {
 }
 
 /** Marks where an intrinsic of an `Fn::Join` sat in the text; never appears in real definitions. */
-const TOKEN = (i: number) => `__datadog_macro_part_${i}__`;
+const TOKEN_MARK = "__datadog_macro_part_";
+const TOKEN = (i: number) => `${TOKEN_MARK}${i}__`;
 const TOKEN_PATTERN = /__datadog_macro_part_(\d+)__/g;
 
 export function readDefinition(value: unknown): ReadDefinition | string {
   const name = intrinsicName(value);
   if (isObject(value) && name === undefined) {
     // Edit a copy: the template keeps its definition unless the whole edit succeeds.
+    if (!withinSize(value, MAX_NODES)) return `the definition has more than ${MAX_NODES} values (or shares parts), too many to rewrite`;
     let text: string;
     try {
       text = JSON.stringify(value);
@@ -31,24 +33,71 @@ export function readDefinition(value: unknown): ReadDefinition | string {
   }
   if (typeof value === "string") return parseText(value, (text) => text);
   const subArgs = argumentsOf(value, "Fn::Sub");
-  if (typeof subArgs === "string") return parseText(subArgs, (text) => sub(text));
+  if (typeof subArgs === "string") return parseSubText(subArgs, (text) => sub(text));
   if (Array.isArray(subArgs) && typeof subArgs[0] === "string" && subArgs.length === 2 && isObject(subArgs[1])) {
     const variables = subArgs[1];
-    return parseText(subArgs[0], (text) => sub(text, variables));
+    return parseSubText(subArgs[0], (text) => sub(text, variables));
   }
   const joinArgs = argumentsOf(value, "Fn::Join");
-  if (Array.isArray(joinArgs) && typeof joinArgs[0] === "string" && Array.isArray(joinArgs[1])) return readJoin(joinArgs[0], joinArgs[1]);
+  if (Array.isArray(joinArgs) && typeof joinArgs[0] === "string" && Array.isArray(joinArgs[1])) {
+    // The text becomes `Fn::Sub` chunks where it holds `${`: escapes must survive the same way.
+    const texts = [joinArgs[0], ...joinArgs[1]].map((part) => (typeof part === "string" ? part : argumentsOf(part, "Fn::Sub"))).filter((part): part is string => typeof part === "string");
+    if (texts.some((part) => /\\u00(24|7b|7d)/i.test(part))) return "the definition escapes `$`, `{` or `}` as \\u00..., which would not be written back exactly";
+    return readJoin(joinArgs[0], joinArgs[1]);
+  }
   return `the definition is ${name ?? typeof value}, which the macro cannot read`;
 }
 
+/** Beyond this many values a definition is not rewritten (a definition built from shared parts could be exponential). */
+const MAX_NODES = 100_000;
+
 function parseText(text: string, wrap: (text: string) => Json): ReadDefinition | string {
+  let definition: unknown;
   try {
-    const definition = JSON.parse(text);
-    if (!isObject(definition)) return "the definition is not a JSON object";
-    return { definition, compact: JSON.stringify(definition), write: (edited) => wrap(JSON.stringify(edited)) };
+    definition = JSON.parse(text);
   } catch {
     return "the definition is not valid JSON (a ${...} outside a string?)";
   }
+  if (!isObject(definition)) return "the definition is not a JSON object";
+  const inexact = inexactNumber(definition, text);
+  if (inexact !== undefined) return `the definition holds the number ${inexact.slice(0, 40)}, which would not be written back exactly`;
+  return { definition, compact: JSON.stringify(definition), write: (edited) => wrap(JSON.stringify(edited)) };
+}
+
+/**
+ * Text that goes back under `Fn::Sub`: an escaped `$`, `{` or `}` (`\u0024`...) would be written back
+ * unescaped and become a substitution, so such a definition is not rewritten.
+ */
+function parseSubText(text: string, wrap: (text: string) => Json): ReadDefinition | string {
+  if (/\\u00(24|7b|7d)/i.test(text)) return "the definition escapes `$`, `{` or `}` as \\u00..., which would not be written back exactly";
+  return parseText(text, wrap);
+}
+
+/** A number JSON.parse could not keep exactly (beyond double precision), as written, if any. */
+function inexactNumber(definition: unknown, text: string): string | undefined {
+  const pending: unknown[] = [definition];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === "number") {
+      const written = String(value);
+      if (!Number.isSafeInteger(value) && (Number.isInteger(value) || !text.includes(written))) return written;
+    } else if (typeof value === "object" && value !== null) {
+      for (const item of Object.values(value)) pending.push(item);
+    }
+  }
+  return undefined;
+}
+
+/** True when the value has at most `budget` values, counting shared parts each time they are reached. */
+function withinSize(value: unknown, budget: number): boolean {
+  const pending: unknown[] = [value];
+  let count = 0;
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (++count > budget) return false;
+    if (typeof next === "object" && next !== null) for (const item of Object.values(next)) pending.push(item);
+  }
+  return true;
 }
 
 /**
@@ -56,6 +105,10 @@ function parseText(text: string, wrap: (text: string) => Json): ReadDefinition |
  * strings) and other intrinsics (replaced by tokens, which must sit inside JSON strings).
  */
 function readJoin(delimiter: string, parts: Json[]): ReadDefinition | string {
+  // The placeholder must not occur in the text itself, or the parts could not be told apart when written back.
+  if ([delimiter, ...parts].some((part) => (typeof part === "string" ? part : argumentsOf(part, "Fn::Sub") ?? "").toString().includes(TOKEN_MARK))) {
+    return "the definition's text holds the macro's placeholder pattern";
+  }
   const intrinsics: Json[] = [];
   const text = parts
     .map((part) => {
