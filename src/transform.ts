@@ -144,6 +144,8 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   };
   const { config, invalid, secrets } = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
   const redact = redactor(secrets);
+  // As in Datadog's plugin: with the extension in GovCloud, the FIPS extension unless told otherwise.
+  if (config.lambdaFips === undefined && region !== undefined && partitionOf(region) === "aws-us-gov" && usesExtension(config)) config.lambdaFips = true;
   validateConfig(config, report);
   // The `stackName` parameter tells what AWS::StackName is, e.g. in a FunctionName built with Fn::Sub.
   if (config.stackName !== undefined) pseudo["AWS::StackName"] = config.stackName;
@@ -192,7 +194,8 @@ function planFunctionSubscriptions(plans: FunctionPlan[], ctx: InstrumentContext
   const { forwarderArn, stackName, logRetentionInDays } = ctx.config;
   if (forwarderArn === undefined) return [];
   const settings = { destination: forwarderArn, stackName, retentionInDays: logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS };
-  const targets = plans.map(({ fn }) => ({ ownerId: fn.logicalId, target: functionLogTarget(fn, ctx.resources, logs, settings) }));
+  // Lambda@Edge logs go to groups in every region the function runs in, not to the function's own.
+  const targets = plans.filter(({ fn }) => fn.edge === undefined).map(({ fn }) => ({ ownerId: fn.logicalId, target: functionLogTarget(fn, ctx.resources, logs, settings) }));
   const unnamed = targets.filter(({ target }) => "needsStackName" in target).map(({ ownerId }) => ownerId);
   if (unnamed.length > 0) report.error(FORWARDER_NEEDS_STACK_NAME, { ids: unnamed });
   return targets;

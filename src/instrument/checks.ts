@@ -11,7 +11,7 @@ export function checkLayerVersions(functions: FunctionModel[], config: Config, i
   if (!config.addLayers || invalid.has("addLayers")) return;
   const missing = new Map<string, string[]>();
   for (const fn of functions) {
-    if (fn.packageType !== "Zip" || fn.runtimeProblem !== undefined) continue;
+    if (fn.packageType !== "Zip" || fn.runtimeProblem !== undefined || fn.edge !== undefined) continue;
     for (const variant of fn.variants) {
       const parameter = variant.info?.layerVersionParameter;
       if (parameter === undefined || config[parameter] !== undefined || invalid.has(parameter)) continue;
@@ -26,6 +26,6 @@ export function checkLayerVersions(functions: FunctionModel[], config: Config, i
 /** Node.js sends metrics synchronously without the extension or log flushing, and cannot then fetch a secret API key. */
 export function checkSynchronousMetricsKey(functions: FunctionModel[], config: Config, extension: boolean, report: Report): void {
   if (config.apiKeySecretArn === undefined || extension || config.flushMetricsToLogs) return;
-  const ids = functions.filter((fn) => fn.variants.some((variant) => variant.info?.family === "nodejs")).map((fn) => fn.logicalId);
+  const ids = functions.filter((fn) => fn.edge === undefined && fn.variants.some((variant) => variant.info?.family === "nodejs")).map((fn) => fn.logicalId);
   if (ids.length > 0) report.error(SYNCHRONOUS_METRICS_KEY, { ids });
 }

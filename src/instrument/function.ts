@@ -4,9 +4,10 @@
  */
 import { CANNOT_EDIT, isObject, literalBranches, own, type Json } from "../intrinsics";
 import { functionProperty, type FunctionModel } from "../model";
-import { ENVIRONMENT_NOT_EDITABLE, ENVIRONMENT_TOO_LARGE, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
+import { EDGE_FUNCTION, ENVIRONMENT_NOT_EDITABLE, IMAGE_NEEDS_DATADOG, PROFILING_UNSUPPORTED, ENVIRONMENT_TOO_LARGE, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
 import { describeShape, isIntrinsic } from "../intrinsics";
 import type { InstrumentContext } from "./context";
+import { trustDatadogLayers } from "./code-signing";
 import { inheritedVariables, withVariables } from "./environment-edit";
 import { applyFunctionTags, type TagList } from "./function-tags";
 import { planHandler, type Readiness } from "./handler";
@@ -23,10 +24,16 @@ export interface FunctionPlan {
 }
 
 export function planFunction(fn: FunctionModel, ctx: InstrumentContext, cache: LayerCache, report: Report): FunctionPlan {
+  if (fn.edge !== undefined) {
+    report.warn(EDGE_FUNCTION, { resource: fn.logicalId, distribution: fn.edge });
+    return { fn, layers: [], runtimeSteps: false };
+  }
   if (fn.runtimeProblem !== undefined) {
     report.warn(RUNTIME_UNRESOLVED, { resource: fn.logicalId, problem: fn.runtimeProblem });
     return { fn, layers: [], runtimeSteps: false };
   }
+  const nonPython = ctx.config.enableProfiling ? fn.variants.find((variant) => variant.info !== undefined && variant.info.family !== "python" && variant.info.family !== "nodejs") : undefined;
+  if (nonPython) report.warn(PROFILING_UNSUPPORTED, { resource: fn.logicalId, runtime: nonPython.runtime ?? "" });
   for (const variant of fn.variants) {
     if (variant.info?.tableStatus === "newer") report.warn(RUNTIME_NEWER, { resource: fn.logicalId, runtime: variant.runtime!, family: variant.info.family });
     else if (variant.info?.tableStatus === "older") report.warn(RUNTIME_DEPRECATED, { resource: fn.logicalId, runtime: variant.runtime! });
@@ -43,7 +50,13 @@ export interface FunctionSetup {
 
 export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup: FunctionSetup): void {
   const { fn } = plan;
+  if (fn.edge !== undefined) {
+    // Lambda@Edge: CloudFront rejects a function with layers or environment variables; tags are fine.
+    applyFunctionTags(fn, ctx, setup.tags(fn));
+    return;
+  }
   const layersWritten = plan.runtimeSteps ? applyLayers(fn, plan.layers, ctx) : false;
+  if (layersWritten && plan.layers.some((wanted) => wanted.length > 0)) trustDatadogLayers(fn, ctx);
   const handler = plan.runtimeSteps ? planHandler(fn, ctx, readiness(plan, layersWritten, ctx)) : { variables: [] };
   const current = fn.properties.Environment;
   const environment = withVariables(current, ctx.environment, inheritedVariables(fn), handler.variables);
@@ -58,6 +71,7 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     // The original handler is in the environment: only now may the entry point move.
     handler.write?.();
   }
+  if (fn.packageType === "Image") ctx.warnings.warn(IMAGE_NEEDS_DATADOG, { resource: fn.logicalId, redirected: handler.write !== undefined });
   applyFunctionTags(fn, ctx, setup.tags(fn));
   // X-Ray's statement and the key's, granted together: the role is resolved once.
   const xray = applyXrayTracing(fn, ctx);

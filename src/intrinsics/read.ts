@@ -330,6 +330,34 @@ export function referencedLogicalId(value: unknown, attribute?: string): string 
   return undefined;
 }
 
+/**
+ * Every logical id a value refers to, anywhere inside it: `Ref X`, `Ref X.Version` (SAM),
+ * `Fn::GetAtt [X, ...]` and `${X}` / `${X.Attr}` in `Fn::Sub` text (not the Sub's own variables).
+ */
+export function referencedIds(value: unknown): string[] {
+  const ids = new Set<string>();
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: next, depth } = pending.pop()!;
+    if (depth > MAX_DEPTH || typeof next !== "object" || next === null) continue;
+    const name = intrinsicName(next);
+    const args = name === undefined ? undefined : (next as JsonObject)[name];
+    if (name === "Ref" && typeof args === "string") ids.add(args.split(".")[0]);
+    else if (name === "Fn::GetAtt") {
+      const target = typeof args === "string" ? args.split(".")[0] : Array.isArray(args) ? args[0] : undefined;
+      if (typeof target === "string") ids.add(target);
+    } else if (name === "Fn::Sub") {
+      const text = typeof args === "string" ? args : Array.isArray(args) ? args[0] : undefined;
+      const own = Array.isArray(args) && isObject(args[1]) ? args[1] : {};
+      if (typeof text === "string") for (const piece of subPieces(text)) if (piece.kind === "variable" && !hasOwn(own, piece.name)) ids.add(piece.name.split(".")[0]);
+      if (Array.isArray(args) && isObject(args[1])) pending.push({ value: args[1], depth: depth + 1 });
+      continue;
+    }
+    for (const item of Object.values(next)) pending.push({ value: item, depth: depth + 1 });
+  }
+  return [...ids];
+}
+
 function splitOnce(text: string, separator: string): string[] {
   const at = text.indexOf(separator);
   return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];

@@ -5,7 +5,9 @@
  */
 import { isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
 import { runtimeInfo, type Architecture } from "../runtimes";
+import { markEdgeFunctions } from "./edge";
 import {
+  CLOUDFRONT_DISTRIBUTION,
   LAMBDA_FUNCTION,
   LOG_GROUP,
   SERVERLESS_FUNCTION,
@@ -30,7 +32,15 @@ const CDK_FRAMEWORK_PATHS = [/\/Custom::[\w-]+\//, /\/framework-(onEvent|isCompl
 export function discover(resources: JsonObject, globals: unknown, context: TemplateContext): TemplateModel {
   const samGlobals = own(globals, "Function");
   const functionGlobals = isObject(samGlobals) ? samGlobals : {};
-  const model: TemplateModel = { resources, functions: [], stateMachines: [], logGroupIds: [], filterIds: [], createdByCdk: isCdkBootstrapped(context.parameterDeclarations) };
+  const model: TemplateModel = {
+    resources,
+    functions: [],
+    stateMachines: [],
+    logGroupIds: [],
+    filterIds: [],
+    distributionIds: [],
+    createdByCdk: isCdkBootstrapped(context.parameterDeclarations),
+  };
   for (const logicalId of Object.keys(resources)) {
     const resource = resources[logicalId];
     if (!isObject(resource)) continue;
@@ -52,6 +62,9 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
       case SUBSCRIPTION_FILTER:
         model.filterIds.push(logicalId);
         break;
+      case CLOUDFRONT_DISTRIBUTION:
+        model.distributionIds.push(logicalId);
+        break;
       case "AWS::CDK::Metadata":
         model.createdByCdk = true;
         break;
@@ -59,6 +72,7 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
   }
   // Only CDK adds its own functions; known once the whole template was read.
   if (model.createdByCdk) for (const fn of model.functions) fn.cdkFramework = isCdkFrameworkFunction(fn.logicalId, fn.resource);
+  if (model.distributionIds.length > 0) markEdgeFunctions(model, context);
   return model;
 }
 

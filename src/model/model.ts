@@ -9,6 +9,10 @@ export const SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine";
 export const IAM_ROLE = "AWS::IAM::Role";
 export const LOG_GROUP = "AWS::Logs::LogGroup";
 export const SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter";
+export const CLOUDFRONT_DISTRIBUTION = "AWS::CloudFront::Distribution";
+export const LAMBDA_VERSION = "AWS::Lambda::Version";
+export const LAMBDA_ALIAS = "AWS::Lambda::Alias";
+export const CODE_SIGNING_CONFIG = "AWS::Lambda::CodeSigningConfig";
 
 interface ResourceModel {
   logicalId: string;
@@ -43,6 +47,8 @@ export interface FunctionModel extends ResourceModel {
   variants: readonly Variant[];
   /** Why layers and handler must be left alone, when they must. */
   runtimeProblem?: string;
+  /** The CloudFront distribution that runs it at the edge (Lambda@Edge allows no layers nor environment). */
+  edge?: string;
 }
 
 export interface StateMachineModel extends ResourceModel {
@@ -53,8 +59,9 @@ export interface TemplateModel {
   resources: JsonObject;
   functions: FunctionModel[];
   stateMachines: StateMachineModel[];
-  /** Logical ids of the template's log groups and subscription filters. */
+  /** Logical ids of the template's log groups, subscription filters and CloudFront distributions. */
   logGroupIds: string[];
+  distributionIds: string[];
   filterIds: string[];
   createdByCdk: boolean;
 }

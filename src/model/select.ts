@@ -36,7 +36,7 @@ export function select(model: TemplateModel, config: Config, warnings: Warnings)
         : fn.cdkFramework
           ? "a function CDK adds for its own use (custom resource provider or log retention)"
           : fn.uneditable ??
-            (fn.packageType === "Image" && !config.instrumentContainerImages ? "container image (set `instrumentContainerImages: true` to add environment and tags)" : undefined),
+            (fn.packageType === "Image" && !config.instrumentContainerImages ? "container image, and `instrumentContainerImages` is false" : undefined),
     ),
   );
   // State machines are instrumented only for their logs (`stepFunctionForwarderArn`).

@@ -315,6 +315,44 @@ export const GRANT_BY_HAND = warning<About & { why: string; actions: string[] }>
   resource: about,
 });
 
+export const EDGE_FUNCTION = warning<About & { distribution: string }>({
+  id: "W217",
+  summary: "A Lambda@Edge function (run by a CloudFront distribution) got tags only: Lambda@Edge allows no layers nor environment variables.",
+  fix: "Instrument it in code (bundle the Datadog library, with the API key in code or a secret read at run time); its logs are in `/aws/lambda/us-east-1.<name>` groups of each region it runs in.",
+  message: (a) => `runs at the edge for CloudFront distribution ${a.distribution}; left without layers, environment variables, handler change and log subscription`,
+  resource: about,
+});
+
+export const CODE_SIGNING_BY_HAND = warning<About & { why: string; profile: string }>({
+  id: "W218",
+  summary: "A function with code signing gets Datadog's layers, but the macro cannot make its code signing config trust Datadog's signing profile.",
+  fix: "Add Datadog's signing profile (the ARN the message gives) to the config's `AllowedPublishers.SigningProfileVersionArns` yourself, or deployment fails when the config enforces signatures.",
+  message: (a) => `${a.why}; it must trust ${a.profile}`,
+  resource: about,
+});
+export const NO_SIGNING_PROFILE = warning<About & { partition: string }>({
+  id: "W219",
+  summary: "Datadog documents no signing profile for this partition, so a code signing config cannot be made to trust Datadog's layers.",
+  fix: "Ask Datadog for the signing profile of its layers there, or set the config's policy to `Warn`, or copy the layers into your account (`useLayersFromAccount`) and sign them yourself.",
+  message: (a) => `has a code signing config, and Datadog documents no signing profile for partition ${a.partition}`,
+  resource: about,
+});
+
+export const IMAGE_NEEDS_DATADOG = warning<About & { redirected: boolean }>({
+  id: "W220",
+  summary: "A container image function got environment, tags and log subscription; what runs inside the image is the image's.",
+  fix: "Build the Datadog library for the runtime and the extension (`COPY --from=public.ecr.aws/datadog/lambda-extension:<version> /opt/. /opt/`) into the image, and point its command at the Datadog handler with your handler in `DD_LAMBDA_HANDLER` (or set `Metadata.DatadogRuntime` and the macro does that); `instrumentContainerImages: false` skips images.",
+  message: (a) => `container image: the image must hold the Datadog library and the extension${a.redirected ? "" : ", and a command pointing at the Datadog handler"}`,
+  resource: about,
+});
+export const PROFILING_UNSUPPORTED = warning<About & { runtime: string }>({
+  id: "W221",
+  summary: "`enableProfiling` is set for a runtime Datadog's serverless docs do not document profiling for (they do for Python and Node.js).",
+  fix: "Set `enableProfiling` only where it works (Python, Node.js), or exclude the other functions; the variable was set anyway.",
+  message: (a) => `DD_PROFILING_ENABLED is set, but Datadog documents serverless profiling for Python and Node.js only, not ${a.runtime}`,
+  resource: about,
+});
+
 // Warnings about log forwarding.
 export const LOG_GROUP_UNRESOLVED = warning<About & { what: string }>({
   id: "W301",

@@ -39,7 +39,7 @@ describe("parameter table", () => {
       captureLambdaPayload: false,
       exclude: [],
       redirectHandler: true,
-      instrumentContainerImages: false,
+      instrumentContainerImages: true,
       grantSecretAccess: true,
       appsecEnabled: false,
     });

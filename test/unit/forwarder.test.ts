@@ -103,10 +103,12 @@ describe("Lambda log subscriptions", () => {
     expect(subscriptionsOf(withFilter).map(([id]) => id)).toEqual(["Mine"]);
   });
 
-  test("excluded functions and skipped images get no subscription", () => {
+  test("excluded functions and skipped images get no subscription; images are subscribed by default", () => {
     const image = { Type: "AWS::Lambda::Function", Properties: { PackageType: "Image", Role: "arn:aws:iam::1:role/r", Code: { ImageUri: "x" }, FunctionName: "img" } };
-    const out = instrument(template({ F: named("orders"), I: image }), { ...params, exclude: "F" });
+    const out = instrument(template({ F: named("orders"), I: image }), { ...params, exclude: "F", instrumentContainerImages: false });
     expect(subscriptionsOf(out)).toEqual([]);
+    const byDefault = instrument(template({ I: image }), params);
+    expect(subscriptionsOf(byDefault).map(([id]) => id)).toEqual(["IDatadogSubscription"]);
   });
 
   test("adds service, env, version and tags as resource tags, splitting pairs on their first colon only", () => {

@@ -55,16 +55,16 @@ describe("handler redirect", () => {
     expect(outcome.warnings.join("\n")).toMatch(/P: Environment.Variables is Fn::Transform, which the macro cannot edit/);
   });
 
-  test("container images: with instrumentContainerImages and a runtime hint, ImageConfig.Command is redirected", () => {
+  test("container images are instrumented by default: with a runtime hint, ImageConfig.Command is redirected; instrumentContainerImages false skips them", () => {
     const image = {
       Type: "AWS::Lambda::Function",
       Metadata: { DatadogRuntime: "python3.12" },
       Properties: { PackageType: "Image", Code: { ImageUri: "x" }, Role: "arn:aws:iam::1:role/r", ImageConfig: { Command: ["app.handler"] } },
     };
-    const skipped = run(template({ I: image }), {});
+    const skipped = run(template({ I: image }), { instrumentContainerImages: false });
     expect((skipped.fragment as any).Resources.I).toEqual(image);
     expect(skipped.skipped).toEqual([{ logicalId: "I", reason: expect.stringMatching(/container image/) }]);
-    const out = instrument(template({ I: image }), { instrumentContainerImages: true });
+    const out = instrument(template({ I: image }), {});
     expect(out.I.Properties.ImageConfig.Command).toEqual(["datadog_lambda.handler.handler"]);
     expect(variables(out.I).DD_LAMBDA_HANDLER).toBe("app.handler");
     expect(out.I.Properties.Layers).toBeUndefined();

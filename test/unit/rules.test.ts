@@ -77,6 +77,9 @@ type Case = () => Result | Promise<Result>;
 /** A case named by the behaviour that makes its rule fire (the name shows in test titles). */
 const when = (behaviour: string, make: Case): Case => Object.defineProperty(make, "name", { value: behaviour });
 
+/** Rules that cannot fire without another one: ignored when checking that a case fires its rule alone. */
+const COMPANIONS: Record<string, string[]> = { W213: ["W220"], W214: ["W220"] };
+
 const CASES: Record<string, Case> = {
   // The request and the template as a whole.
   E101: when("a request without a fragment", () => run(undefined)),
@@ -164,7 +167,7 @@ const CASES: Record<string, Case> = {
   W104: when("a function deployed in China", () => run(template({ CreateOrder: python() }), ALL_LAYERS, { region: "cn-north-1" })),
 
   // Warnings about functions.
-  W201: when("a container image function without instrumentContainerImages", () => run(template({ CreateOrder: image() }), ALL_LAYERS)),
+  W201: when("a container image function with instrumentContainerImages false", () => run(template({ CreateOrder: image() }), { ...ALL_LAYERS, instrumentContainerImages: false })),
   W202: when("a runtime Datadog does not instrument", () => run(template({ Legacy: lambda({ Runtime: "go1.x", Handler: "main" }) }), ALL_LAYERS)),
   W203: when("a runtime newer than the macro's table", () => run(template({ CreateOrder: python({ Runtime: "python3.15" }) }), ALL_LAYERS)),
   W204: when("a deprecated runtime", () => run(template({ CreateOrder: node({ Runtime: "nodejs12.x" }) }), ALL_LAYERS)),
@@ -197,6 +200,26 @@ const CASES: Record<string, Case> = {
     run(template({ CreateOrder: python({ Handler: "datadog_lambda.handler.handler" }) }), ALL_LAYERS),
   ),
   W211: when("a Python function without Handler", () => run(template({ CreateOrder: lambda({ Runtime: "python3.12" }) }), ALL_LAYERS)),
+  W217: when("a function whose version a CloudFront distribution runs (Lambda@Edge)", () =>
+    run(
+      template({
+        Edge: python(),
+        EdgeVersion: { Type: "AWS::Lambda::Version", Properties: { FunctionName: { Ref: "Edge" } } },
+        Cdn: { Type: "AWS::CloudFront::Distribution", Properties: { DistributionConfig: { DefaultCacheBehavior: { LambdaFunctionAssociations: [{ EventType: "viewer-request", LambdaFunctionARN: { Ref: "EdgeVersion" } }] } } } },
+      }),
+      ALL_LAYERS,
+    ),
+  ),
+  W218: when("a function whose code signing config is outside the template", () =>
+    run(template({ CreateOrder: python({ CodeSigningConfigArn: "arn:aws:lambda:us-east-1:123456789012:code-signing-config:csc-0123456789abcdef0" }) }), ALL_LAYERS),
+  ),
+  W219: when("a function with code signing in GovCloud, where Datadog documents no signing profile", () =>
+    run(template({ CreateOrder: python({ CodeSigningConfigArn: "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:code-signing-config:csc-0123456789abcdef0" }) }), ALL_LAYERS, { region: "us-gov-west-1" }),
+  ),
+  W220: when("a container image function with a DatadogRuntime hint", () =>
+    run(template({ CreateOrder: { ...image({ ImageConfig: { Command: ["app.handler"] } }), Metadata: { DatadogRuntime: "python3.12" } } }), ALL_LAYERS),
+  ),
+  W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
   W213: when("a container image command without a DatadogRuntime hint", () =>
     run(template({ CreateOrder: image({ ImageConfig: { Command: ["app.handler"] } }) }), { ...ALL_LAYERS, instrumentContainerImages: true }),
   ),
@@ -292,7 +315,8 @@ describe("rules", () => {
     const rule = ruleById.get(id)!;
 
     test("fires alone, with its id, severity and fix", async () => {
-      const diagnostics = diagnosticsOf(await make());
+      // An image always gets W220 (what the image must hold) besides what is about its command.
+      const diagnostics = diagnosticsOf(await make()).filter((d) => !(COMPANIONS[id] ?? []).includes(d.rule));
       expect([...new Set(diagnostics.map((d) => d.rule))]).toEqual([id]);
       for (const diagnostic of diagnostics) {
         expect(diagnostic.severity).toBe(rule.severity);
