@@ -7,7 +7,7 @@ import type { JsonObject } from "../intrinsics";
 
 export type ParameterType = "boolean" | "string" | "integer" | "stringList";
 /** Checked forms of string values (see FORMATS in validate.ts). */
-export type Format = "arn" | "accountId" | "mlApp" | "gitData" | "logRetention";
+export type Format = "arn" | "accountId" | "mlApp" | "gitData" | "logRetention" | "appSecMode";
 
 export interface ParameterSpec {
   type: ParameterType;
@@ -70,7 +70,13 @@ export const PARAMETERS = {
   llmObsMlApp: { type: "string", sets: "DD_LLMOBS_ML_APP", format: "mlApp", env: "DD_LLMOBS_ML_APP", doc: "LLM Observability application name: 1-193 letters, digits, `_ - . : /`." },
   llmObsAgentlessEnabled: { type: "boolean", sets: "DD_LLMOBS_AGENTLESS_ENABLED", env: "DD_LLMOBS_AGENTLESS_ENABLED", doc: "Send LLM Observability data without the agent." },
   lambdaFips: { type: "boolean", sets: "DD_LAMBDA_FIPS_MODE", env: "DD_LAMBDA_FIPS_MODE", doc: "FIPS mode: the `-FIPS` extension layer and `DD_LAMBDA_FIPS_MODE`. Unset: on with the extension in GovCloud (`us-gov-*`) regions, off elsewhere." },
-  appsecEnabled: { type: "boolean", sets: "DD_APPSEC_ENABLED", default: false, env: "DD_APPSEC_ENABLED", doc: "Application Security Management (needs the extension)." },
+  appsecEnabled: { type: "boolean", default: false, env: "DD_APPSEC_ENABLED", doc: "App and API Protection (AppSec): the same as `appSecMode: on`." },
+  appSecMode: {
+    type: "string",
+    format: "appSecMode",
+    env: "DD_APPSEC_MODE",
+    doc: "AppSec mode, as in Datadog's plugin: `off`; `extension` (`AWS_LAMBDA_EXEC_WRAPPER=/opt/datadog_wrapper` and `DD_SERVERLESS_APPSEC_ENABLED`, needs the extension); `tracer` (Python only, library layer 114 or newer: `DD_APPSEC_ENABLED`); `on` (tracer for Python when it can, the extension otherwise).",
+  },
   redirectHandler: { type: "boolean", default: true, env: "DD_REDIRECT_HANDLER", doc: "Point Python and Node.js handlers at the Datadog wrapper (original kept in `DD_LAMBDA_HANDLER`)." },
   useLayersFromAccount: { type: "string", format: "accountId", env: "DD_USE_LAYERS_FROM_ACCOUNT", doc: "AWS account to take the Datadog layers from (a mirror of Datadog's layers)." },
   instrumentContainerImages: { type: "boolean", default: true, env: "DD_INSTRUMENT_CONTAINER_IMAGES", doc: "Instrument `PackageType: Image` functions too: environment, tags, log subscription, and `ImageConfig.Command` when `Metadata.DatadogRuntime` names the runtime (the image itself must hold the library and the extension). `false` skips them." },

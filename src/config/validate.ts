@@ -26,7 +26,18 @@ export const FORMATS: Record<Format, { test: (value: unknown) => boolean; expect
   mlApp: { test: (v) => typeof v === "string" && /^[A-Za-z0-9_\-:./]{1,193}$/.test(v), expected: "1 to 193 characters of letters, digits, `_`, `-`, `.`, `:` and `/`" },
   gitData: { test: (v) => typeof v === "string" && parseGitData(v) !== undefined, expected: "`<commit sha>,<repository url>`, for example `1a2b3c4,https://github.com/acme/app`" },
   logRetention: { test: (v) => v === 0 || LOG_RETENTION_DAYS.includes(v as number), expected: `0 (never expire) or one of CloudWatch Logs' values: ${LOG_RETENTION_DAYS.join(", ")}` },
+  appSecMode: { test: (v) => typeof v === "string" && (APPSEC_MODES as readonly string[]).includes(v), expected: "one of `off`, `on`, `tracer`, `extension`" },
 };
+
+export const APPSEC_MODES = ["off", "on", "tracer", "extension"] as const;
+export type AppSecMode = (typeof APPSEC_MODES)[number];
+
+/** `appSecMode`, or `on` when only `appsecEnabled` is set. */
+export function appSecMode(config: Config): AppSecMode {
+  const mode = config.appSecMode;
+  if (mode !== undefined && (APPSEC_MODES as readonly string[]).includes(mode)) return mode as AppSecMode;
+  return config.appsecEnabled ? "on" : "off";
+}
 
 /** The extension is on when asked for, or (as in the reference macro) when its layer version is given. */
 export function usesExtension(config: Config): boolean {
@@ -47,7 +58,8 @@ export function validateConfig(config: Config, report: Report): void {
   if (extension && !hasApiKey(config)) report.error(EXTENSION_NEEDS_KEY, {});
   if (extension && config.forwarderArn !== undefined) report.error(FORWARDER_WITH_EXTENSION, {});
   if (config.llmObsEnabled === true && config.llmObsMlApp === undefined) report.error(LLMOBS_NEEDS_APP, {});
-  if (config.appsecEnabled && !extension) report.error(APPSEC_NEEDS_EXTENSION, {});
+  const appsec = appSecMode(config);
+  if ((appsec === "extension" || appsec === "on") && !extension) report.error(APPSEC_NEEDS_EXTENSION, { mode: appsec });
   for (const name of PARAMETER_NAMES) {
     const spec: ParameterSpec = PARAMETERS[name];
     const value = config[name];

@@ -21,7 +21,6 @@ const DERIVED: Partial<Record<ParameterName, (config: Config, extension: boolean
     return tags === undefined ? [] : [["DD_TAGS", tags]];
   },
   site: (c) => [["DD_SITE", c.site.toLowerCase()]],
-  appsecEnabled: (c) => (c.appsecEnabled ? [["DD_APPSEC_ENABLED", "true"]] : []),
 };
 
 /** `tags` plus the git tags from `gitData`, without duplicate keys (the first occurrence wins). */

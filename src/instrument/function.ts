@@ -59,7 +59,7 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
   if (layersWritten && plan.layers.some((wanted) => wanted.length > 0)) trustDatadogLayers(fn, ctx);
   const handler = plan.runtimeSteps ? planHandler(fn, ctx, readiness(plan, layersWritten, ctx)) : { variables: [] };
   const current = fn.properties.Environment;
-  const environment = withVariables(current, ctx.environment, inheritedVariables(fn), handler.variables);
+  const environment = withVariables(current, environmentFor(fn, ctx), inheritedVariables(fn), handler.variables);
   if (environment === CANNOT_EDIT) {
     const [where, value] = isObject(current) && !isIntrinsic(current) ? ["Environment.Variables", current.Variables] : ["Environment", current];
     ctx.warnings.warn(ENVIRONMENT_NOT_EDITABLE, { resource: fn.logicalId, where, shape: describeShape(value) });
@@ -78,6 +78,25 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
   const statements = xray ? [xray, ...setup.statements] : setup.statements;
   setup.grants.grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" }, ...statements);
 }
+
+const rubyEnvironments = new WeakMap<object, ReadonlyArray<readonly [string, Json]>>();
+
+/**
+ * The DD_* variables for this function: Ruby's library merges X-Ray traces under another name
+ * (Datadog's tracing docs); a function that is Ruby under some conditions only gets both names.
+ */
+function environmentFor(fn: FunctionModel, ctx: InstrumentContext): ReadonlyArray<readonly [string, Json]> {
+  const ruby = fn.variants.filter((variant) => variant.info?.family === "ruby").length;
+  if (ruby === 0) return ctx.environment;
+  let renamed = rubyEnvironments.get(ctx.environment);
+  if (renamed === undefined) {
+    renamed = ctx.environment.map(([name, value]) => [name === "DD_MERGE_XRAY_TRACES" ? RUBY_MERGE_XRAY_TRACES : name, value] as const);
+    rubyEnvironments.set(ctx.environment, renamed);
+  }
+  return ruby === fn.variants.length ? renamed : [...ctx.environment, ...renamed.filter(([name]) => name === RUBY_MERGE_XRAY_TRACES)];
+}
+
+const RUBY_MERGE_XRAY_TRACES = "DD_MERGE_DATADOG_XRAY_TRACES";
 
 /** Which Datadog code the function will have, per variant: from its own layers (when written) or SAM Globals. */
 function readiness(plan: FunctionPlan, layersWritten: boolean, ctx: InstrumentContext): Readiness {

@@ -7,6 +7,7 @@ import { branchUnder, conditionalValue, isObject, own, stringLeaves, type Json }
 import { functionProperty, type FunctionModel, type Variant } from "../model";
 import { HANDLER_ALREADY_DATADOG, IMAGE_COMMAND_NOT_LIST, IMAGE_RUNTIME_UNKNOWN, NO_HANDLER } from "../rules";
 import { DATADOG_HANDLERS, EXEC_WRAPPER } from "../runtimes";
+import { appSecKind } from "./appsec";
 import type { InstrumentContext } from "./context";
 import { userSetVariable } from "./environment-edit";
 
@@ -29,12 +30,18 @@ export interface Readiness {
 
 export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Readiness): HandlerEdit {
   const edit: HandlerEdit = { variables: [] };
-  // The exec wrapper is how Java and .NET load the extension's tracer: not a handler redirect.
+  const appsec = fn.variants.map((variant) => appSecKind(variant, ctx));
+  const byVariant = (value: (i: number) => Json | undefined) => (fn.variants.length === 1 ? value(0) : conditionalValue(cases(fn), value));
+  // The exec wrapper is how Java and .NET load the extension's tracer, and how the extension runs AppSec: not a handler redirect.
   if (ctx.extension && fn.packageType === "Zip") {
-    const needsWrapper = (i: number) => (fn.variants[i].info?.redirect.kind === "execWrapper" && ready.extension(i) ? EXEC_WRAPPER : undefined);
-    const wrapper = fn.variants.length === 1 ? needsWrapper(0) : conditionalValue(cases(fn), needsWrapper);
+    const needsWrapper = (i: number) => ((fn.variants[i].info?.redirect.kind === "execWrapper" || appsec[i] === "extension") && ready.extension(i) ? EXEC_WRAPPER : undefined);
+    const wrapper = byVariant(needsWrapper);
     if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);
   }
+  const inTracer = byVariant((i) => (appsec[i] === "tracer" ? "true" : undefined));
+  if (inTracer !== undefined) edit.variables.push(["DD_APPSEC_ENABLED", inTracer]);
+  const inExtension = byVariant((i) => (appsec[i] === "extension" && ready.extension(i) ? "true" : undefined));
+  if (inExtension !== undefined) edit.variables.push(["DD_SERVERLESS_APPSEC_ENABLED", inExtension]);
   if (!ctx.config.redirectHandler) return edit;
   const target = (variant: Variant, i: number): string | undefined => {
     const redirect = variant.info?.redirect;

@@ -11,6 +11,7 @@ export interface Statement {
   Effect: "Allow";
   Action: string[];
   Resource: Json;
+  Condition?: Json;
 }
 
 /** The inline policy the macro owns on roles it edits. */

@@ -20,6 +20,15 @@ export function secretStatements(config: Config): Statement[] {
   }
   if (config.apiKeySsmArn !== undefined) {
     statements.push({ Sid: "DatadogApiKeySsm", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: config.apiKeySsmArn });
+    // A SecureString is decrypted through SSM: allowed for whatever key SSM uses, and only through SSM.
+    // (A customer-managed key's own policy must also let the function's role use it.)
+    statements.push({
+      Sid: "DatadogApiKeySsmDecrypt",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: "*",
+      Condition: { StringEquals: { "kms:ViaService": sub("ssm.${AWS::Region}.amazonaws.com") } },
+    });
   }
   return statements;
 }

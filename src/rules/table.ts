@@ -119,11 +119,11 @@ export const FORMAT = error<{ name: string; expected: string; secret: boolean }>
   fix: "Give a value of the form the message names (see README.md, \"Parameters\").",
   message: (a) => `Parameter \`${a.name}\` must be ${a.expected}; the value given is not${a.secret ? " (it is not repeated here: it may be a secret)" : ""}`,
 });
-export const APPSEC_NEEDS_EXTENSION = error<{}>({
+export const APPSEC_NEEDS_EXTENSION = error<{ mode: string }>({
   id: "E127",
-  summary: "`appsecEnabled` is set without the Datadog Extension.",
-  fix: "Add the extension (`extensionLayerVersion`), or drop `appsecEnabled`.",
-  message: () => "`appsecEnabled` needs the Datadog Extension",
+  summary: "AppSec in `on` or `extension` mode (or `appsecEnabled`) is set without the Datadog Extension.",
+  fix: "Add the extension (`extensionLayerVersion`), use `appSecMode: tracer` (Python), or drop AppSec.",
+  message: (a) => `AppSec in \`${a.mode}\` mode needs the Datadog Extension`,
 });
 export const VALUE_NEEDED = error<{ name: string; use: string }>({
   id: "E128",

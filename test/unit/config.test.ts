@@ -145,7 +145,9 @@ describe("validation reports every problem at once", () => {
     expect(load({ llmObsMlApp: "a".repeat(194) }).errors[0]).toMatch(/llmObsMlApp/);
   });
   test("appsec needs the extension; account override must be an account id", () => {
-    expect(load({ appsecEnabled: true }).errors[0]).toMatch(/appsecEnabled/);
+    expect(load({ appsecEnabled: true }).errors[0]).toMatch(/AppSec in `on` mode needs the Datadog Extension/);
+    expect(load({ appSecMode: "tracer" }).errors).toEqual([]);
+    expect(load({ appSecMode: "sometimes" }).errors[0]).toMatch(/`appSecMode` must be one of `off`, `on`, `tracer`, `extension`/);
     expect(load({ useLayersFromAccount: "12345" }).errors[0]).toMatch(/12-digit/);
   });
   test("FIPS outside GovCloud sites is a warning, not an error", () => {

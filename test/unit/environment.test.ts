@@ -66,7 +66,6 @@ describe("environment variables", () => {
       DD_LLMOBS_ML_APP: "app",
       DD_LLMOBS_AGENTLESS_ENABLED: "false",
       DD_LAMBDA_FIPS_MODE: "true",
-      DD_APPSEC_ENABLED: "true",
     });
     for (const value of Object.values(env)) expect(typeof value).toBe("string");
     // Every parameter that declares a function variable sets it.

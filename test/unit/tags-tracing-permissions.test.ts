@@ -1,4 +1,4 @@
-import { ALL_LAYERS, instrument, lambda, run, template, VERSION } from "../helpers/macro";
+import { ALL_LAYERS, instrument, lambda, run, template, variables, VERSION } from "../helpers/macro";
 
 const python = (extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "a.b", ...extra });
 const sam = (extra: Record<string, unknown> = {}) => ({ Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "a.b", CodeUri: ".", ...extra } });
@@ -68,13 +68,50 @@ describe("secret access", () => {
     ]);
   });
 
-  test("grants ssm:GetParameter for an SSM key; SAM functions get it through Policies", () => {
+  test("grants ssm:GetParameter and, through SSM only, kms:Decrypt for a SecureString key; SAM functions get them through Policies", () => {
     const ssm = "arn:aws:ssm:us-east-1:123456789012:parameter/dd-api-key";
     const out = instrument(template({ S: sam({ Policies: "AWSLambdaBasicExecutionRole" }) }), { ...ALL_LAYERS, apiKeySsmArn: ssm, extensionLayerVersion: 70 });
     expect(out.S.Properties.Policies).toEqual([
       "AWSLambdaBasicExecutionRole",
       { Statement: [{ Sid: "DatadogApiKeySsm", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: ssm }] },
+      {
+        Statement: [
+          {
+            Sid: "DatadogApiKeySsmDecrypt",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": { "Fn::Sub": "ssm.${AWS::Region}.amazonaws.com" } } },
+          },
+        ],
+      },
     ]);
+  });
+
+  test("AppSec runs in the Python tracer with a library layer of 114 or newer, otherwise through the extension's wrapper", () => {
+    const node = lambda({ Runtime: "nodejs22.x", Handler: "index.handler" });
+    const params = { ...ALL_LAYERS, extensionLayerVersion: 99, apiKMSKey: "k", appSecMode: "on" };
+    const out = instrument(template({ P: python(), N: node }), { ...params, pythonLayerVersion: 120 });
+    expect(variables(out.P)).toMatchObject({ DD_APPSEC_ENABLED: "true" });
+    expect(variables(out.P).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
+    expect(variables(out.N)).toMatchObject({ AWS_LAMBDA_EXEC_WRAPPER: "/opt/datadog_wrapper", DD_SERVERLESS_APPSEC_ENABLED: "true" });
+    const older = instrument(template({ P: python() }), { ...params, pythonLayerVersion: 100 });
+    expect(variables(older.P)).toMatchObject({ AWS_LAMBDA_EXEC_WRAPPER: "/opt/datadog_wrapper", DD_SERVERLESS_APPSEC_ENABLED: "true" });
+    expect(variables(older.P).DD_APPSEC_ENABLED).toBeUndefined();
+    // A wrapper the user set wins.
+    const own = instrument(template({ N: lambda({ Runtime: "nodejs22.x", Handler: "i.h", Environment: { Variables: { AWS_LAMBDA_EXEC_WRAPPER: "/opt/mine" } } }) }), params);
+    expect(variables(own.N).AWS_LAMBDA_EXEC_WRAPPER).toBe("/opt/mine");
+    // tracer mode needs no extension, and leaves other runtimes alone.
+    const tracer = instrument(template({ P: python(), N: node }), { ...ALL_LAYERS, pythonLayerVersion: 120, appSecMode: "tracer" });
+    expect(variables(tracer.P).DD_APPSEC_ENABLED).toBe("true");
+    expect(variables(tracer.N).DD_APPSEC_ENABLED).toBeUndefined();
+  });
+
+  test("Ruby merges X-Ray traces with DD_MERGE_DATADOG_XRAY_TRACES", () => {
+    const out = instrument(template({ R: lambda({ Runtime: "ruby3.3", Handler: "a.b" }), P: python() }), { ...ALL_LAYERS, enableXrayTracing: true });
+    expect(variables(out.R).DD_MERGE_DATADOG_XRAY_TRACES).toBe("true");
+    expect(variables(out.R).DD_MERGE_XRAY_TRACES).toBeUndefined();
+    expect(variables(out.P).DD_MERGE_XRAY_TRACES).toBe("true");
   });
 
   test("grantSecretAccess false grants nothing", () => {
