@@ -66,6 +66,7 @@ function safeRedactor(request: Record<string, unknown>, env: Record<string, stri
 }
 
 function logOutcome(outcome: MacroOutcome, requestId: string, logger: Logger): void {
+  for (const note of outcome.notes) logger.log("info", note, { requestId });
   for (const warning of outcome.warnings) logger.log("warn", warning, { requestId });
   for (const error of outcome.errors) logger.log("error", error, { requestId });
   logger.log("info", outcome.ok ? "transform succeeded" : "transform failed", {

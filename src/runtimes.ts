@@ -6,6 +6,7 @@
 
 export type Architecture = "x86_64" | "arm64";
 export type RuntimeFamily = "python" | "nodejs" | "java" | "dotnet" | "ruby" | "provided";
+export type LayerArnParameter = "pythonLayerArn" | "nodeLayerArn" | "javaLayerArn" | "dotnetLayerArn" | "rubyLayerArn";
 export type LayerVersionParameter =
   | "pythonLayerVersion"
   | "nodeLayerVersion"
@@ -24,6 +25,8 @@ interface FamilySpec {
   pattern: RegExp;
   /** The parameter giving the library layer's version; absent for families that only get the extension. */
   layerVersionParameter?: LayerVersionParameter;
+  /** The parameter that replaces the library layer's ARN altogether. */
+  layerArnParameter?: LayerArnParameter;
   /** Library layer name for this runtime and architecture; undefined when Datadog publishes none. */
   layerName?: (match: RegExpExecArray, architecture: Architecture) => string | undefined;
   redirect: Redirect;
@@ -41,6 +44,7 @@ export const FAMILIES: readonly FamilySpec[] = [
     family: "python",
     pattern: /^python(\d+)\.(\d+)$/,
     layerVersionParameter: "pythonLayerVersion",
+    layerArnParameter: "pythonLayerArn",
     // Datadog publishes arm64 Python layers from 3.8 on.
     layerName: (m, arch) => {
       const major = Number(m[1]);
@@ -54,6 +58,7 @@ export const FAMILIES: readonly FamilySpec[] = [
     family: "nodejs",
     pattern: /^nodejs(\d+)\.x$/,
     layerVersionParameter: "nodeLayerVersion",
+    layerArnParameter: "nodeLayerArn",
     // One Node layer serves both architectures.
     layerName: (m) => `Datadog-Node${Number(m[1])}-x`,
     redirect: { kind: "handler", withLayers: NODE_HANDLER_WITH_LAYER, withoutLayers: NODE_HANDLER_WITHOUT_LAYER },
@@ -62,6 +67,7 @@ export const FAMILIES: readonly FamilySpec[] = [
     family: "java",
     pattern: /^java(\d+)(\.al2)?$/,
     layerVersionParameter: "javaLayerVersion",
+    layerArnParameter: "javaLayerArn",
     layerName: () => "dd-trace-java",
     redirect: { kind: "execWrapper", path: EXEC_WRAPPER },
   },
@@ -69,6 +75,7 @@ export const FAMILIES: readonly FamilySpec[] = [
     family: "dotnet",
     pattern: /^dotnet(core)?(\d+(\.\d+)?)$/,
     layerVersionParameter: "dotnetLayerVersion",
+    layerArnParameter: "dotnetLayerArn",
     layerName: (_m, arch) => `dd-trace-dotnet${ARM(arch)}`,
     redirect: { kind: "execWrapper", path: EXEC_WRAPPER },
   },
@@ -76,6 +83,7 @@ export const FAMILIES: readonly FamilySpec[] = [
     family: "ruby",
     pattern: /^ruby(\d+)\.(\d+)$/,
     layerVersionParameter: "rubyLayerVersion",
+    layerArnParameter: "rubyLayerArn",
     layerName: (m, arch) => `Datadog-Ruby${Number(m[1])}-${Number(m[2])}${ARM(arch)}`,
     // The Ruby library wraps handlers in code; there is no handler to redirect to.
     redirect: { kind: "none" },
@@ -101,6 +109,7 @@ export interface RuntimeInfo {
   runtime: string;
   family: RuntimeFamily;
   layerVersionParameter?: LayerVersionParameter;
+  layerArnParameter?: LayerArnParameter;
   redirect: Redirect;
   /** Where the runtime stands against KNOWN_RUNTIMES: listed, or newer/older than its family's entries. */
   tableStatus: "known" | "newer" | "older";
@@ -123,6 +132,7 @@ function readRuntime(runtime: string): RuntimeInfo | undefined {
       runtime,
       family: spec.family,
       layerVersionParameter: spec.layerVersionParameter,
+      layerArnParameter: spec.layerArnParameter,
       redirect: spec.redirect,
       tableStatus: tableStatus(runtime, spec),
       layerName: (architecture) => spec.layerName?.(match, architecture),

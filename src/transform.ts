@@ -15,7 +15,7 @@ import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
 import { applyFunction, planFunction, type FunctionPlan } from "./instrument/function";
 import { forwarderTags, functionTagSets } from "./instrument/function-tags";
-import type { LayerCache } from "./instrument/layers";
+import { defaultedLayers, type LayerCache } from "./instrument/layers";
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
 import { isObject, type Json, type JsonObject, type TemplateContext } from "./intrinsics";
@@ -24,6 +24,7 @@ import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gath
 import { discover, select, TemplateDraft, type Skipped, type StateMachineModel } from "./model";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import {
+  DEFAULT_LAYER_VERSIONS,
   FORWARDER_NEEDS_STACK_NAME,
   LOOKUP_DENIED,
   LOOKUP_FAILED,
@@ -61,6 +62,8 @@ export interface MacroOutcome {
   fragment: unknown;
   errors: string[];
   warnings: string[];
+  /** What the macro chose without being told (default layer versions...): logged, shown by the preview. */
+  notes: string[];
   diagnostics: Diagnostic[];
   instrumented: string[];
   skipped: Skipped[];
@@ -111,13 +114,15 @@ export async function transformWithLookups(request: MacroRequest, view: () => Ac
 }
 
 function outcome(report: Report, redact: Redactor, fragment: unknown, success?: { instrumented: string[]; skipped: Skipped[] }): MacroOutcome {
-  const diagnostics = report.diagnostics.map((d) => ({ ...d, text: redact(d.text) }));
   const ok = success !== undefined && !report.failed;
+  // Notes say what a successful transform chose; beside errors they are noise.
+  const diagnostics = report.diagnostics.filter((d) => ok || d.severity !== "info").map((d) => ({ ...d, text: redact(d.text) }));
   return {
     ok,
     fragment,
     errors: diagnostics.filter((d) => d.severity === "error").map((d) => d.text),
     warnings: diagnostics.filter((d) => d.severity === "warning").map((d) => d.text),
+    notes: diagnostics.filter((d) => d.severity === "info").map((d) => d.text),
     diagnostics,
     instrumented: ok ? success.instrumented : [],
     skipped: ok ? success.skipped : [],
@@ -144,6 +149,8 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   };
   const { config, invalid, secrets } = loadConfig({ params: request.params, mappings: fragment.Mappings, env: request.env, context }, report);
   const redact = redactor(secrets);
+  // Turned off (for this stage, say): the template comes back as it was, whatever else the parameters say.
+  if (config.enabled === false && !invalid.has("enabled")) return outcome(new Report(), redact, fragment, { instrumented: [], skipped: [] });
   // As in Datadog's plugin: with the extension in GovCloud, the FIPS extension unless told otherwise.
   if (config.lambdaFips === undefined && region !== undefined && partitionOf(region) === "aws-us-gov" && usesExtension(config)) config.lambdaFips = true;
   validateConfig(config, report);
@@ -179,6 +186,8 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   checkSynchronousMetricsKey(selection.functions, config, extension, report);
   const cache: LayerCache = new Map();
   const plans = selection.functions.map((fn) => planFunction(fn, ctx, cache, report));
+  const defaults = defaultedLayers(cache);
+  if (defaults.length > 0) report.note(DEFAULT_LAYER_VERSIONS, { layers: defaults });
 
   // Indexing the template's log resources is only worth it when something will be subscribed.
   const forwarding = config.forwarderArn !== undefined || config.stepFunctionForwarderArn !== undefined;

@@ -79,6 +79,7 @@ async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
     // Offline: the preview never calls AWS.
     () => offlineAccountView(groups),
   );
+  for (const note of outcome.notes) io.err.write(`note: ${note}\n`);
   for (const warning of outcome.warnings) io.err.write(`warning: ${warning}\n`);
   if (!outcome.ok) {
     io.err.write(`${formatErrors(outcome.errors)}\n`);

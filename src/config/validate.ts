@@ -3,7 +3,6 @@ import { DATADOG_SITES, GOV_SITES } from "../sites";
 import {
   APPSEC_NEEDS_EXTENSION,
   EXTENSION_NEEDS_KEY,
-  EXTENSION_NEEDS_VERSION,
   FIPS_SITE,
   FORMAT,
   FORWARDER_WITH_EXTENSION,
@@ -41,7 +40,7 @@ export function appSecMode(config: Config): AppSecMode {
 
 /** The extension is on when asked for, or (as in the reference macro) when its layer version is given. */
 export function usesExtension(config: Config): boolean {
-  return config.addExtension === true || (config.addExtension === undefined && config.extensionLayerVersion !== undefined);
+  return config.addExtension === true || (config.addExtension === undefined && (config.extensionLayerVersion !== undefined || config.extensionLayerArn !== undefined));
 }
 
 export function hasApiKey(config: Config): boolean {
@@ -54,7 +53,6 @@ export function validateConfig(config: Config, report: Report): void {
   const site = config.site.toLowerCase();
   if (!(DATADOG_SITES as readonly string[]).includes(site)) report.error(UNKNOWN_SITE, { site: config.site, sites: DATADOG_SITES });
   const extension = usesExtension(config);
-  if (config.addExtension === true && config.extensionLayerVersion === undefined) report.error(EXTENSION_NEEDS_VERSION, {});
   if (extension && !hasApiKey(config)) report.error(EXTENSION_NEEDS_KEY, {});
   if (extension && config.forwarderArn !== undefined) report.error(FORWARDER_WITH_EXTENSION, {});
   if (config.llmObsEnabled === true && config.llmObsMlApp === undefined) report.error(LLMOBS_NEEDS_APP, {});

@@ -2,6 +2,7 @@
 import type { Config, ParameterName } from "../config/parameters";
 import type { FunctionModel } from "../model";
 import { LAYER_VERSION_MISSING, SYNCHRONOUS_METRICS_KEY, type Report } from "../rules";
+import { defaultVersion } from "./layers";
 
 /**
  * With `addLayers`, every runtime family present needs its layer version: one error per family, naming
@@ -13,8 +14,13 @@ export function checkLayerVersions(functions: FunctionModel[], config: Config, i
   for (const fn of functions) {
     if (fn.packageType !== "Zip" || fn.runtimeProblem !== undefined || fn.edge !== undefined) continue;
     for (const variant of fn.variants) {
-      const parameter = variant.info?.layerVersionParameter;
-      if (parameter === undefined || config[parameter] !== undefined || invalid.has(parameter)) continue;
+      const info = variant.info;
+      const parameter = info?.layerVersionParameter;
+      if (info === undefined || parameter === undefined || config[parameter] !== undefined || invalid.has(parameter)) continue;
+      // A layer ARN given instead, or a default this release has for the runtime, is enough.
+      if (info.layerArnParameter !== undefined && config[info.layerArnParameter] !== undefined) continue;
+      const name = info.layerName(variant.architecture);
+      if (name === undefined || defaultVersion(name, info) !== undefined) continue;
       const ids = missing.get(parameter) ?? [];
       if (!ids.includes(fn.logicalId)) ids.push(fn.logicalId);
       missing.set(parameter, ids);

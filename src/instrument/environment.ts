@@ -14,8 +14,17 @@ const DERIVED: Partial<Record<ParameterName, (config: Config, extension: boolean
   flushMetricsToLogs: (c, extension) => [["DD_FLUSH_TO_LOG", extension ? "false" : String(c.flushMetricsToLogs)]],
   enableDDTracing: (c) => [
     ["DD_TRACE_ENABLED", String(c.enableDDTracing)],
-    ...(c.enableDDTracing ? ([["DD_MERGE_XRAY_TRACES", String(c.enableXrayTracing)]] as Variables) : []),
+    ...(c.enableDDTracing ? ([["DD_MERGE_XRAY_TRACES", String(c.enableMergeXrayTraces ?? c.enableXrayTracing)]] as Variables) : []),
   ],
+  captureCloudServicePayload: (c) =>
+    c.captureCloudServicePayload
+      ? [
+          ["DD_TRACE_CLOUD_REQUEST_PAYLOAD_TAGGING", "all"],
+          ["DD_TRACE_CLOUD_RESPONSE_PAYLOAD_TAGGING", "all"],
+        ]
+      : [],
+  // The extension correlates logs itself: injecting as well would double the trace ids.
+  injectLogContext: (c, extension) => (c.injectLogContext === undefined ? [] : [["DD_LOGS_INJECTION", extension ? "false" : String(c.injectLogContext)]]),
   tags: (c) => {
     const tags = ddTags(c);
     return tags === undefined ? [] : [["DD_TAGS", tags]];

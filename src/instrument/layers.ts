@@ -3,7 +3,8 @@ import { branchUnder, CANNOT_EDIT, conditionalValue, editBranches, isObject, lit
 import type { FunctionModel, Variant } from "../model";
 import { layerArn, parseLayerArn } from "../partitions";
 import { LAYER_IN_GLOBALS, LAYER_LIMIT, LAYERS_NOT_EDITABLE, NO_LAYER_FOR_ARCHITECTURE, type Report } from "../rules";
-import { datadogLayerSlot, extensionLayerName } from "../runtimes";
+import { DEFAULTED_RUNTIMES, DEFAULT_LAYER_VERSIONS, LAST_LAYER_VERSIONS } from "../layer-versions";
+import { datadogLayerSlot, extensionLayerName, type RuntimeInfo } from "../runtimes";
 import type { InstrumentContext } from "./context";
 
 /** Lambda's limit on layers per function. */
@@ -19,6 +20,8 @@ interface LayerChoice {
   layers: DesiredLayer[];
   /** The runtime has no library layer for the architecture. */
   missingLibrary: boolean;
+  /** `name:version` of the layers whose version is this release's default (no parameter given). */
+  defaulted: string[];
 }
 
 /** Layer choices per variant (variants of literal runtimes are shared), computed once per transform. */
@@ -38,20 +41,46 @@ export function layerChoice(variant: Variant, packageType: FunctionModel["packag
 function computeChoice(variant: Variant, packageType: FunctionModel["packageType"], ctx: InstrumentContext): LayerChoice {
   const { config } = ctx;
   const info = variant.info;
-  if (packageType !== "Zip" || !info) return { layers: [], missingLibrary: false };
+  const defaulted: string[] = [];
+  if (packageType !== "Zip" || !info) return { layers: [], missingLibrary: false, defaulted };
   const layers: DesiredLayer[] = [];
   const make = (name: string, version: number, slot: string): DesiredLayer => ({ name, arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version), slot });
+  /** A layer ARN given as a parameter replaces Datadog's (mirrors, private copies, other partitions). */
+  const given = (arn: string, slot: string): DesiredLayer => ({ name: parseLayerArn(arn)?.name ?? arn, arn, slot });
   let missingLibrary = false;
   if (config.addLayers && info.layerVersionParameter) {
-    const version = config[info.layerVersionParameter];
+    const override = info.layerArnParameter === undefined ? undefined : config[info.layerArnParameter];
     const name = info.layerName(variant.architecture);
-    if (name === undefined) missingLibrary = true;
-    else if (version !== undefined) layers.push(make(name, version, info.family));
+    if (override !== undefined) layers.push(given(override, info.family));
+    else if (name === undefined) missingLibrary = true;
+    else {
+      const version = config[info.layerVersionParameter] ?? defaultVersion(name, info);
+      if (version !== undefined) layers.push(make(name, version, info.family));
+      if (config[info.layerVersionParameter] === undefined && version !== undefined) defaulted.push(`${name}:${version}`);
+    }
   }
-  if (ctx.extension && config.extensionLayerVersion !== undefined) {
-    layers.push(make(extensionLayerName(variant.architecture, config.lambdaFips === true), config.extensionLayerVersion, "extension"));
+  if (ctx.extension) {
+    const name = extensionLayerName(variant.architecture, config.lambdaFips === true);
+    if (config.extensionLayerArn !== undefined) layers.push(given(config.extensionLayerArn, "extension"));
+    else {
+      layers.push(make(name, config.extensionLayerVersion ?? DEFAULT_LAYER_VERSIONS.extension, "extension"));
+      if (config.extensionLayerVersion === undefined) defaulted.push(`${name}:${DEFAULT_LAYER_VERSIONS.extension}`);
+    }
   }
-  return { layers, missingLibrary };
+  return { layers, missingLibrary, defaulted };
+}
+
+/** This release's version of a layer, for the runtimes its table covers; any other needs its version given. */
+export function defaultVersion(name: string, info: RuntimeInfo): number | undefined {
+  if (!DEFAULTED_RUNTIMES.has(info.runtime) || info.family === "provided") return undefined;
+  return LAST_LAYER_VERSIONS[name] ?? DEFAULT_LAYER_VERSIONS[info.family];
+}
+
+/** The `name:version` of every layer given this release's default version in this transform. */
+export function defaultedLayers(cache: LayerCache): string[] {
+  const all = new Set<string>();
+  for (const choice of cache.values()) for (const layer of choice.defaulted) all.add(layer);
+  return [...all].sort();
 }
 
 /**
@@ -154,6 +183,8 @@ export function withLayers(list: Json[] | undefined, wanted: DesiredLayer[]): Js
   const slots: (string | undefined)[] = [];
   for (const entry of source) slots.push(typeof entry === "string" ? slotOfArn(entry) : undefined);
   for (const layer of wanted) {
+    // Already there (a layer ARN given as a parameter has no Datadog name to tell its slot by).
+    if ((next ?? source).includes(layer.arn)) continue;
     const index = slots.indexOf(layer.slot);
     if (index >= 0) {
       if ((next ?? source)[index] !== layer.arn) {

@@ -3,7 +3,7 @@
  * a type that has no way to record an error.
  */
 import { MACRO_NAME } from "../version";
-import type { ErrorRule, Rule, Severity, WarningRule } from "./rule";
+import type { ErrorRule, NoteRule, Rule, Severity, WarningRule } from "./rule";
 
 export interface Diagnostic {
   rule: string;
@@ -15,6 +15,7 @@ export interface Diagnostic {
 
 export interface Warnings {
   warn<A>(rule: WarningRule<A>, args: A): void;
+  note<A>(rule: NoteRule<A>, args: A): void;
 }
 
 export function formatDiagnostic<A>(rule: Rule<A>, args: A): Diagnostic {
@@ -32,6 +33,10 @@ export class Report implements Warnings {
   }
 
   warn<A>(rule: WarningRule<A>, args: A): void {
+    this.diagnostics.push(formatDiagnostic(rule, args));
+  }
+
+  note<A>(rule: NoteRule<A>, args: A): void {
     this.diagnostics.push(formatDiagnostic(rule, args));
   }
 

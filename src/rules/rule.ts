@@ -1,6 +1,7 @@
 /** A rule: one kind of problem the macro reports, declared once with its id, severity, message and fix. */
 
-export type Severity = "error" | "warning";
+/** Errors fail the transform; warnings do not; notes only tell what the macro chose (logged, shown by the preview). */
+export type Severity = "error" | "warning" | "info";
 
 export interface Rule<A, S extends Severity = Severity> {
   id: string;
@@ -17,6 +18,7 @@ export interface Rule<A, S extends Severity = Severity> {
 
 export type ErrorRule<A> = Rule<A, "error">;
 export type WarningRule<A> = Rule<A, "warning">;
+export type NoteRule<A> = Rule<A, "info">;
 
 /** Arguments that name the resource the problem is about. */
 export interface About {
@@ -25,6 +27,7 @@ export interface About {
 
 export const error = <A>(rule: Omit<ErrorRule<A>, "severity">): ErrorRule<A> => ({ ...rule, severity: "error" });
 export const warning = <A>(rule: Omit<WarningRule<A>, "severity">): WarningRule<A> => ({ ...rule, severity: "warning" });
+export const note = <A>(rule: Omit<NoteRule<A>, "severity">): NoteRule<A> => ({ ...rule, severity: "info" });
 /** For rules whose arguments name a resource. */
 export const about = (args: About): string => args.resource;
 

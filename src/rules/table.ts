@@ -4,7 +4,7 @@
  * Ids: E1xx/W1xx the request and parameters, E2xx/W2xx functions, E3xx/W3xx log forwarding,
  * W4xx state machines, E9xx the macro itself.
  */
-import { about, error, names, warning, type About } from "./rule";
+import { about, error, names, note, warning, type About } from "./rule";
 
 const plural = (list: readonly string[], one: string, many: string) => (list.length === 1 ? one : many);
 
@@ -88,12 +88,6 @@ export const UNKNOWN_SITE = error<{ site: string; sites: readonly string[] }>({
   summary: "`site` is not a Datadog site.",
   fix: "Use one of the sites the message lists.",
   message: (a) => `Parameter \`site\` is "${a.site}", which is not a Datadog site; the sites are ${a.sites.join(", ")}`,
-});
-export const EXTENSION_NEEDS_VERSION = error<{}>({
-  id: "E122",
-  summary: "`addExtension` is true but `extensionLayerVersion` is not set.",
-  fix: "Add `extensionLayerVersion` (the Datadog-Extension layer version to use).",
-  message: () => "`addExtension` is true but `extensionLayerVersion` is not set",
 });
 export const EXTENSION_NEEDS_KEY = error<{}>({
   id: "E123",
@@ -351,6 +345,14 @@ export const PROFILING_UNSUPPORTED = warning<About & { runtime: string }>({
   fix: "Set `enableProfiling` only where it works (Python, Node.js), or exclude the other functions; the variable was set anyway.",
   message: (a) => `DD_PROFILING_ENABLED is set, but Datadog documents serverless profiling for Python and Node.js only, not ${a.runtime}`,
   resource: about,
+});
+
+// Notes: what the macro chose.
+export const DEFAULT_LAYER_VERSIONS = note<{ layers: string[] }>({
+  id: "I101",
+  summary: "Layers without a `*LayerVersion` parameter got this release's default version.",
+  fix: "Set the `*LayerVersion` parameters to pin versions (README.md, \"Layer versions\").",
+  message: (a) => `Layer versions from this release's defaults: ${a.layers.join(", ")}`,
 });
 
 // Warnings about log forwarding.

@@ -32,7 +32,7 @@ describe("golden templates", () => {
     const template = parseTemplate(readFileSync(join(CASES, `${name}.yaml`), "utf8"));
     const outcome = outcomeFor(name, template);
     const actual = outcome.ok
-      ? { status: "success", warnings: outcome.warnings, fragment: outcome.fragment }
+      ? { status: "success", ...(outcome.notes.length > 0 ? { notes: outcome.notes } : {}), warnings: outcome.warnings, fragment: outcome.fragment }
       : { status: "failure", errorMessage: formatErrors(outcome.errors).split("\n") };
     const expectedFile = join(CASES, `${name}.expected.json`);
     if (update) writeFileSync(expectedFile, `${JSON.stringify(actual, null, 2)}\n`);

@@ -10,7 +10,7 @@ const SRC = resolve(__dirname, "../../src");
 /** Lowest first. A module may import its own part and parts of lower levels only. */
 const LEVELS: string[][] = [
   ["intrinsics", "yaml", "sites", "partitions", "runtimes", "version", "log"],
-  ["rules"],
+  ["rules", "layer-versions"],
   ["config"],
   ["model", "lookup"],
   ["instrument"],

@@ -121,10 +121,9 @@ describe("sources", () => {
 describe("validation reports every problem at once", () => {
   test("several problems in one run", () => {
     const { errors } = load({ apiKey: "k", apiKeySecretArn: "arn:aws:secretsmanager:x", site: "datadoghq.org", addExtension: true, llmObsEnabled: true });
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(3);
     expect(errors.join("\n")).toMatch(/Only one API key/);
     expect(errors.join("\n")).toMatch(/`site` is "datadoghq.org"/);
-    expect(errors.join("\n")).toMatch(/`extensionLayerVersion` is not set/);
     expect(errors.join("\n")).toMatch(/`llmObsMlApp` is not set/);
   });
   test.each(["datadoghq.com", "datadoghq.eu", "us3.datadoghq.com", "us5.datadoghq.com", "ap1.datadoghq.com", "ap2.datadoghq.com", "uk1.datadoghq.com", "ddog-gov.com", "us2.ddog-gov.com", "DatadogHQ.EU"])(

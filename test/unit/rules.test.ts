@@ -78,7 +78,7 @@ type Case = () => Result | Promise<Result>;
 const when = (behaviour: string, make: Case): Case => Object.defineProperty(make, "name", { value: behaviour });
 
 /** Rules that cannot fire without another one: ignored when checking that a case fires its rule alone. */
-const COMPANIONS: Record<string, string[]> = { W213: ["W220"], W214: ["W220"] };
+const COMPANIONS: Record<string, string[]> = { W213: ["W220"], W214: ["W220"], E201: ["W203"] };
 
 const CASES: Record<string, Case> = {
   // The request and the template as a whole.
@@ -113,7 +113,6 @@ const CASES: Record<string, Case> = {
   E116: when("a layer version that is not a number", () => run(template({ CreateOrder: python() }), { pythonLayerVersion: "latest" })),
   E120: when("two API key parameters", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKey: "0123456789abcdef", apiKeySecretArn: SECRET_ARN })),
   E121: when("a misspelt site", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, site: "datadoghq.co" })),
-  E122: when("addExtension without extensionLayerVersion", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, addExtension: true, apiKeySecretArn: SECRET_ARN })),
   E123: when("the extension without an API key", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, extensionLayerVersion: 78 })),
   E124: when("a forwarder together with the extension", () =>
     run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN, forwarderArn: FORWARDER }),
@@ -129,7 +128,7 @@ const CASES: Record<string, Case> = {
   ),
 
   // Functions.
-  E201: when("a Python function without pythonLayerVersion", () => run(template({ CreateOrder: python() }))),
+  E201: when("a Python runtime newer than the macro's table, without pythonLayerVersion", () => run(template({ CreateOrder: python({ Runtime: "python3.15" }) }))),
   E202: when("Node.js sending metrics synchronously with a Secrets Manager API key", () =>
     run(template({ CreateOrder: node() }), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN, flushMetricsToLogs: false }),
   ),
@@ -220,6 +219,7 @@ const CASES: Record<string, Case> = {
     run(template({ CreateOrder: { ...image({ ImageConfig: { Command: ["app.handler"] } }), Metadata: { DatadogRuntime: "python3.12" } } }), ALL_LAYERS),
   ),
   W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
+  I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
   W213: when("a container image command without a DatadogRuntime hint", () =>
     run(template({ CreateOrder: image({ ImageConfig: { Command: ["app.handler"] } }) }), { ...ALL_LAYERS, instrumentContainerImages: true }),
   ),
@@ -333,7 +333,8 @@ describe("rules", () => {
       } else {
         expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
         expect(failed(result)).toBe(false);
-        expect((result as MacroOutcome).warnings.some((text) => text.startsWith(`[${id}] `))).toBe(true);
+        const listed = rule.severity === "info" ? (result as MacroOutcome).notes : (result as MacroOutcome).warnings;
+        expect(listed.some((text) => text.startsWith(`[${id}] `))).toBe(true);
       }
     });
   });
@@ -364,7 +365,7 @@ describe("README troubleshooting table", () => {
     const rows = readme
       .slice(start, end)
       .split("\n")
-      .map((line) => /^\| ([EW]\d{3}) \| (error|warning) \|/.exec(line))
+      .map((line) => /^\| ([EWI]\d{3}) \| (error|warning|info) \|/.exec(line))
       .filter((match): match is RegExpExecArray => match !== null)
       .map((match) => `${match[1]} ${match[2]}`);
     expect(rows).toEqual(RULES.map((rule) => `${rule.id} ${rule.severity}`));
