@@ -31,7 +31,7 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   if (functionName === undefined) {
     const name = `${LAMBDA_LOG_PREFIX}\${${fn.logicalId}}`;
     const accountName: AccountName | undefined = settings.stackName ? { stackName: settings.stackName, functionId: fn.logicalId } : undefined;
-    if (!logs.groupByName.has(name) && accountName === undefined) return { needsStackName: true };
+    if (!logs.groupByName.has(name) && !logs.creatorByName.has(name) && accountName === undefined) return { needsStackName: true };
     return located(base, name, sub(name), logs, accountName);
   }
   const resolved = templateString(functionName, logs.context);
@@ -68,6 +68,10 @@ export function located(base: TargetBase, name: string, nameValue: LogTarget["na
   const declared = logs.groupByName.get(name);
   if (declared !== undefined) {
     return { target: { ...base, location: { kind: "declared", resourceId: declared, accountName }, keys: [declared, name], name: ref(declared) } };
+  }
+  const creator = logs.creatorByName.get(name);
+  if (creator !== undefined) {
+    return { target: { ...base, location: { kind: "created", creatorId: creator.creatorId, accountName }, keys: [name], name: creator.logGroupName } };
   }
   if (accountName === undefined) return { unresolved: what };
   return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue } };

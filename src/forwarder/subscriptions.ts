@@ -25,6 +25,8 @@ export type AccountName = { name: string } | { stackName: string; functionId: st
 
 export type GroupLocation =
   | { kind: "declared"; resourceId: string; accountName?: AccountName }
+  /** Created at deploy time by another resource of the template (CDK's log retention): subscribed after it. */
+  | { kind: "created"; creatorId: string; accountName?: AccountName }
   | { kind: "undeclared"; accountName: AccountName };
 
 export interface LogTarget {
@@ -85,9 +87,14 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   let logGroupName: Json = target.name;
   let declaredGroupId: string | undefined;
   const refersTo: string[] = [];
+  let dependsOn: string | undefined;
   if (target.location.kind === "declared") {
     logGroupName = ref(target.location.resourceId);
     refersTo.push(target.location.resourceId);
+  } else if (target.location.kind === "created") {
+    // The group exists once its creator ran: the filter waits for it instead of declaring the group again.
+    dependsOn = target.location.creatorId;
+    refersTo.push(dependsOn);
   } else if (ownsGroup) {
     declaredGroupId = draft.add({ owner: target.ownerId, suffix: "LogGroup", resource: logGroupResource(target) });
     const name = templateString(target.name, logs.context);
@@ -100,7 +107,9 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
     FilterName: ownsGroup ? OWNED_GROUP_FILTER : FILTER_NAME,
     LogGroupName: logGroupName,
   };
-  const filterId = draft.add({ owner: target.ownerId, suffix: "DatadogSubscription", resource: { Type: SUBSCRIPTION_FILTER, Properties: properties }, refersTo });
+  const resource: JsonObject = { Type: SUBSCRIPTION_FILTER, Properties: properties };
+  if (dependsOn !== undefined) resource.DependsOn = dependsOn;
+  const filterId = draft.add({ owner: target.ownerId, suffix: "DatadogSubscription", resource, refersTo });
   recordFilter(logs, filterId, properties);
   return { declaredGroupId };
 }

@@ -1,5 +1,5 @@
 /** The log groups and subscription filters a template already declares, indexed by group. */
-import { isObject, own, referencedLogicalId, templateString, type JsonObject, type TemplateContext } from "../intrinsics";
+import { isObject, own, referencedLogicalId, templateString, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
 import type { TemplateModel } from "../model";
 
 export interface DeclaredFilter {
@@ -12,13 +12,15 @@ export interface TemplateLogs {
   groupByName: Map<string, string>;
   /** The reverse: the name of each declared LogGroup. */
   nameById: Map<string, string>;
+  /** Logical id of the resource (CDK's `Custom::LogRetention`) that creates the group of that name at deploy time. */
+  creatorByName: Map<string, { creatorId: string; logGroupName: Json }>;
   /** Filters on a group, keyed by the group's logical id or by its name. */
   filtersByGroup: Map<string, DeclaredFilter[]>;
   context: TemplateContext;
 }
 
 export function emptyTemplateLogs(context: TemplateContext): TemplateLogs {
-  return { groupByName: new Map(), nameById: new Map(), filtersByGroup: new Map(), context };
+  return { groupByName: new Map(), nameById: new Map(), creatorByName: new Map(), filtersByGroup: new Map(), context };
 }
 
 export function readTemplateLogs(model: TemplateModel, context: TemplateContext): TemplateLogs {
@@ -27,6 +29,11 @@ export function readTemplateLogs(model: TemplateModel, context: TemplateContext)
     const properties = own(model.resources[id], "Properties");
     const name = isObject(properties) ? templateString(properties.LogGroupName, context) : undefined;
     if (name !== undefined) declareGroup(logs, id, name);
+  }
+  for (const id of model.retentionIds) {
+    const properties = own(model.resources[id], "Properties");
+    const name = isObject(properties) ? templateString(properties.LogGroupName, context) : undefined;
+    if (isObject(properties) && name !== undefined && !logs.creatorByName.has(name)) logs.creatorByName.set(name, { creatorId: id, logGroupName: properties.LogGroupName });
   }
   for (const id of model.filterIds) {
     const properties = own(model.resources[id], "Properties");

@@ -7,6 +7,7 @@ import { isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings,
 import { runtimeInfo, type Architecture } from "../runtimes";
 import { markEdgeFunctions } from "./edge";
 import {
+  CDK_LOG_RETENTION,
   CLOUDFRONT_DISTRIBUTION,
   LAMBDA_FUNCTION,
   LOG_GROUP,
@@ -39,6 +40,7 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
     logGroupIds: [],
     filterIds: [],
     distributionIds: [],
+    retentionIds: [],
     createdByCdk: isCdkBootstrapped(context.parameterDeclarations),
   };
   for (const logicalId of Object.keys(resources)) {
@@ -64,6 +66,9 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
         break;
       case CLOUDFRONT_DISTRIBUTION:
         model.distributionIds.push(logicalId);
+        break;
+      case CDK_LOG_RETENTION:
+        model.retentionIds.push(logicalId);
         break;
       case "AWS::CDK::Metadata":
         model.createdByCdk = true;

@@ -13,6 +13,8 @@ export const CLOUDFRONT_DISTRIBUTION = "AWS::CloudFront::Distribution";
 export const LAMBDA_VERSION = "AWS::Lambda::Version";
 export const LAMBDA_ALIAS = "AWS::Lambda::Alias";
 export const CODE_SIGNING_CONFIG = "AWS::Lambda::CodeSigningConfig";
+/** CDK's `logRetention`: a custom resource that creates a function's log group and sets its retention. */
+export const CDK_LOG_RETENTION = "Custom::LogRetention";
 
 interface ResourceModel {
   logicalId: string;
@@ -62,6 +64,8 @@ export interface TemplateModel {
   /** Logical ids of the template's log groups, subscription filters and CloudFront distributions. */
   logGroupIds: string[];
   distributionIds: string[];
+  /** CDK `Custom::LogRetention` resources: each creates a log group at deploy time. */
+  retentionIds: string[];
   filterIds: string[];
   createdByCdk: boolean;
 }

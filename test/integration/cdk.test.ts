@@ -265,3 +265,23 @@ describe("CDK's own functions and markers", () => {
     expect(fn.Properties.Environment.Variables.DD_API_KEY_SECRET_ARN).toBe(`arn:aws:secretsmanager:${REGION}:123456789012:secret:dd`);
   });
 });
+
+describe("CDK shapes the forwarder path must deploy with", () => {
+  test("logRetention: the group CDK's custom resource creates is subscribed after it, never declared again", async () => {
+    const app = new App();
+    const stack = new Stack(app, "Retained");
+    Validations.of(stack).acknowledge({ id: "CloudFormation-Validate::W7001", reason: "the mapping is read by the macro" });
+    stack.addTransform("DatadogServerless");
+    new CfnMapping(stack, "Datadog", { mapping: { Parameters: { forwarderArn: "arn:aws:lambda:eu-west-1:123456789012:function:datadog-forwarder" } } });
+    new lambda.Function(stack, "Fn", { runtime: lambda.Runtime.PYTHON_3_12, handler: "a.b", code: lambda.Code.fromInline("x"), logRetention: 14 });
+    const template = Template.fromStack(stack).toJSON();
+    const retention = Object.entries(template.Resources as Record<string, Resource>).find(([, r]) => r.Type === "Custom::LogRetention")![0];
+    const response = await transform(template);
+    expect(response.status).toBe("success");
+    const resources = Object.values((response.fragment as any).Resources as Record<string, Resource & { DependsOn?: string }>);
+    expect(resources.filter((r) => r.Type === "AWS::Logs::LogGroup")).toEqual([]);
+    const filters = resources.filter((r) => r.Type === "AWS::Logs::SubscriptionFilter");
+    expect(filters).toHaveLength(1);
+    expect(filters[0].DependsOn).toBe(retention);
+  });
+});

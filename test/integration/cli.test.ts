@@ -280,7 +280,7 @@ describe("cli output streams", () => {
         "  G: {Type: AWS::Lambda::Function, Properties: {PackageType: Image, Role: r, Code: {ImageUri: x}}}\n",
     );
     for (const output of ["yaml", "json"]) {
-      const { code, out, err } = await runCli(["transform", file, "--param", "addLayers=false", "--output", output]);
+      const { code, out, err } = await runCli(["transform", file, "--param", "addLayers=false", "--param", "instrumentContainerImages=false", "--output", output]);
       expect(code).toBe(0);
       const parsed = output === "json" ? JSON.parse(out) : parseTemplate(out);
       expect(Object.keys((parsed as any).Resources)).toEqual(["F", "G"]);
