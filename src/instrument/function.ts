@@ -86,7 +86,8 @@ const rubyEnvironments = new WeakMap<object, ReadonlyArray<readonly [string, Jso
  * (Datadog's tracing docs); a function that is Ruby under some conditions only gets both names.
  */
 function environmentFor(fn: FunctionModel, ctx: InstrumentContext): ReadonlyArray<readonly [string, Json]> {
-  const ruby = fn.variants.filter((variant) => variant.info?.family === "ruby").length;
+  let ruby = 0;
+  for (const variant of fn.variants) if (variant.info?.family === "ruby") ruby++;
   if (ruby === 0) return ctx.environment;
   let renamed = rubyEnvironments.get(ctx.environment);
   if (renamed === undefined) {

@@ -7,7 +7,8 @@ import { branchUnder, conditionalValue, isObject, own, stringLeaves, type Json }
 import { functionProperty, type FunctionModel, type Variant } from "../model";
 import { HANDLER_ALREADY_DATADOG, IMAGE_COMMAND_NOT_LIST, IMAGE_RUNTIME_UNKNOWN, NO_HANDLER } from "../rules";
 import { DATADOG_HANDLERS, EXEC_WRAPPER } from "../runtimes";
-import { appSecKind } from "./appsec";
+import { appSecMode } from "../config/validate";
+import { appSecKind, type AppSecKind } from "./appsec";
 import type { InstrumentContext } from "./context";
 import { userSetVariable } from "./environment-edit";
 
@@ -20,6 +21,9 @@ export interface HandlerEdit {
   write?: () => void;
 }
 
+/** AppSec off: the same empty answer for every variant of every function. */
+const NO_APPSEC: AppSecKind[] = [];
+
 const cases = (fn: FunctionModel) => fn.variants.map((variant, i) => ({ value: i, when: variant.when }));
 
 /** Whether the Datadog code a redirect points at is there for a variant: its library layer, and the extension's. */
@@ -30,7 +34,7 @@ export interface Readiness {
 
 export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Readiness): HandlerEdit {
   const edit: HandlerEdit = { variables: [] };
-  const appsec = fn.variants.map((variant) => appSecKind(variant, ctx));
+  const appsec = appSecMode(ctx.config) === "off" ? NO_APPSEC : fn.variants.map((variant) => appSecKind(variant, ctx));
   const byVariant = (value: (i: number) => Json | undefined) => (fn.variants.length === 1 ? value(0) : conditionalValue(cases(fn), value));
   // The exec wrapper is how Java and .NET load the extension's tracer, and how the extension runs AppSec: not a handler redirect.
   if (ctx.extension && fn.packageType === "Zip") {
@@ -38,10 +42,12 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Re
     const wrapper = byVariant(needsWrapper);
     if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);
   }
-  const inTracer = byVariant((i) => (appsec[i] === "tracer" ? "true" : undefined));
-  if (inTracer !== undefined) edit.variables.push(["DD_APPSEC_ENABLED", inTracer]);
-  const inExtension = byVariant((i) => (appsec[i] === "extension" && ready.extension(i) ? "true" : undefined));
-  if (inExtension !== undefined) edit.variables.push(["DD_SERVERLESS_APPSEC_ENABLED", inExtension]);
+  if (appsec !== NO_APPSEC) {
+    const inTracer = byVariant((i) => (appsec[i] === "tracer" ? "true" : undefined));
+    if (inTracer !== undefined) edit.variables.push(["DD_APPSEC_ENABLED", inTracer]);
+    const inExtension = byVariant((i) => (appsec[i] === "extension" && ready.extension(i) ? "true" : undefined));
+    if (inExtension !== undefined) edit.variables.push(["DD_SERVERLESS_APPSEC_ENABLED", inExtension]);
+  }
   if (!ctx.config.redirectHandler) return edit;
   const target = (variant: Variant, i: number): string | undefined => {
     const redirect = variant.info?.redirect;

@@ -39,6 +39,19 @@ export function shallowCopy<T extends object>(source: T): T {
   return hasOwnProperty.call(source, "__proto__") ? { ...source } : Object.assign({}, source);
 }
 
+/**
+ * A shallow copy of a large map (a template's Resources): a for-in copy is about twice as fast as
+ * `Object.assign` for the dictionary-mode objects JSON.parse makes of large maps.
+ */
+export function copyLargeMap(source: JsonObject): JsonObject {
+  const copy: JsonObject = {};
+  for (const key in source) {
+    if (key === "__proto__") setOwn(copy, key, source[key]);
+    else copy[key] = source[key];
+  }
+  return copy;
+}
+
 export function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }

@@ -4,7 +4,7 @@
  * `add` is the one gate through which the macro adds a resource: it picks a free, deterministic logical
  * id, carries the owner's `Condition`, and recognises its own resource from an earlier run.
  */
-import { andConditions, hasOwn, isIntrinsic, isObject, own, sameJson, setOwn, shallowCopy, type Json, type JsonObject } from "../intrinsics";
+import { andConditions, copyLargeMap, hasOwn, isIntrinsic, isObject, own, sameJson, setOwn, shallowCopy, type Json, type JsonObject } from "../intrinsics";
 
 /** CloudFormation's limit on a logical id's length. */
 const MAX_LOGICAL_ID = 255;
@@ -118,7 +118,7 @@ export class TemplateDraft {
   }
 
   private ownResources(): JsonObject {
-    this.resources ??= shallowCopy(this.input);
+    this.resources ??= copyLargeMap(this.input);
     return this.resources;
   }
 
