@@ -23,6 +23,7 @@ import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { discover, select, TemplateDraft, type Skipped, type StateMachineModel } from "./model";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
+import { GOV_SITES } from "./sites";
 import {
   DEFAULT_LAYER_VERSIONS,
   FORWARDER_NEEDS_STACK_NAME,
@@ -39,6 +40,7 @@ import {
   type Redactor,
 } from "./rules";
 import { stateMachineLogTarget, instrumentStateMachine } from "./stepfunctions/state-machines";
+import { summary, SUMMARY_KEY } from "./summary";
 
 export type { Skipped };
 
@@ -151,8 +153,11 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   const redact = redactor(secrets);
   // Turned off (for this stage, say): the template comes back as it was, whatever else the parameters say.
   if (config.enabled === false && !invalid.has("enabled")) return outcome(new Report(), redact, fragment, { instrumented: [], skipped: [] });
-  // As in Datadog's plugin: with the extension in GovCloud, the FIPS extension unless told otherwise.
-  if (config.lambdaFips === undefined && region !== undefined && partitionOf(region) === "aws-us-gov" && usesExtension(config)) config.lambdaFips = true;
+  // As in Datadog's plugin: with the extension in GovCloud, the FIPS extension unless told otherwise
+  // (when the site has FIPS endpoints: otherwise the user chose a site FIPS cannot reach).
+  if (config.lambdaFips === undefined && region !== undefined && partitionOf(region) === "aws-us-gov" && usesExtension(config) && GOV_SITES.includes(config.site.toLowerCase())) {
+    config.lambdaFips = true;
+  }
   validateConfig(config, report);
   // The `stackName` parameter tells what AWS::StackName is, e.g. in a FunctionName built with Fn::Sub.
   if (config.stackName !== undefined) pseudo["AWS::StackName"] = config.stackName;
@@ -243,7 +248,10 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
     return outcome(report, prepared.redact, prepared.request.fragment);
   }
   const instrumented = [...plans.map(({ fn }) => fn.logicalId), ...prepared.machines.map(({ machine }) => machine.logicalId)];
-  return outcome(report, prepared.redact, ctx.draft.result(), { instrumented, skipped: prepared.skipped });
+  // A template the macro did nothing to comes back as it was, without a summary.
+  const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
+  const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, instrumented, prepared.skipped, report.diagnostics) } : undefined;
+  return outcome(report, prepared.redact, ctx.draft.result(metadata), { instrumented, skipped: prepared.skipped });
 }
 
 function pseudoParameters(region: string | undefined, accountId: unknown, stackName: string | undefined): Record<string, string> {

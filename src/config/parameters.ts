@@ -58,7 +58,7 @@ export const PARAMETERS = {
   enableEnhancedMetrics: { type: "boolean", sets: "DD_ENHANCED_METRICS", default: true, env: "DD_ENHANCED_METRICS", doc: "Enhanced Lambda metrics." },
   enableXrayTracing: { type: "boolean", default: false, env: "DD_ENABLE_XRAY_TRACING", doc: "Turn on AWS X-Ray active tracing and grant the role the X-Ray permissions." },
   enableMergeXrayTraces: { type: "boolean", env: "DD_ENABLE_MERGE_XRAY_TRACES", doc: "Merge X-Ray and Datadog traces (`DD_MERGE_XRAY_TRACES`, Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`). Unset: the value of `enableXrayTracing`." },
-  enableDDTracing: { type: "boolean", sets: "DD_TRACE_ENABLED", default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing; also sets `DD_MERGE_XRAY_TRACES` (whether X-Ray is on too)." },
+  enableDDTracing: { type: "boolean", sets: "DD_TRACE_ENABLED", default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing; with it, `DD_MERGE_XRAY_TRACES` (Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`) is set from `enableMergeXrayTraces`." },
   enableDDLogs: { type: "boolean", sets: "DD_SERVERLESS_LOGS_ENABLED", default: true, env: "DD_SERVERLESS_LOGS_ENABLED", doc: "Log collection by the extension." },
   captureCloudServicePayload: { type: "boolean", env: "DD_CAPTURE_CLOUD_SERVICE_PAYLOAD", doc: "Tag spans of AWS SDK calls with their request and response payloads (`DD_TRACE_CLOUD_REQUEST_PAYLOAD_TAGGING` and `..._RESPONSE_...` set to `all`)." },
   injectLogContext: { type: "boolean", env: "DD_INJECT_LOG_CONTEXT", doc: "Inject trace ids into log lines (`DD_LOGS_INJECTION`); always `\"false\"` with the extension, which correlates logs itself." },

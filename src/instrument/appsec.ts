@@ -5,6 +5,7 @@
 import { appSecMode } from "../config/validate";
 import type { Variant } from "../model";
 import type { InstrumentContext } from "./context";
+import { defaultVersion } from "./layers";
 
 /** The first Python library layer whose tracer runs AppSec itself (Datadog's plugin and datadog-ci agree). */
 export const PYTHON_APPSEC_LAYER = 114;
@@ -15,9 +16,13 @@ export type AppSecKind = "tracer" | "extension" | undefined;
 export function appSecKind(variant: Variant, ctx: InstrumentContext): AppSecKind {
   const mode = appSecMode(ctx.config);
   if (mode === "off") return undefined;
-  const version = ctx.config.pythonLayerVersion;
-  // Without `addLayers` the user bundles the library: its version is theirs to vouch for.
-  const tracerReady = variant.info?.family === "python" && (!ctx.config.addLayers || (version !== undefined && version >= PYTHON_APPSEC_LAYER));
+  const info = variant.info;
+  const name = info?.layerName(variant.architecture);
+  // The version the function gets: given, or this release's default for its runtime.
+  const version = ctx.config.pythonLayerVersion ?? (info !== undefined && name !== undefined ? defaultVersion(name, info) : undefined);
+  // Without `addLayers`, or with a layer ARN of their own, the user provides the library: its version is theirs to vouch for.
+  const ownLibrary = !ctx.config.addLayers || ctx.config.pythonLayerArn !== undefined;
+  const tracerReady = info?.family === "python" && (ownLibrary || (version !== undefined && version >= PYTHON_APPSEC_LAYER));
   if (mode === "tracer") return tracerReady ? "tracer" : undefined;
   if (mode === "on" && tracerReady) return "tracer";
   return ctx.extension ? "extension" : undefined;

@@ -7,6 +7,7 @@ import { functionProperty, type FunctionModel } from "../model";
 import { EDGE_FUNCTION, ENVIRONMENT_NOT_EDITABLE, IMAGE_NEEDS_DATADOG, PROFILING_UNSUPPORTED, ENVIRONMENT_TOO_LARGE, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
 import { describeShape, isIntrinsic } from "../intrinsics";
 import type { InstrumentContext } from "./context";
+import { DATADOG_LAYER_ACCOUNTS } from "../partitions";
 import { trustDatadogLayers } from "./code-signing";
 import { inheritedVariables, withVariables } from "./environment-edit";
 import { applyFunctionTags, type TagList } from "./function-tags";
@@ -56,7 +57,9 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     return;
   }
   const layersWritten = plan.runtimeSteps ? applyLayers(fn, plan.layers, ctx) : false;
-  if (layersWritten && plan.layers.some((wanted) => wanted.length > 0)) trustDatadogLayers(fn, ctx);
+  // Datadog's signing profile signs Datadog's layers only: copies in another account (`useLayersFromAccount`, `*LayerArn`) are not trusted for them.
+  const datadogLayers = `:${DATADOG_LAYER_ACCOUNTS[ctx.partition]}:layer:`;
+  if (layersWritten && plan.layers.some((wanted) => wanted.some((layer) => layer.arn.includes(datadogLayers)))) trustDatadogLayers(fn, ctx);
   const handler = plan.runtimeSteps ? planHandler(fn, ctx, readiness(plan, layersWritten, ctx)) : { variables: [] };
   const current = fn.properties.Environment;
   const environment = withVariables(current, environmentFor(fn, ctx), inheritedVariables(fn), handler.variables);
@@ -71,7 +74,10 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     // The original handler is in the environment: only now may the entry point move.
     handler.write?.();
   }
-  if (fn.packageType === "Image") ctx.warnings.warn(IMAGE_NEEDS_DATADOG, { resource: fn.logicalId, redirected: handler.write !== undefined });
+  if (fn.packageType === "Image") {
+    const handlerless = fn.variants[0]?.info !== undefined && fn.variants[0].info.redirect.kind !== "handler";
+    ctx.warnings.warn(IMAGE_NEEDS_DATADOG, { resource: fn.logicalId, redirected: handler.write !== undefined || handlerless });
+  }
   applyFunctionTags(fn, ctx, setup.tags(fn));
   // X-Ray's statement and the key's, granted together: the role is resolved once.
   const xray = applyXrayTracing(fn, ctx);
@@ -108,7 +114,8 @@ function readiness(plan: FunctionPlan, layersWritten: boolean, ctx: InstrumentCo
   return {
     // Without `addLayers` the user bundles the library, and an image holds it: there by their word.
     library: (i) => fn.packageType === "Image" || !ctx.config.addLayers || has(i, fn.variants[i].info?.family),
-    extension: (i) => has(i, "extension"),
+    // An image holds the extension itself (W220 says so).
+    extension: (i) => fn.packageType === "Image" || has(i, "extension"),
   };
 }
 

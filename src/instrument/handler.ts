@@ -37,7 +37,7 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Re
   const appsec = appSecMode(ctx.config) === "off" ? NO_APPSEC : fn.variants.map((variant) => appSecKind(variant, ctx));
   const byVariant = (value: (i: number) => Json | undefined) => (fn.variants.length === 1 ? value(0) : conditionalValue(cases(fn), value));
   // The exec wrapper is how Java and .NET load the extension's tracer, and how the extension runs AppSec: not a handler redirect.
-  if (ctx.extension && fn.packageType === "Zip") {
+  if (ctx.extension && fn.packageType !== "unknown") {
     const needsWrapper = (i: number) => ((fn.variants[i].info?.redirect.kind === "execWrapper" || appsec[i] === "extension") && ready.extension(i) ? EXEC_WRAPPER : undefined);
     const wrapper = byVariant(needsWrapper);
     if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);
@@ -88,7 +88,8 @@ function imageCommand(fn: FunctionModel, ctx: InstrumentContext, targets: (strin
   if (command === undefined) return edit;
   const target = targets[0];
   if (target === undefined) {
-    ctx.warnings.warn(IMAGE_RUNTIME_UNKNOWN, { resource: fn.logicalId });
+    // A runtime without a Datadog handler (Java, .NET, Ruby) has nothing to redirect; only an unknown one is a problem.
+    if (fn.variants[0]?.info === undefined) ctx.warnings.warn(IMAGE_RUNTIME_UNKNOWN, { resource: fn.logicalId });
     return edit;
   }
   if (!isObject(imageConfig) || !Array.isArray(command) || command.length === 0) {

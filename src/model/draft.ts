@@ -108,12 +108,25 @@ export class TemplateDraft {
     return this.addedCount;
   }
 
-  /** The output fragment: the input itself when nothing was changed. */
-  result(): JsonObject {
-    if (this.resources === undefined && this.conditions === undefined) return this.fragment;
+  /** True when the draft differs from the input (a resource or condition written). */
+  get changed(): boolean {
+    return this.resources !== undefined || this.conditions !== undefined;
+  }
+
+  /**
+   * The output fragment: the input itself when nothing was changed. `metadata`, when given, is set
+   * under that key of the template's `Metadata` (the rest of it kept).
+   */
+  result(metadata?: { key: string; value: Json }): JsonObject {
+    if (!this.changed && metadata === undefined) return this.fragment;
     const out = shallowCopy(this.fragment);
     if (this.resources !== undefined) out.Resources = this.resources;
     if (this.conditions !== undefined) out.Conditions = this.conditions;
+    if (metadata !== undefined) {
+      const current = isObject(this.fragment.Metadata) && !isIntrinsic(this.fragment.Metadata) ? shallowCopy(this.fragment.Metadata) : {};
+      setOwn(current, metadata.key, metadata.value);
+      out.Metadata = current;
+    }
     return out;
   }
 

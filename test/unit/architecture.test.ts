@@ -16,6 +16,7 @@ const LEVELS: string[][] = [
   ["instrument"],
   ["forwarder"],
   ["stepfunctions"],
+  ["summary"],
   ["transform"],
   ["index", "stack"],
   ["cli"],

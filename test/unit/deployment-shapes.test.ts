@@ -100,3 +100,25 @@ describe("redirectHandler: false", () => {
     expect(out.J.Properties.Handler).toBe("a.B::handle");
   });
 });
+
+describe("follow-ups of a documentation review", () => {
+  test("AppSec in the tracer with this release's default Python layer (no pythonLayerVersion given)", () => {
+    const out = instrument(template({ P: python() }), { appSecMode: "tracer" });
+    expect(variables(out.P).DD_APPSEC_ENABLED).toBe("true");
+  });
+  test("a Java image with the extension gets the exec wrapper, and no 'runtime not known' warning", () => {
+    const image = { Type: "AWS::Lambda::Function", Metadata: { DatadogRuntime: "java21" }, Properties: { PackageType: "Image", Role: "arn:aws:iam::1:role/r", Code: { ImageUri: "x" }, ImageConfig: { Command: ["a.B::handle"] } } };
+    const outcome = run(template({ J: image }), { extensionLayerVersion: 99, apiKMSKey: "k" });
+    expect(variables((outcome.fragment as any).Resources.J).AWS_LAMBDA_EXEC_WRAPPER).toBe("/opt/datadog_wrapper");
+    expect(outcome.diagnostics.map((d) => d.rule)).not.toContain("W213");
+  });
+  test("a GovCloud stack sending to a commercial site does not get the FIPS extension by default", () => {
+    const out = instrument(template({ F: python() }), { extensionLayerVersion: 99, apiKMSKey: "k" }, { region: "us-gov-west-1" });
+    expect(out.F.Properties.Layers).toContain("arn:aws-us-gov:lambda:us-gov-west-1:002406178527:layer:Datadog-Extension:99");
+  });
+  test("layers from another account (useLayersFromAccount) do not make a code signing config trust Datadog's profile", () => {
+    const config = { Type: "AWS::Lambda::CodeSigningConfig", Properties: { AllowedPublishers: { SigningProfileVersionArns: ["mine"] } } };
+    const out = instrument(template({ F: python({ CodeSigningConfigArn: { Ref: "C" } }), C: config }), { useLayersFromAccount: "111122223333" });
+    expect(out.C.Properties.AllowedPublishers.SigningProfileVersionArns).toEqual(["mine"]);
+  });
+});

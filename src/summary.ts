@@ -1,0 +1,32 @@
+/**
+ * What the macro did, written into the processed template's `Metadata` so that `aws cloudformation
+ * get-template --template-stage Processed` (and the console) show it without the macro's logs.
+ * Deterministic and bounded: the same template gives the same summary (no timestamps), so redeploys
+ * and a second transform change nothing, and a huge template does not grow without limit.
+ */
+import type { Json } from "./intrinsics";
+import type { Skipped } from "./model";
+import type { Diagnostic } from "./rules";
+import { MACRO_NAME } from "./version";
+
+/** Beyond this many entries a list is cut, and its length said instead. */
+const MAX_ENTRIES = 100;
+
+export const SUMMARY_KEY = MACRO_NAME;
+
+function bounded(list: Json[], total: number): Json {
+  return total > MAX_ENTRIES ? { first: list.slice(0, MAX_ENTRIES), total } : list;
+}
+
+export function summary(version: string, instrumented: string[], skipped: Skipped[], diagnostics: Diagnostic[]): Json {
+  const warnings = diagnostics.filter((d) => d.severity !== "error").map((d) => (d.resource ? `${d.rule} ${d.resource}` : d.rule));
+  return {
+    version,
+    instrumented: bounded(instrumented, instrumented.length),
+    skipped: bounded(
+      skipped.map(({ logicalId, reason }) => ({ logicalId, reason })),
+      skipped.length,
+    ),
+    warnings: bounded(warnings, warnings.length),
+  };
+}
