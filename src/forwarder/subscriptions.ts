@@ -58,7 +58,18 @@ function accountFilters(target: LogTarget, facts: LogFacts): { exists: boolean; 
   return { exists: names.length > 0, filters: names.flatMap((name) => facts.groups.get(name) ?? []) };
 }
 
-const isOurs = (filter: SubscriptionFilterInfo) => filter.filterName === FILTER_NAME || filter.filterName === OWNED_GROUP_FILTER;
+/**
+ * The filter name of `ownerId`'s subscription on a group the stack does not declare: one per function,
+ * so a filter another stack's function put on a shared group (LoggingConfig) reads as "already
+ * forwarding" rather than as this stack's, which would make CloudFormation fail with "already exists".
+ */
+export function filterNameFor(ownerId: string): string {
+  return `${FILTER_NAME}-${ownerId}`.slice(0, 512);
+}
+
+/** Filters this target's own earlier deploys made: its name, the stack-owned group's, or (older macro versions) the shared one. */
+const isOurs = (filter: SubscriptionFilterInfo, ownerId: string) =>
+  filter.filterName === filterNameFor(ownerId) || filter.filterName === OWNED_GROUP_FILTER || filter.filterName === FILTER_NAME;
 
 export interface SubscriptionResult {
   /** The LogGroup the macro declared for this target, if it did. */
@@ -73,7 +84,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
 
   const account = accountFilters(target, facts);
   const ownsGroup = target.location.kind === "undeclared" && (!account.exists || account.filters.some((f) => f.filterName === OWNED_GROUP_FILTER));
-  const others = account.filters.filter((filter) => !isOurs(filter));
+  const others = account.filters.filter((filter) => !isOurs(filter, target.ownerId));
   const forwarding = others.find((filter) => filter.destinationArn === target.destination);
   if (!ownsGroup && forwarding) {
     warnings.warn(ALREADY_FORWARDING, { resource: target.ownerId, destination: target.destination, filter: forwarding.filterName });
@@ -104,7 +115,8 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   const properties: JsonObject = {
     DestinationArn: target.destination,
     FilterPattern: "",
-    FilterName: ownsGroup ? OWNED_GROUP_FILTER : FILTER_NAME,
+    // A filter of an older macro version keeps its name: renaming would make CloudFormation replace it.
+    FilterName: ownsGroup ? OWNED_GROUP_FILTER : account.filters.some((f) => f.filterName === FILTER_NAME) ? FILTER_NAME : filterNameFor(target.ownerId),
     LogGroupName: logGroupName,
   };
   const resource: JsonObject = { Type: SUBSCRIPTION_FILTER, Properties: properties };

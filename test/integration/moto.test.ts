@@ -2,7 +2,7 @@
  * The real CloudWatch Logs lookups against moto_server on 127.0.0.1: groups that exist, do not exist,
  * already carry our filter or forward elsewhere; and the account is exactly as it was afterwards.
  */
-import { FILTER_NAME } from "../../src/forwarder/subscriptions";
+import { FILTER_NAME, filterNameFor } from "../../src/forwarder/subscriptions";
 import { respond } from "../../src/index";
 import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
 import { skipUnless } from "../helpers/corpus";
@@ -88,7 +88,7 @@ describeMoto("CloudWatch Logs lookups against moto_server", () => {
     const out = (response.fragment as any).Resources;
     const subscribed = (id: string) => out[`${id}DatadogSubscription`]?.Properties;
 
-    expect(subscribed("Exists")).toMatchObject({ LogGroupName: "/aws/lambda/shop-exists", FilterName: FILTER_NAME, DestinationArn: FORWARDER });
+    expect(subscribed("Exists")).toMatchObject({ LogGroupName: "/aws/lambda/shop-exists", FilterName: filterNameFor("Exists"), DestinationArn: FORWARDER });
     expect(out.ExistsLogGroup).toBeUndefined();
     expect(subscribed("Missing")).toMatchObject({ LogGroupName: { Ref: "MissingLogGroup" } });
     expect(out.MissingLogGroup).toMatchObject({ DeletionPolicy: "Retain", Properties: { LogGroupName: "/aws/lambda/shop-missing" } });

@@ -1,4 +1,4 @@
-import { FILTER_NAME, OWNED_GROUP_FILTER } from "../../src/forwarder/subscriptions";
+import { FILTER_NAME, filterNameFor, OWNED_GROUP_FILTER } from "../../src/forwarder/subscriptions";
 import { instrument, lambda, run, template } from "../helpers/macro";
 
 const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
@@ -29,14 +29,26 @@ describe("Lambda log subscriptions", () => {
   test("an existing group is subscribed by name and not declared", () => {
     const out = instrument(template({ F: named("orders") }), params, { logGroups: { "/aws/lambda/orders": [] } });
     expect(out.FLogGroup).toBeUndefined();
-    expect(out.FDatadogSubscription.Properties).toEqual({ DestinationArn: FORWARDER, FilterPattern: "", FilterName: FILTER_NAME, LogGroupName: "/aws/lambda/orders" });
+    expect(out.FDatadogSubscription.Properties).toEqual({ DestinationArn: FORWARDER, FilterPattern: "", FilterName: filterNameFor("F"), LogGroupName: "/aws/lambda/orders" });
   });
 
   test("redeploys are stable: the groups and filters of the first deploy give the same template", () => {
     const fragment = template({ F: named("orders"), G: named("existing") });
     const first = instrument(fragment, params, { logGroups: { "/aws/lambda/existing": [] } });
-    const second = instrument(fragment, params, { logGroups: { "/aws/lambda/orders": [ours(OWNED_GROUP_FILTER)], "/aws/lambda/existing": [ours()] } });
+    const second = instrument(fragment, params, { logGroups: { "/aws/lambda/orders": [ours(OWNED_GROUP_FILTER)], "/aws/lambda/existing": [ours(filterNameFor("G"))] } });
     expect(second).toEqual(first);
+  });
+
+  test("a filter an older macro version made keeps its name (no replacement on upgrade)", () => {
+    const out = instrument(template({ G: named("existing") }), params, { logGroups: { "/aws/lambda/existing": [ours(FILTER_NAME)] } });
+    expect(out.GDatadogSubscription.Properties.FilterName).toBe(FILTER_NAME);
+  });
+
+  test("a group shared with another stack (LoggingConfig) that already subscribed it is left alone, not subscribed under the same name", () => {
+    const shared = (id: string) => named(id, { LoggingConfig: { LogGroup: "/shared/app" } });
+    const outcome = run(template({ Mine: shared("mine") }), params, { logGroups: { "/shared/app": [ours(filterNameFor("TheirFn"))] } });
+    expect(subscriptionsOf((outcome.fragment as any).Resources)).toEqual([]);
+    expect(outcome.warnings.join("\n")).toMatch(/W304\] Mine: its log group already forwards to .* through filter "datadog-serverless-macro-TheirFn"/);
   });
 
   test("skips a group that already forwards to the same destination under another name", () => {
