@@ -5,7 +5,6 @@
  * The fragment as received is never changed: a failure returns it as it was.
  */
 import { loadConfig } from "./config/load";
-import { literal } from "./config/parameters";
 import { usesExtension, validateConfig } from "./config/validate";
 import { functionLogTarget, warnUnsubscribed, type TargetOutcome } from "./forwarder/function-targets";
 import { queryFor, subscribe } from "./forwarder/subscriptions";
@@ -268,5 +267,3 @@ function pseudoParameters(region: string | undefined, accountId: unknown, stackN
   if (typeof accountId === "string" && accountId !== "") known["AWS::AccountId"] = accountId;
   return known;
 }
-
-export { literal };

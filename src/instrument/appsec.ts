@@ -2,7 +2,7 @@
  * AppSec (App and API Protection), per function: in the Python tracer when the library layer is new
  * enough, otherwise in the extension, which runs it through its exec wrapper.
  */
-import { appSecMode } from "../config/validate";
+import { appSecMode, type AppSecMode } from "../config/validate";
 import type { Variant } from "../model";
 import type { InstrumentContext } from "./context";
 import { defaultVersion } from "./layers";
@@ -13,8 +13,7 @@ export const PYTHON_APPSEC_LAYER = 114;
 export type AppSecKind = "tracer" | "extension" | undefined;
 
 /** Where AppSec runs for a variant of a function, if it runs. */
-export function appSecKind(variant: Variant, ctx: InstrumentContext): AppSecKind {
-  const mode = appSecMode(ctx.config);
+export function appSecKind(variant: Variant, ctx: InstrumentContext, mode: AppSecMode = appSecMode(ctx.config)): AppSecKind {
   if (mode === "off") return undefined;
   const info = variant.info;
   const name = info?.layerName(variant.architecture);

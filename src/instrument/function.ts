@@ -2,10 +2,9 @@
  * Instruments one function: `planFunction` decides what it gets (and may find errors) before any edit;
  * `applyFunction` writes it and can only warn.
  */
-import { CANNOT_EDIT, isObject, literalBranches, own, type Json } from "../intrinsics";
+import { CANNOT_EDIT, describeShape, isIntrinsic, isObject, literalBranches, own, type Json } from "../intrinsics";
 import { functionProperty, type FunctionModel } from "../model";
 import { EDGE_FUNCTION, ENVIRONMENT_NOT_EDITABLE, IMAGE_NEEDS_DATADOG, PROFILING_UNSUPPORTED, ENVIRONMENT_TOO_LARGE, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
-import { describeShape, isIntrinsic } from "../intrinsics";
 import type { InstrumentContext } from "./context";
 import { DATADOG_LAYER_ACCOUNTS } from "../partitions";
 import { trustDatadogLayers } from "./code-signing";

@@ -34,7 +34,8 @@ export interface Readiness {
 
 export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Readiness): HandlerEdit {
   const edit: HandlerEdit = { variables: [] };
-  const appsec = appSecMode(ctx.config) === "off" ? NO_APPSEC : fn.variants.map((variant) => appSecKind(variant, ctx));
+  const mode = appSecMode(ctx.config);
+  const appsec = mode === "off" ? NO_APPSEC : fn.variants.map((variant) => appSecKind(variant, ctx, mode));
   const byVariant = (value: (i: number) => Json | undefined) => (fn.variants.length === 1 ? value(0) : conditionalValue(cases(fn), value));
   // The exec wrapper is how Java and .NET load the extension's tracer, and how the extension runs AppSec: not a handler redirect.
   if (ctx.extension && fn.packageType !== "unknown") {

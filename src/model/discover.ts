@@ -3,7 +3,7 @@
  * type are resolved here (every case of an `Fn::If`, literal, `Ref` to a parameter...) or marked
  * unresolved.
  */
-import { isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
+import { hasOwn, isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
 import { runtimeInfo, type Architecture } from "../runtimes";
 import { markEdgeFunctions } from "./edge";
 import {
@@ -98,7 +98,7 @@ function base(logicalId: string, resource: JsonObject) {
 }
 
 function hasCdkPath(resource: JsonObject): boolean {
-  return isObject(resource.Metadata) && Object.prototype.hasOwnProperty.call(resource.Metadata, "aws:cdk:path");
+  return isObject(resource.Metadata) && hasOwn(resource.Metadata, "aws:cdk:path");
 }
 
 function isCdkFrameworkFunction(logicalId: string, resource: JsonObject): boolean {

@@ -2,7 +2,7 @@
  * Lambda@Edge: functions whose versions a CloudFront distribution runs (`LambdaFunctionAssociations`).
  * Lambda@Edge allows neither layers nor environment variables, so these functions get tags only.
  */
-import { isObject, MAX_DEPTH, own, referencedIds, resolveString, type JsonObject, type TemplateContext } from "../intrinsics";
+import { hasOwn, isObject, MAX_DEPTH, own, referencedIds, resolveString, type JsonObject, type TemplateContext } from "../intrinsics";
 import { LAMBDA_ALIAS, LAMBDA_VERSION, functionProperty, type FunctionModel, type TemplateModel } from "./model";
 
 /** `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]` → name. */
@@ -29,7 +29,7 @@ function associatedArns(config: unknown): unknown[] {
   while (pending.length > 0) {
     const { value, depth } = pending.pop()!;
     if (depth > MAX_DEPTH || typeof value !== "object" || value === null) continue;
-    if (isObject(value) && Object.prototype.hasOwnProperty.call(value, "LambdaFunctionARN")) found.push(value.LambdaFunctionARN);
+    if (isObject(value) && hasOwn(value, "LambdaFunctionARN")) found.push(value.LambdaFunctionARN);
     for (const item of Object.values(value)) pending.push({ value: item, depth: depth + 1 });
   }
   return found;

@@ -1,5 +1,5 @@
 /** The model of a template: every resource the later steps care about, classified once. */
-import type { JsonObject, When } from "../intrinsics";
+import { own, type JsonObject, type When } from "../intrinsics";
 import type { Architecture, RuntimeInfo } from "../runtimes";
 
 export const LAMBDA_FUNCTION = "AWS::Lambda::Function";
@@ -72,6 +72,6 @@ export interface TemplateModel {
 
 /** The function's own property, else (SAM) the one from `Globals.Function`. */
 export function functionProperty(fn: FunctionModel, key: string): unknown {
-  const own = Object.prototype.hasOwnProperty.call(fn.properties, key) ? fn.properties[key] : undefined;
-  return own !== undefined ? own : Object.prototype.hasOwnProperty.call(fn.globals, key) ? fn.globals[key] : undefined;
+  const value = own(fn.properties, key);
+  return value !== undefined ? value : own(fn.globals, key);
 }
