@@ -7,6 +7,7 @@
 import { loadConfig } from "./config/load";
 import { usesExtension, validateConfig } from "./config/validate";
 import { functionLogTarget, warnUnsubscribed, type TargetOutcome } from "./forwarder/function-targets";
+import { executionTargets, needsStackResources, NO_OTHER_GROUPS, planOtherGroups, type OtherGroups } from "./forwarder/other-groups";
 import { queryFor, subscribe } from "./forwarder/subscriptions";
 import { emptyTemplateLogs, readTemplateLogs, type TemplateLogs } from "./forwarder/template-logs";
 import { checkLayerVersions, checkSynchronousMetricsKey } from "./instrument/checks";
@@ -20,7 +21,7 @@ import { secretStatements } from "./instrument/secret-access";
 import { isObject, type Json, type JsonObject, type TemplateContext } from "./intrinsics";
 import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
-import { discover, select, TemplateDraft, type Skipped, type StateMachineModel } from "./model";
+import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { GOV_SITES } from "./sites";
 import {
@@ -38,7 +39,8 @@ import {
   type Diagnostic,
   type Redactor,
 } from "./rules";
-import { stateMachineLogTarget, instrumentStateMachine } from "./stepfunctions/state-machines";
+import { stateMachineLogTarget, instrumentStateMachine, traceStateMachine } from "./stepfunctions/state-machines";
+import { traceApiStages } from "./instrument/api-tracing";
 import { summary, SUMMARY_KEY } from "./summary";
 
 export type { Skipped };
@@ -87,6 +89,9 @@ interface Prepared {
   logs: TemplateLogs;
   functionTargets: { ownerId: string; target: TargetOutcome }[];
   machines: { machine: StateMachineModel; target: TargetOutcome }[];
+  /** State machines and API stages to give X-Ray tracing (`enableXrayTracing`). */
+  traced: { machines: StateMachineModel[]; stages: ApiStageModel[] };
+  otherGroups: OtherGroups;
 }
 
 /** Transforms with the given account facts (none: no log group exists), synchronously. */
@@ -99,11 +104,15 @@ export function transformFragment(request: MacroRequest, facts: LogFacts = NO_FA
 export async function transformWithLookups(request: MacroRequest, view: () => AccountView): Promise<MacroOutcome> {
   const prepared = prepare(request);
   if ("ok" in prepared) return prepared;
-  const queries = lookupQueries(prepared);
-  if (queries.length === 0) return finish(prepared, NO_FACTS);
+  let account: AccountView | undefined;
+  const connect = () => (account ??= view());
   let facts: LogFacts;
   try {
-    facts = await gatherLogFacts(view(), queries);
+    // First the stack's resources when execution log groups are named after an API's id, then the groups.
+    const stackName = prepared.ctx.config.stackName;
+    const stackResources = needsStackResources(prepared.otherGroups) && stackName !== undefined ? await connect().stackResourceIds(stackName) : new Map<string, string>();
+    const queries = lookupQueries(prepared, stackResources);
+    facts = queries.length === 0 ? { ...NO_FACTS, stackResources } : { ...(await gatherLogFacts(connect(), queries)), stackResources };
   } catch (error) {
     // Only a failed lookup is the user's to fix; any other exception is a bug and reaches the handler.
     if (!(error instanceof LookupError)) throw error;
@@ -199,13 +208,19 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   const functionTargets = planFunctionSubscriptions(plans, ctx, logs, report);
   const destination = config.stepFunctionForwarderArn;
   const machines = destination === undefined ? [] : selection.stateMachines.map((machine) => ({ machine, target: stateMachineLogTarget(machine, ctx, logs, destination, report) }));
+  const otherGroups =
+    config.forwarderArn === undefined
+      ? NO_OTHER_GROUPS
+      : planOtherGroups(selection.apiStages, config, resources, logs, { destination: config.forwarderArn, retentionInDays: config.logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS, region, accountId: pseudo["AWS::AccountId"] }, report);
+  const traced = config.enableXrayTracing ? { machines: selection.stateMachines, stages: selection.apiStages } : { machines: [], stages: [] };
   if (report.failed) return outcome(report, redact, request.fragment);
-  return { request, report, redact, fragment, ctx, plans, skipped: selection.skipped, logs, functionTargets, machines };
+  return { request, report, redact, fragment, ctx, plans, skipped: selection.skipped, logs, functionTargets, machines, traced, otherGroups };
 }
 
 function planFunctionSubscriptions(plans: FunctionPlan[], ctx: InstrumentContext, logs: TemplateLogs, report: Report): Prepared["functionTargets"] {
   const { forwarderArn, stackName, logRetentionInDays } = ctx.config;
-  if (forwarderArn === undefined) return [];
+  // With the extension, function logs go through it; the forwarder takes the stack's other logs.
+  if (forwarderArn === undefined || ctx.extension) return [];
   const settings = { destination: forwarderArn, stackName, retentionInDays: logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS };
   // Lambda@Edge logs go to groups in every region the function runs in, not to the function's own.
   const targets = plans.filter(({ fn }) => fn.edge === undefined).map(({ fn }) => ({ ownerId: fn.logicalId, target: functionLogTarget(fn, ctx.resources, logs, settings) }));
@@ -214,8 +229,9 @@ function planFunctionSubscriptions(plans: FunctionPlan[], ctx: InstrumentContext
   return targets;
 }
 
-function lookupQueries(prepared: Prepared): LogGroupQuery[] {
-  const targets = [...prepared.functionTargets, ...prepared.machines].map(({ target }) => target);
+function lookupQueries(prepared: Prepared, stackResources: ReadonlyMap<string, string>): LogGroupQuery[] {
+  const other = [...prepared.otherGroups.targets, ...executionTargets(prepared.otherGroups, stackResources, prepared.logs)];
+  const targets = [...prepared.functionTargets, ...prepared.machines, ...other].map(({ target }) => target);
   return targets.flatMap((outcome) => {
     const query = "target" in outcome ? queryFor(outcome.target) : undefined;
     return query ? [query] : [];
@@ -238,6 +254,13 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
     ["DD_TRACE_ENABLED", "true"],
   ];
   for (const { machine, target } of prepared.machines) instrumentStateMachine(machine, ctx, logs, facts, target, { tags: machineTags, grants });
+  const other = [...prepared.otherGroups.targets, ...executionTargets(prepared.otherGroups, facts.stackResources ?? new Map(), logs)];
+  for (const { ownerId, target } of other) {
+    if ("target" in target) subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
+    else warnUnsubscribed(ownerId, target, ctx.warnings);
+  }
+  for (const machine of prepared.traced.machines) traceStateMachine(machine, ctx, grants);
+  traceApiStages(prepared.traced.stages, ctx);
   grants.write();
 
   // Checked on the result: what the macro adds must not take the template past CloudFormation's limit.

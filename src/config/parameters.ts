@@ -56,7 +56,12 @@ export const PARAMETERS = {
   logLevel: { type: "string", sets: "DD_LOG_LEVEL", env: "DD_LOG_LEVEL", doc: "Log level of the Datadog library and extension." },
   flushMetricsToLogs: { type: "boolean", sets: "DD_FLUSH_TO_LOG", default: true, env: "DD_FLUSH_TO_LOG", doc: "Send custom metrics through CloudWatch logs (the Forwarder); always `\"false\"` with the extension." },
   enableEnhancedMetrics: { type: "boolean", sets: "DD_ENHANCED_METRICS", default: true, env: "DD_ENHANCED_METRICS", doc: "Enhanced Lambda metrics." },
-  enableXrayTracing: { type: "boolean", default: false, env: "DD_ENABLE_XRAY_TRACING", doc: "Turn on AWS X-Ray active tracing and grant the role the X-Ray permissions." },
+  enableXrayTracing: {
+    type: "boolean",
+    default: false,
+    env: "DD_ENABLE_XRAY_TRACING",
+    doc: "Turn on AWS X-Ray active tracing, with the X-Ray permissions, on functions and state machines, and X-Ray tracing on API Gateway REST stages (SAM `Api` and `Globals.Api` too); a value the user set is kept.",
+  },
   enableMergeXrayTraces: { type: "boolean", env: "DD_ENABLE_MERGE_XRAY_TRACES", doc: "Merge X-Ray and Datadog traces (`DD_MERGE_XRAY_TRACES`, Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`). Unset: the value of `enableXrayTracing`." },
   enableDDTracing: { type: "boolean", sets: "DD_TRACE_ENABLED", default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing; with it, `DD_MERGE_XRAY_TRACES` (Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`) is set from `enableMergeXrayTraces`." },
   enableDDLogs: { type: "boolean", sets: "DD_SERVERLESS_LOGS_ENABLED", default: true, env: "DD_SERVERLESS_LOGS_ENABLED", doc: "Log collection by the extension." },
@@ -91,10 +96,43 @@ export const PARAMETERS = {
   useLayersFromAccount: { type: "string", format: "accountId", env: "DD_USE_LAYERS_FROM_ACCOUNT", doc: "AWS account to take the Datadog layers from (a mirror of Datadog's layers)." },
   instrumentContainerImages: { type: "boolean", default: true, env: "DD_INSTRUMENT_CONTAINER_IMAGES", doc: "Instrument `PackageType: Image` functions too: environment, tags, log subscription, and `ImageConfig.Command` when `Metadata.DatadogRuntime` names the runtime (the image itself must hold the library and the extension). `false` skips them." },
   grantSecretAccess: { type: "boolean", default: true, env: "DD_GRANT_SECRET_ACCESS", doc: "Give each function's role read access to `apiKeySecretArn` / `apiKeySsmArn`." },
-  forwarderArn: { type: "string", format: "arn", env: "DD_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder to subscribe function log groups to (not with the extension)." },
+  forwarderArn: {
+    type: "string",
+    format: "arn",
+    env: "DD_FORWARDER_ARN",
+    doc: "ARN of the Datadog Forwarder to subscribe log groups to: the functions' (not with the extension, which sends them itself), API Gateway access and execution logs, and `forwardLogGroups`.",
+  },
+  subscribeToAccessLogs: {
+    type: "boolean",
+    default: true,
+    env: "DD_SUBSCRIBE_TO_ACCESS_LOGS",
+    doc: "With `forwarderArn`, subscribe the access log groups of API Gateway stages (REST, HTTP and WebSocket; SAM `Api`/`HttpApi` and their `Globals`) when they are CloudWatch Logs groups of this account and region.",
+  },
+  subscribeToExecutionLogs: {
+    type: "boolean",
+    default: false,
+    env: "DD_SUBSCRIBE_TO_EXECUTION_LOGS",
+    doc: "With `forwarderArn`, subscribe the execution log groups API Gateway writes for REST stages (`API-Gateway-Execution-Logs_<api id>/<stage>`, when a method setting logs at `INFO` or `ERROR`) and WebSocket stages (`/aws/apigateway/<api id>/<stage>`); a group that does not exist yet is declared, with `Retain`.",
+  },
+  forwardLogGroups: {
+    type: "stringList",
+    default: [],
+    doc: "With `forwarderArn`, more log groups to subscribe: names, or logical ids of `AWS::Logs::LogGroup`s of the template (list or comma-separated). A named group that does not exist yet is declared, with `Retain`.",
+  },
   stackName: { type: "string", doc: "The stack's name (`!Ref AWS::StackName`); needed with `forwarderArn` for functions without `FunctionName`." },
   logRetentionInDays: { type: "integer", format: "logRetention", env: "DD_LOG_RETENTION_IN_DAYS", doc: "Retention of the log groups the macro creates for the forwarder (default 30 days for functions, 7 for state machines; 0 keeps logs forever)." },
   stepFunctionForwarderArn: { type: "string", format: "arn", env: "DD_STEP_FUNCTION_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder for Step Functions state machine logs." },
+  mergeStepFunctionAndLambdaTraces: {
+    type: "boolean",
+    default: true,
+    env: "DD_MERGE_STEP_FUNCTION_AND_LAMBDA_TRACES",
+    doc: "Add the execution context to the payload of each Lambda step of instrumented state machines, so Lambda traces join the state machine's. `false` leaves definitions as they are.",
+  },
+  propagateUpstreamTrace: {
+    type: "boolean",
+    env: "DD_PROPAGATE_UPSTREAM_TRACE",
+    doc: "Add the execution context to the input of each nested execution (`states:startExecution`) of instrumented state machines, so the child's trace joins its parent's. Unset: the value of `mergeStepFunctionAndLambdaTraces`.",
+  },
 } as const satisfies Record<string, ParameterSpec>;
 
 export type ParameterName = keyof typeof PARAMETERS;

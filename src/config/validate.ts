@@ -5,8 +5,8 @@ import {
   EXTENSION_NEEDS_KEY,
   FIPS_SITE,
   FORMAT,
-  FORWARDER_WITH_EXTENSION,
   LLMOBS_NEEDS_APP,
+  NEEDS_FORWARDER,
   ONE_API_KEY,
   SSM_KEY_WITHOUT_EXTENSION,
   UNKNOWN_SITE,
@@ -54,7 +54,6 @@ export function validateConfig(config: Config, report: Report): void {
   if (!(DATADOG_SITES as readonly string[]).includes(site)) report.error(UNKNOWN_SITE, { site: config.site, sites: DATADOG_SITES });
   const extension = usesExtension(config);
   if (extension && !hasApiKey(config)) report.error(EXTENSION_NEEDS_KEY, {});
-  if (extension && config.forwarderArn !== undefined) report.error(FORWARDER_WITH_EXTENSION, {});
   if (config.llmObsEnabled === true && config.llmObsMlApp === undefined) report.error(LLMOBS_NEEDS_APP, {});
   const appsec = appSecMode(config);
   if ((appsec === "extension" || appsec === "on") && !extension) report.error(APPSEC_NEEDS_EXTENSION, { mode: appsec });
@@ -67,6 +66,10 @@ export function validateConfig(config: Config, report: Report): void {
     if (!format.test(value)) report.error(FORMAT, { name, expected: format.expected, secret: spec.secret === true });
   }
   if (config.apiKeySsmArn !== undefined && !extension) report.warn(SSM_KEY_WITHOUT_EXTENSION, {});
+  if (config.forwarderArn === undefined) {
+    const needing = [...(config.forwardLogGroups.length > 0 ? ["forwardLogGroups"] : []), ...(config.subscribeToExecutionLogs ? ["subscribeToExecutionLogs"] : [])];
+    if (needing.length > 0) report.warn(NEEDS_FORWARDER, { names: needing });
+  }
   if (config.lambdaFips === true && !GOV_SITES.includes(site)) report.warn(FIPS_SITE, { site: config.site, sites: GOV_SITES });
 }
 

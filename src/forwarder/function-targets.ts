@@ -18,7 +18,7 @@ export interface TargetSettings {
 const literal = (name: string | undefined) => (name !== undefined && !name.includes("${") ? name : undefined);
 
 export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs: TemplateLogs, settings: TargetSettings): TargetOutcome {
-  const base = { ownerId: fn.logicalId, destination: settings.destination, retentionInDays: settings.retentionInDays };
+  const base = { ownerId: fn.logicalId, destination: settings.destination, retentionInDays: settings.retentionInDays, mayDeclare: true };
   const configured = own(functionProperty(fn, "LoggingConfig"), "LogGroup");
   if (configured !== undefined) {
     const declared = declaredGroupTarget(base, referencedLogicalId(configured), resources, logs);
@@ -49,7 +49,7 @@ export function warnUnsubscribed(ownerId: string, outcome: TargetOutcome, warnin
   if ("unresolved" in outcome) warnings.warn(LOG_GROUP_UNRESOLVED, { resource: ownerId, what: outcome.unresolved });
 }
 
-type TargetBase = Pick<LogTarget, "ownerId" | "destination" | "retentionInDays">;
+export type TargetBase = Pick<LogTarget, "ownerId" | "destination" | "retentionInDays" | "mayDeclare" | "standalone" | "label">;
 
 /** A target for the template's own LogGroup `groupId` (referenced by Ref or Fn::GetAtt), if it is one. */
 export function declaredGroupTarget(base: TargetBase, groupId: string | undefined, resources: JsonObject, logs: TemplateLogs): TargetOutcome | undefined {

@@ -11,7 +11,7 @@ import { ref, templateString, type Json, type JsonObject } from "../intrinsics";
 import type { LogFacts, LogGroupQuery } from "../lookup/gather";
 import type { SubscriptionFilterInfo } from "../lookup/account-view";
 import { LOG_GROUP, SUBSCRIPTION_FILTER, type TemplateDraft } from "../model";
-import { ALREADY_FORWARDING, FILTER_LIMIT, type Warnings } from "../rules";
+import { ALREADY_FORWARDING, FILTER_LIMIT, GROUP_NOT_FOUND, type Warnings } from "../rules";
 import { generatedNamePrefix, matchesGeneratedName } from "./names";
 import { declaredFilters, declareGroup, recordFilter, type TemplateLogs } from "./template-logs";
 
@@ -27,11 +27,21 @@ export type GroupLocation =
   | { kind: "declared"; resourceId: string; accountName?: AccountName }
   /** Created at deploy time by another resource of the template (CDK's log retention): subscribed after it. */
   | { kind: "created"; creatorId: string; accountName?: AccountName }
-  | { kind: "undeclared"; accountName: AccountName };
+  /** Not in the template. Without `accountName` the group cannot exist yet (its API is new). */
+  | { kind: "undeclared"; accountName?: AccountName };
 
 export interface LogTarget {
-  /** The function or state machine the group belongs to; derived logical ids start with it. */
+  /** The resource the group belongs to; derived logical ids and filter names start with it. */
   ownerId: string;
+  /** Set when `ownerId` names no resource of the template (a group given by name): nothing's Condition to carry. */
+  standalone?: boolean;
+  /** Between the owner and the suffix of derived ids, when an owner has several groups (`AccessLogs`). */
+  label?: string;
+  /**
+   * Whether the macro may declare the group when it does not exist: true for groups only AWS writes to
+   * (a function's, an API's execution logs); false for groups the user named, which another stack may create.
+   */
+  mayDeclare: boolean;
   destination: string;
   location: GroupLocation;
   /** Keys under which the template's filters on this group are indexed (see TemplateLogs). */
@@ -68,8 +78,8 @@ export function filterNameFor(ownerId: string): string {
 }
 
 /** Filters this target's own earlier deploys made: its name, the stack-owned group's, or (older macro versions) the shared one. */
-const isOurs = (filter: SubscriptionFilterInfo, ownerId: string) =>
-  filter.filterName === filterNameFor(ownerId) || filter.filterName === OWNED_GROUP_FILTER || filter.filterName === FILTER_NAME;
+const isOurs = (filter: SubscriptionFilterInfo, owner: string) =>
+  filter.filterName === filterNameFor(owner) || filter.filterName === OWNED_GROUP_FILTER || filter.filterName === FILTER_NAME;
 
 export interface SubscriptionResult {
   /** The LogGroup the macro declared for this target, if it did. */
@@ -83,8 +93,13 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   if (inTemplate.some((filter) => filter.destination === target.destination)) return {};
 
   const account = accountFilters(target, facts);
+  const owner = `${target.ownerId}${target.label ?? ""}`;
   const ownsGroup = target.location.kind === "undeclared" && (!account.exists || account.filters.some((f) => f.filterName === OWNED_GROUP_FILTER));
-  const others = account.filters.filter((filter) => !isOurs(filter, target.ownerId));
+  if (ownsGroup && !target.mayDeclare) {
+    warnings.warn(GROUP_NOT_FOUND, { resource: target.ownerId, name: (target.location.accountName as { name: string }).name });
+    return {};
+  }
+  const others = account.filters.filter((filter) => !isOurs(filter, owner));
   const forwarding = others.find((filter) => filter.destinationArn === target.destination);
   if (!ownsGroup && forwarding) {
     warnings.warn(ALREADY_FORWARDING, { resource: target.ownerId, destination: target.destination, filter: forwarding.filterName });
@@ -107,7 +122,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
     dependsOn = target.location.creatorId;
     refersTo.push(dependsOn);
   } else if (ownsGroup) {
-    declaredGroupId = draft.add({ owner: target.ownerId, suffix: "LogGroup", resource: logGroupResource(target) });
+    declaredGroupId = draft.add({ owner: target.ownerId, standalone: target.standalone, suffix: `${target.label ?? ""}LogGroup`, resource: logGroupResource(target) });
     const name = templateString(target.name, logs.context);
     if (name !== undefined) declareGroup(logs, declaredGroupId, name);
     logGroupName = ref(declaredGroupId);
@@ -116,12 +131,12 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
     DestinationArn: target.destination,
     FilterPattern: "",
     // A filter of an older macro version keeps its name: renaming would make CloudFormation replace it.
-    FilterName: ownsGroup ? OWNED_GROUP_FILTER : account.filters.some((f) => f.filterName === FILTER_NAME) ? FILTER_NAME : filterNameFor(target.ownerId),
+    FilterName: ownsGroup ? OWNED_GROUP_FILTER : account.filters.some((f) => f.filterName === FILTER_NAME) ? FILTER_NAME : filterNameFor(owner),
     LogGroupName: logGroupName,
   };
   const resource: JsonObject = { Type: SUBSCRIPTION_FILTER, Properties: properties };
   if (dependsOn !== undefined) resource.DependsOn = dependsOn;
-  const filterId = draft.add({ owner: target.ownerId, suffix: "DatadogSubscription", resource, refersTo });
+  const filterId = draft.add({ owner: target.ownerId, standalone: target.standalone, suffix: `${target.label ?? ""}DatadogSubscription`, resource, refersTo });
   recordFilter(logs, filterId, properties);
   return { declaredGroupId };
 }

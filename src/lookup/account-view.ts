@@ -1,5 +1,6 @@
 /**
- * The macro's only I/O: read-only questions about CloudWatch Logs in the deploying account.
+ * The macro's only I/O: read-only questions about CloudWatch Logs (and the stack's resources) in the
+ * deploying account.
  * The real implementation calls AWS; the offline one (preview, tests) answers from a fixture.
  */
 export interface SubscriptionFilterInfo {
@@ -12,6 +13,11 @@ export interface AccountView {
   logGroupNames(prefix: string): Promise<string[]>;
   /** The subscription filters of an existing log group. */
   subscriptionFilters(logGroupName: string): Promise<SubscriptionFilterInfo[]>;
+  /**
+   * The physical id of each resource the stack has (all pages), by logical id; empty when the stack
+   * does not exist yet. Needed for names AWS derives from an id, such as API execution log groups.
+   */
+  stackResourceIds(stackName: string): Promise<Map<string, string>>;
 }
 
 /** A lookup that failed; the message names what to fix (often a missing permission of the macro's role). */
@@ -30,9 +36,12 @@ export class LookupError extends Error {
   }
 }
 
-/** An account view over a fixed set of log groups: nothing exists unless listed. */
-export function offlineAccountView(groups: Record<string, SubscriptionFilterInfo[]> = {}): AccountView {
+/** An account view over a fixed set of log groups and stack resources: nothing exists unless listed. */
+export function offlineAccountView(groups: Record<string, SubscriptionFilterInfo[]> = {}, stackResources: Record<string, string> = {}): AccountView {
   return {
+    async stackResourceIds() {
+      return new Map(Object.entries(stackResources));
+    },
     async logGroupNames(prefix) {
       return Object.keys(groups).filter((name) => name.startsWith(prefix));
     },

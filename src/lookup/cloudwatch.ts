@@ -12,6 +12,7 @@
  *  - a request that waits for its retry keeps its slot in the limiter, so a throttled account sees
  *    fewer requests at once instead of the same burst again.
  */
+import type { CloudFormationClient, CloudFormationClientConfig } from "@aws-sdk/client-cloudformation";
 import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import { LookupError, type AccountView } from "./account-view";
 
@@ -56,7 +57,10 @@ export const MAX_IN_FLIGHT = 10;
 const PERMISSION: Record<string, string> = {
   DescribeLogGroups: "logs:DescribeLogGroups",
   DescribeSubscriptionFilters: "logs:DescribeSubscriptionFilters",
+  ListStackResources: "cloudformation:ListStackResources",
 };
+/** Pages of ListStackResources (100 resources each) read at most: a stack holds at most 500 resources. */
+const MAX_STACK_PAGES = 10;
 
 export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
   let client: Promise<{ client: CloudWatchLogsClient; sdk: typeof import("@aws-sdk/client-cloudwatch-logs") }> | undefined;
@@ -70,6 +74,18 @@ export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
         maxAttempts: 1,
         retryMode: "standard",
         ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+      }),
+    })));
+  let stacks: Promise<{ client: CloudFormationClient; sdk: typeof import("@aws-sdk/client-cloudformation") }> | undefined;
+  const connectStacks = () =>
+    (stacks ??= import("@aws-sdk/client-cloudformation").then((sdk) => ({
+      sdk,
+      client: new sdk.CloudFormationClient({
+        region: options.region,
+        endpoint: options.endpoint,
+        maxAttempts: 1,
+        retryMode: "standard",
+        ...(options.requestHandler ? { requestHandler: options.requestHandler as CloudFormationClientConfig["requestHandler"] } : {}),
       }),
     })));
   const policy: RetryPolicy = { ...RETRY, maxAttempts: Math.max(1, options.maxAttempts ?? RETRY.maxAttempts) };
@@ -127,6 +143,27 @@ export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
         nextToken = page.nextToken;
       } while (nextToken);
       return filters;
+    },
+    async stackResourceIds(stackName) {
+      const { client: cloudformation, sdk } = await connectStacks();
+      const ids = new Map<string, string>();
+      let nextToken: string | undefined;
+      let pages = 0;
+      do {
+        let page;
+        try {
+          page = await call("ListStackResources", () => cloudformation.send(new sdk.ListStackResourcesCommand({ StackName: stackName, NextToken: nextToken })));
+        } catch (error) {
+          // A stack being created for the first time does not exist yet: neither do its resources.
+          if (error instanceof LookupError && /does not exist/i.test(error.detail)) return ids;
+          throw error;
+        }
+        for (const summary of page.StackResourceSummaries ?? []) {
+          if (summary.LogicalResourceId && summary.PhysicalResourceId) ids.set(summary.LogicalResourceId, summary.PhysicalResourceId);
+        }
+        nextToken = page.NextToken;
+      } while (nextToken && ++pages < MAX_STACK_PAGES);
+      return ids;
     },
   };
 }
@@ -228,7 +265,7 @@ function explain(operation: string, error: unknown, attempts: number): LookupErr
   const tries = attempts > 1 ? `, after ${attempts} attempts` : "";
   const detail = `${name || "error"}: ${message}${tries}`.slice(0, 300);
   return new LookupError(
-    `Could not look up log groups (${operation}: ${detail}); the macro needs read access to CloudWatch Logs (${Object.values(PERMISSION).join(", ")}). Deploy again once it is reachable.`,
+    `Could not look up log groups (${operation}: ${detail}); the macro needs read access to CloudWatch Logs and the stack (${Object.values(PERMISSION).join(", ")}). Deploy again once they are reachable.`,
     operation,
     false,
     "",

@@ -14,6 +14,8 @@ export type LogGroupQuery = { name: string } | { prefix: string; matches: (name:
 export interface LogFacts {
   /** Every group the queries found, with its subscription filters. */
   groups: Map<string, SubscriptionFilterInfo[]>;
+  /** Physical ids of the stack's resources by logical id, when they were needed (API execution log groups). */
+  stackResources?: ReadonlyMap<string, string>;
 }
 
 /** Listings (DescribeLogGroups, all pages of one prefix) running at once. */

@@ -5,6 +5,7 @@
  */
 import { hasOwn, isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
 import { runtimeInfo, type Architecture } from "../runtimes";
+import { API_STAGE_TYPES, readApiStages } from "./api";
 import { markEdgeFunctions } from "./edge";
 import {
   CDK_LOG_RETENTION,
@@ -37,15 +38,18 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
     resources,
     functions: [],
     stateMachines: [],
+    apiStages: [],
     logGroupIds: [],
     filterIds: [],
     distributionIds: [],
     retentionIds: [],
     createdByCdk: isCdkBootstrapped(context.parameterDeclarations),
   };
+  const stageIds: string[] = [];
   for (const logicalId of Object.keys(resources)) {
     const resource = resources[logicalId];
     if (!isObject(resource)) continue;
+    if (API_STAGE_TYPES.has(resource.Type as string)) stageIds.push(logicalId);
     if (!model.createdByCdk && (logicalId === "CDKMetadata" || hasCdkPath(resource))) model.createdByCdk = true;
     switch (resource.Type) {
       case LAMBDA_FUNCTION:
@@ -78,6 +82,7 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
   // Only CDK adds its own functions; known once the whole template was read.
   if (model.createdByCdk) for (const fn of model.functions) fn.cdkFramework = isCdkFrameworkFunction(fn.logicalId, fn.resource);
   if (model.distributionIds.length > 0) markEdgeFunctions(model, context);
+  model.apiStages = readApiStages(model, stageIds, globals, context, base);
   return model;
 }
 

@@ -12,6 +12,8 @@ const MAX_LOGICAL_ID = 255;
 export interface Addition {
   /** The logical id of the resource it serves: the new id starts with it, and it carries its Condition. */
   owner: string;
+  /** The owner names no resource of the template (a log group known by name): no Condition to carry from it. */
+  standalone?: boolean;
   /** What it is, ending the new id: `LogGroup`, `DatadogSubscription`, `Role`... */
   suffix: string;
   resource: JsonObject;
@@ -22,6 +24,8 @@ export interface Addition {
 export class TemplateDraft {
   private resources?: JsonObject;
   private conditions?: JsonObject;
+  private globals?: JsonObject;
+  private readonly writableGlobals = new Set<string>();
   /** Resources already copied (or added) in the draft: writable in place. */
   private readonly writable = new Set<string>();
   private addedCount = 0;
@@ -81,10 +85,27 @@ export class TemplateDraft {
     return this.properties(logicalId);
   }
 
+  /**
+   * A writable copy of a SAM `Globals` section (created when absent), or undefined when `Globals` or
+   * the section is not a map the macro can edit.
+   */
+  globalsSection(name: string): JsonObject | undefined {
+    const current = this.fragment.Globals;
+    if (current !== undefined && (!isObject(current) || isIntrinsic(current))) return undefined;
+    const globals = (this.globals ??= isObject(current) ? shallowCopy(current) : {});
+    const section = own(globals, name);
+    if (this.writableGlobals.has(name)) return section as JsonObject;
+    if (section !== undefined && (!isObject(section) || isIntrinsic(section))) return undefined;
+    const copy = isObject(section) ? shallowCopy(section) : {};
+    setOwn(globals, name, copy);
+    this.writableGlobals.add(name);
+    return copy;
+  }
+
   /** Adds a resource through the gate; returns its logical id. */
   add(addition: Addition): string {
     const resources = this.ownResources();
-    const conditions = [this.conditionOf(addition.owner), ...(addition.refersTo ?? []).map((id) => this.conditionOf(id))];
+    const conditions = [addition.standalone ? undefined : this.conditionOf(addition.owner), ...(addition.refersTo ?? []).map((id) => this.conditionOf(id))];
     const condition = this.combinedCondition(addition.owner, conditions);
     const proposed: JsonObject = condition === undefined ? addition.resource : { ...addition.resource, Condition: condition };
     const base = logicalIdBase(addition.owner, addition.suffix);
@@ -110,7 +131,7 @@ export class TemplateDraft {
 
   /** True when the draft differs from the input (a resource or condition written). */
   get changed(): boolean {
-    return this.resources !== undefined || this.conditions !== undefined;
+    return this.resources !== undefined || this.conditions !== undefined || this.globals !== undefined;
   }
 
   /**
@@ -122,6 +143,7 @@ export class TemplateDraft {
     const out = shallowCopy(this.fragment);
     if (this.resources !== undefined) out.Resources = this.resources;
     if (this.conditions !== undefined) out.Conditions = this.conditions;
+    if (this.globals !== undefined) out.Globals = this.globals;
     if (metadata !== undefined) {
       const current = isObject(this.fragment.Metadata) && !isIntrinsic(this.fragment.Metadata) ? shallowCopy(this.fragment.Metadata) : {};
       setOwn(current, metadata.key, metadata.value);

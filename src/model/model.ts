@@ -13,6 +13,13 @@ export const CLOUDFRONT_DISTRIBUTION = "AWS::CloudFront::Distribution";
 export const LAMBDA_VERSION = "AWS::Lambda::Version";
 export const LAMBDA_ALIAS = "AWS::Lambda::Alias";
 export const CODE_SIGNING_CONFIG = "AWS::Lambda::CodeSigningConfig";
+export const APIGW_REST_API = "AWS::ApiGateway::RestApi";
+export const APIGW_STAGE = "AWS::ApiGateway::Stage";
+export const APIGW_DEPLOYMENT = "AWS::ApiGateway::Deployment";
+export const APIGW_V2_API = "AWS::ApiGatewayV2::Api";
+export const APIGW_V2_STAGE = "AWS::ApiGatewayV2::Stage";
+export const SERVERLESS_API = "AWS::Serverless::Api";
+export const SERVERLESS_HTTP_API = "AWS::Serverless::HttpApi";
 /** CDK's `logRetention`: a custom resource that creates a function's log group and sets its retention. */
 export const CDK_LOG_RETENTION = "Custom::LogRetention";
 
@@ -57,10 +64,28 @@ export interface StateMachineModel extends ResourceModel {
   kind: "cfn" | "sam";
 }
 
+/** An API Gateway stage (see `api.ts` for the shapes a template declares one in). */
+export interface ApiStageModel extends ResourceModel {
+  /** A Stage resource, a REST Deployment with a StageName, a SAM API before SAM, or the API SAM creates for events. */
+  shape: "stage" | "deployment" | "sam" | "implicit";
+  protocol: "rest" | "http" | "websocket" | "unknown";
+  /** The API: a resource of the template (by `Ref`) or a literal id. */
+  api?: { logicalId: string } | { id: string };
+  /** The stage's name as written (a literal, or an intrinsic function). */
+  stageName?: unknown;
+  /** `DestinationArn` of its access log setting, as written. */
+  accessLogDestination?: unknown;
+  /** Whether API Gateway writes execution logs for it; a string says why that cannot be told. */
+  executionLogging: boolean | string;
+  /** `TracingEnabled` as the user set it (REST stages and SAM APIs; SAM's Globals.Api included). */
+  tracingEnabled?: unknown;
+}
+
 export interface TemplateModel {
   resources: JsonObject;
   functions: FunctionModel[];
   stateMachines: StateMachineModel[];
+  apiStages: ApiStageModel[];
   /** Logical ids of the template's log groups, subscription filters and CloudFront distributions. */
   logGroupIds: string[];
   distributionIds: string[];

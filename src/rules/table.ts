@@ -95,12 +95,6 @@ export const EXTENSION_NEEDS_KEY = error<{}>({
   fix: "Set one of `apiKeySecretArn`, `apiKeySsmArn`, `apiKMSKey` or `apiKey`.",
   message: () => "The Datadog Extension needs an API key",
 });
-export const FORWARDER_WITH_EXTENSION = error<{}>({
-  id: "E124",
-  summary: "`forwarderArn` is set together with the Datadog Extension.",
-  fix: "Choose one: remove `forwarderArn` (the extension sends function logs itself), or remove `addExtension`/`extensionLayerVersion`.",
-  message: () => "`forwarderArn` cannot be used with the Datadog Extension",
-});
 export const LLMOBS_NEEDS_APP = error<{}>({
   id: "E125",
   summary: "`llmObsEnabled` is true but `llmObsMlApp` is not set.",
@@ -124,6 +118,13 @@ export const VALUE_NEEDED = error<{ name: string; use: string }>({
   summary: "A parameter given as an intrinsic function is needed as a value by the macro itself.",
   fix: "Give that parameter a literal value, or a `Ref` to a String template parameter.",
   message: (a) => `Parameter \`${a.name}\` is an intrinsic function the macro cannot resolve, but the macro needs its value ${a.use}`,
+});
+
+export const FORWARD_LOG_GROUP_INVALID = error<{ entry: string; why: string }>({
+  id: "E129",
+  summary: "An entry of `forwardLogGroups` is neither a log group name nor the logical id of a log group of the template.",
+  fix: "List log group names (letters, digits and `_-/.#`, up to 512 characters) or logical ids of the template's `AWS::Logs::LogGroup` resources.",
+  message: (a) => `\`forwardLogGroups\` entry "${a.entry}" ${a.why}`,
 });
 
 // Functions.
@@ -155,16 +156,23 @@ export const FORWARDER_NEEDS_STACK_NAME = error<{ ids: string[] }>({
   message: (a) =>
     `With \`forwarderArn\`, the log ${plural(a.ids, "group", "groups")} of ${a.ids.join(", ")} must be found, but ${plural(a.ids, "that function has", "those functions have")} no FunctionName: CloudFormation names ${plural(a.ids, "it", "them")} from the stack name, which the macro does not know`,
 });
+export const EXECUTION_LOGS_NEED_STACK_NAME = error<{ ids: string[] }>({
+  id: "E304",
+  summary: "With `subscribeToExecutionLogs`, APIs of the template need `stackName` so their execution log groups can be found.",
+  fix: "Add `stackName: !Ref AWS::StackName` to the macro parameters (CDK: `stackName: stack.stackName` in the Datadog mapping), or set `subscribeToExecutionLogs: false`.",
+  message: (a) =>
+    `With \`subscribeToExecutionLogs\`, the execution log ${plural(a.ids, "group", "groups")} of ${a.ids.join(", ")} must be found, but API Gateway names ${plural(a.ids, "it", "them")} after the API's id, which the macro reads from the stack: \`stackName\` is not set`,
+});
 export const LOOKUP_DENIED = error<{ operation: string; permission: string }>({
   id: "E302",
-  summary: "The macro's role may not read CloudWatch Logs.",
-  fix: "Give the macro function's role `logs:DescribeLogGroups` and `logs:DescribeSubscriptionFilters` (`template.yml` does), then deploy again.",
+  summary: "The macro's role may not read CloudWatch Logs (or, for execution logs, the stack's resources).",
+  fix: "Give the macro function's role `logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters` and `cloudformation:ListStackResources` (`template.yml` does), then deploy again.",
   message: (a) => `The macro's role may not call ${a.operation} (${a.permission})`,
 });
 export const LOOKUP_FAILED = error<{ operation: string; detail: string }>({
   id: "E303",
   summary: "The macro could not look up log groups.",
-  fix: "The macro needs read access to CloudWatch Logs (`logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters`); deploy again once it is reachable. The macro's logs have the details.",
+  fix: "The macro needs read access to CloudWatch Logs (`logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters`) and, for execution logs, to the stack (`cloudformation:ListStackResources`); deploy again once they are reachable. The macro's logs have the details.",
   message: (a) => `Could not look up log groups (${a.operation}: ${a.detail})`,
 });
 
@@ -194,6 +202,12 @@ export const EXCLUDE_UNKNOWN = warning<{ name: string }>({
   summary: "`exclude` names something the template does not instrument.",
   fix: "List logical ids of the template's Lambda functions or state machines.",
   message: (a) => `\`exclude\` names \`${a.name}\`, which is not a Lambda function or state machine of this template`,
+});
+export const NEEDS_FORWARDER = warning<{ names: string[] }>({
+  id: "W105",
+  summary: "Parameters that choose log groups to forward are set, but `forwarderArn` is not.",
+  fix: "Set `forwarderArn`, or remove those parameters.",
+  message: (a) => `${a.names.map((name) => `\`${name}\``).join(" and ")} ${plural(a.names, "has", "have")} no effect without \`forwarderArn\``,
 });
 export const NO_LAYERS_IN_CHINA = warning<{}>({
   id: "W104",
@@ -375,6 +389,22 @@ export const FILTER_LIMIT = warning<About>({
   summary: "The log group already has 2 subscription filters (CloudWatch Logs' limit) going elsewhere.",
   fix: "Remove one of its filters to make room, then deploy again.",
   message: () => "its log group already has 2 subscription filters going elsewhere; logs are not forwarded to Datadog",
+  resource: about,
+});
+
+export const NOT_A_LOG_GROUP = warning<About & { what: string; why: string }>({
+  id: "W306",
+  summary: "A log destination is not a CloudWatch Logs group this stack can subscribe (another service, region or account).",
+  fix: "Subscribe that destination to Datadog where it lives (a Firehose stream can deliver to Datadog directly), or log to a group of this region and account.",
+  message: (a) => `${a.what} ${a.why}; not subscribed`,
+  resource: about,
+});
+
+export const GROUP_NOT_FOUND = warning<About & { name: string }>({
+  id: "W307",
+  summary: "A log group to forward does not exist, and is not one the macro may create (another stack or service may).",
+  fix: "Deploy again once the group exists, or declare it in this template.",
+  message: (a) => `log group ${a.name} does not exist yet; not subscribed (deploy again once it exists)`,
   resource: about,
 });
 

@@ -105,7 +105,11 @@ export function macroStack(version: string, code: CodeLocation = {}): JsonObject
               PolicyName: "ForwarderLookups",
               PolicyDocument: {
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:DescribeSubscriptionFilters"], Resource: "*" }],
+                Statement: [
+                  { Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:DescribeSubscriptionFilters"], Resource: "*" },
+                  // The ids of a stack's APIs, which name their execution log groups (`subscribeToExecutionLogs`).
+                  { Effect: "Allow", Action: ["cloudformation:ListStackResources"], Resource: "*" },
+                ],
               },
             },
           ],

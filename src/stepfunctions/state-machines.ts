@@ -54,7 +54,7 @@ export function defaultLogGroupName(machine: StateMachineModel, env: string | un
 
 /** The log group the machine logs to (the user's destination), or the one the macro will give it. */
 export function stateMachineLogTarget(machine: StateMachineModel, ctx: InstrumentContext, logs: TemplateLogs, destination: string, report: Report): TargetOutcome {
-  const base = { ownerId: machine.logicalId, destination, retentionInDays: ctx.config.logRetentionInDays ?? STATE_MACHINE_LOG_RETENTION_DAYS };
+  const base = { ownerId: machine.logicalId, destination, retentionInDays: ctx.config.logRetentionInDays ?? STATE_MACHINE_LOG_RETENTION_DAYS, mayDeclare: true };
   const logging = machine.properties[SHAPES[machine.kind].logging];
   if (isIntrinsic(logging)) return { unresolved: "its logging configuration" };
   const arn = destinationArn(logging);
@@ -119,6 +119,8 @@ function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, gr
 }
 
 function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
+  const into = { lambda: ctx.config.mergeStepFunctionAndLambdaTraces, nested: ctx.config.propagateUpstreamTrace ?? ctx.config.mergeStepFunctionAndLambdaTraces };
+  if (!into.lambda && !into.nested) return;
   const props = machine.properties;
   const key = props.Definition !== undefined ? "Definition" : props.DefinitionString !== undefined ? "DefinitionString" : undefined;
   if (key === undefined) {
@@ -130,10 +132,28 @@ function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
     ctx.warnings.warn(SFN_DEFINITION_UNREADABLE, { resource: machine.logicalId, why: read });
     return;
   }
-  const leftAlone = injectTraceContext(read.definition, substitutionResolver(props.DefinitionSubstitutions, ctx));
+  const leftAlone = injectTraceContext(read.definition, substitutionResolver(props.DefinitionSubstitutions, ctx), into);
   for (const { state, problem } of leftAlone) ctx.warnings.warn(SFN_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem });
   // Rewrite only what changed, so a definition without Lambda or nested steps keeps its formatting.
   if (JSON.stringify(read.definition) !== read.compact) ctx.draft.properties(machine.logicalId)[key] = read.write(read.definition);
+}
+
+/** What a state machine's role needs to send traces to X-Ray. */
+export const SFN_XRAY_STATEMENT: Statement = {
+  Sid: "DatadogStepFunctionsXRay",
+  Effect: "Allow",
+  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+  Resource: "*",
+};
+
+/** X-Ray tracing (`enableXrayTracing`) unless the user configured it, with the permissions it needs. */
+export function traceStateMachine(machine: StateMachineModel, ctx: InstrumentContext, grants: Grants): void {
+  const key = machine.kind === "cfn" ? "TracingConfiguration" : "Tracing";
+  if (machine.properties[key] !== undefined) return;
+  const props = ctx.draft.properties(machine.logicalId);
+  props[key] = { Enabled: true };
+  // The role as it now stands: logging may have given the machine one.
+  grants.grant({ logicalId: machine.logicalId, role: props[SHAPES[machine.kind].role], sam: machine.kind === "sam" }, SFN_XRAY_STATEMENT);
 }
 
 const LAMBDA_TYPES = new Set([LAMBDA_FUNCTION, SERVERLESS_FUNCTION]);

@@ -22,20 +22,28 @@ export interface StateLeftAlone {
   problem: string;
 }
 
+/** Which steps receive the context: Lambda invocations, nested executions (`states:startExecution`). */
+export interface Injection {
+  lambda: boolean;
+  nested: boolean;
+}
+
+const BOTH: Injection = { lambda: true, nested: true };
+
 /**
  * Edits `definition` (the macro's own parsed copy) in place; returns the states left alone.
  * `resolveResource` turns a `${Name}` placeholder of DefinitionSubstitutions into what it stands for.
  */
-export function injectTraceContext(definition: JsonObject, resolveResource: (resource: string) => string = (r) => r): StateLeftAlone[] {
+export function injectTraceContext(definition: JsonObject, resolveResource: (resource: string) => string = (r) => r, into: Injection = BOTH): StateLeftAlone[] {
   const leftAlone: StateLeftAlone[] = [];
   walkStates(definition, (name, state) => {
     const resource = typeof state.Resource === "string" ? resolveResource(state.Resource) : "";
     const problem = LAMBDA_INVOKE.test(resource)
-      ? lambdaInvoke(state)
+      ? into.lambda ? lambdaInvoke(state) : undefined
       : LAMBDA_ARN.test(resource)
-        ? lambdaArn(state)
+        ? into.lambda ? lambdaArn(state) : undefined
         : START_EXECUTION.test(resource)
-          ? startExecution(state)
+          ? into.nested ? startExecution(state) : undefined
           : undefined;
     if (problem) leftAlone.push({ state: name, problem });
   });

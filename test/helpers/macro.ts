@@ -11,6 +11,8 @@ export interface RunOptions {
   templateParameterValues?: Record<string, unknown>;
   /** Log groups that exist in the account, with their subscription filters. */
   logGroups?: Record<string, SubscriptionFilterInfo[]>;
+  /** Physical ids of the stack's existing resources, by logical id. */
+  stackResources?: Record<string, string>;
 }
 
 export function run(fragment: unknown, params: Record<string, unknown> = {}, options: RunOptions = {}): MacroOutcome {
@@ -22,7 +24,7 @@ export function run(fragment: unknown, params: Record<string, unknown> = {}, opt
     env: options.env ?? {},
     macroVersion: VERSION,
     accountId: "123456789012",
-  }, { groups: new Map(Object.entries(options.logGroups ?? {})) });
+  }, { groups: new Map(Object.entries(options.logGroups ?? {})), stackResources: new Map(Object.entries(options.stackResources ?? {})) });
 }
 
 /** Runs and insists on success, returning the instrumented Resources. */

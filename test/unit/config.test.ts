@@ -130,9 +130,9 @@ describe("validation reports every problem at once", () => {
     "accepts site %s",
     (site) => expect(load({ site }).errors).toEqual([]),
   );
-  test("the extension needs an API key and excludes the forwarder", () => {
+  test("the extension needs an API key, and may go with a forwarder (for the stack's other logs)", () => {
     expect(load({ extensionLayerVersion: 70 }).errors[0]).toMatch(/needs an API key/);
-    expect(load({ extensionLayerVersion: 70, apiKMSKey: "x", forwarderArn: "arn:aws:lambda:us-east-1:1:function:f" }).errors[0]).toMatch(/`forwarderArn` cannot be used/);
+    expect(load({ extensionLayerVersion: 70, apiKMSKey: "x", forwarderArn: "arn:aws:lambda:us-east-1:123456789012:function:f" }).errors).toEqual([]);
   });
   test("extensionLayerVersion alone turns the extension on, unless addExtension is false", () => {
     expect(usesExtension(load({ extensionLayerVersion: 70, apiKMSKey: "x" }).config)).toBe(true);

@@ -35,6 +35,7 @@ function counting(groups: Record<string, SubscriptionFilterInfo[]>) {
   const view: AccountView = {
     logGroupNames: (prefix) => (calls.list++, track("mostListing", () => inner.logGroupNames(prefix))),
     subscriptionFilters: (name) => (calls.filters++, track("mostFilters", () => inner.subscriptionFilters(name))),
+    stackResourceIds: (stackName) => inner.stackResourceIds(stackName),
   };
   return { view, calls, inFlight };
 }

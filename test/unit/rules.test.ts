@@ -44,6 +44,7 @@ function failingView(error: Error): AccountView {
   return {
     logGroupNames: async () => Promise.reject(error),
     subscriptionFilters: async () => Promise.reject(error),
+    stackResourceIds: async () => Promise.reject(error),
   };
 }
 
@@ -63,6 +64,7 @@ async function internalError() {
       throw new TypeError("Cannot read properties of undefined (reading 'logGroups')");
     },
     subscriptionFilters: async () => [],
+    stackResourceIds: async () => new Map(),
   }));
   return { before, event, response };
 }
@@ -75,6 +77,8 @@ type Result = MacroOutcome | string[];
 type Case = () => Result | Promise<Result>;
 
 /** A case named by the behaviour that makes its rule fire (the name shows in test titles). */
+const restApi = () => ({ Type: "AWS::ApiGateway::RestApi", Properties: { Name: "shop" } });
+const restStage = (properties: Record<string, unknown>) => ({ Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "Api" }, DeploymentId: "abc123", StageName: "prod", ...properties } });
 const when = (behaviour: string, make: Case): Case => Object.defineProperty(make, "name", { value: behaviour });
 
 /** Rules that cannot fire without another one: ignored when checking that a case fires its rule alone. */
@@ -114,9 +118,6 @@ const CASES: Record<string, Case> = {
   E120: when("two API key parameters", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKey: "0123456789abcdef", apiKeySecretArn: SECRET_ARN })),
   E121: when("a misspelt site", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, site: "datadoghq.co" })),
   E123: when("the extension without an API key", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, extensionLayerVersion: 78 })),
-  E124: when("a forwarder together with the extension", () =>
-    run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN, forwarderArn: FORWARDER }),
-  ),
   E125: when("LLM Observability without an application name", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, llmObsEnabled: true })),
   E126: when("a secret name where its ARN is expected", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKeySecretArn: "datadog/api-key" })),
   E127: when("App and API Protection without the extension", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, appsecEnabled: true })),
@@ -138,6 +139,12 @@ const CASES: Record<string, Case> = {
   }),
 
   // Forwarding.
+  E129: when("forwardLogGroups naming a function", () =>
+    run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, forwardLogGroups: ["CreateOrder"] }),
+  ),
+  E304: when("execution logs of a REST API of the template without stackName", () =>
+    run(template({ Api: restApi(), Prod: restStage({ MethodSettings: [{ HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "INFO" }] }) }), { forwarderArn: FORWARDER, subscribeToExecutionLogs: true }),
+  ),
   E301: when("a forwarder and a function without FunctionName or stackName", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, forwarderArn: FORWARDER })),
   E302: when("a macro role that may not describe log groups", () => {
     const { fragment, params } = lookedUp();
@@ -163,6 +170,7 @@ const CASES: Record<string, Case> = {
   W103: when("exclude naming a function the template does not have", () =>
     run(template({ CreateOrder: python() }), { ...ALL_LAYERS, exclude: ["CreateOrders"] }),
   ),
+  W105: when("forwardLogGroups without a forwarder", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, forwardLogGroups: ["/shop/jobs"] })),
   W104: when("a function deployed in China", () => run(template({ CreateOrder: python() }), ALL_LAYERS, { region: "cn-north-1" })),
 
   // Warnings about functions.
@@ -247,6 +255,10 @@ const CASES: Record<string, Case> = {
     const { fragment, params } = lookedUp();
     return run(fragment, params, { logGroups: { "/aws/lambda/orders-create": [{ filterName: "to-datadog", destinationArn: FORWARDER }] } });
   }),
+  W306: when("access logs sent to a Firehose stream", () =>
+    run(template({ Api: restApi(), Prod: restStage({ AccessLogSetting: { DestinationArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-shop" } }) }), { forwarderArn: FORWARDER }),
+  ),
+  W307: when("forwardLogGroups naming a group that does not exist", () => run(template({}), { forwarderArn: FORWARDER, forwardLogGroups: ["/shop/jobs"] })),
   W305: when("a log group with two subscription filters going elsewhere", () => {
     const { fragment, params } = lookedUp();
     const elsewhere = (name: string) => ({ filterName: name, destinationArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` });

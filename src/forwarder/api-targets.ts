@@ -1,0 +1,103 @@
+/**
+ * The log groups of API Gateway stages to forward: where access logs go (a group the user chose), and
+ * the execution log groups API Gateway creates itself, named after the API's id and the stage.
+ */
+import { join, ref, referencedLogicalId, resolveString, templateString, type Json, type JsonObject } from "../intrinsics";
+import type { ApiStageModel } from "../model";
+import { NOT_A_LOG_GROUP, type Warnings } from "../rules";
+import { declaredGroupTarget, located, type TargetBase, type TargetOutcome } from "./function-targets";
+import type { TemplateLogs } from "./template-logs";
+
+export interface ApiTargetSettings {
+  destination: string;
+  retentionInDays?: number;
+  /** Where the stack deploys: a group elsewhere cannot be subscribed from it. */
+  region: string;
+  accountId?: string;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` */
+const ARN = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/;
+const LOG_GROUP_RESOURCE = /^log-group:([^:]+)(?::\*)?$/;
+
+/**
+ * The group a stage's access logs go to, or undefined when it has none (or one the macro cannot
+ * subscribe, with a warning). A group of the template is owned by itself: several stages logging to it
+ * share one subscription.
+ */
+export function accessLogTarget(stage: ApiStageModel, resources: JsonObject, logs: TemplateLogs, settings: ApiTargetSettings, warnings: Warnings): TargetOutcome | undefined {
+  const value = stage.accessLogDestination;
+  if (value === undefined) return undefined;
+  const fromGroup = (groupId: string | undefined) => declaredGroupTarget({ ...groupBase(settings), ownerId: groupId ?? "" }, groupId, resources, logs);
+  const declared = fromGroup(referencedLogicalId(value, "Arn"));
+  if (declared) return declared;
+  const text = templateString(value, logs.context);
+  const arn = text === undefined ? null : ARN.exec(text);
+  if (arn === null) return { unresolved: "its access log destination" };
+  const [, , service, region, account, resource] = arn;
+  const what = "its access log destination";
+  if (service !== "logs") {
+    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: service === "firehose" ? "is a Kinesis Data Firehose stream" : `is not a CloudWatch Logs group (${service.slice(0, 40)})` });
+    return undefined;
+  }
+  if (!region.includes("${") && region !== settings.region) {
+    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: `is a log group of region ${region.slice(0, 40)}, and the stack deploys to ${settings.region}` });
+    return undefined;
+  }
+  if (settings.accountId !== undefined && !account.includes("${") && account !== settings.accountId) {
+    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: "is a log group of another account" });
+    return undefined;
+  }
+  const group = LOG_GROUP_RESOURCE.exec(resource);
+  if (group === null) return { unresolved: what };
+  const name = group[1];
+  // `arn:...:log-group:${Group}`: a Ref to the template's group (its name).
+  const variable = /^\$\{([A-Za-z0-9]+)\}$/.exec(name);
+  const byRef = variable ? fromGroup(variable[1]) : undefined;
+  if (byRef) return byRef;
+  if (name.includes("${")) return { unresolved: what };
+  return located({ ...groupBase(settings), ownerId: stage.logicalId, label: "AccessLogs", mayDeclare: false }, name, name, logs, { name });
+}
+
+function groupBase(settings: ApiTargetSettings): Omit<TargetBase, "ownerId"> {
+  return { destination: settings.destination, retentionInDays: settings.retentionInDays, mayDeclare: false };
+}
+
+/** An execution log group to forward, before the API's id is known. */
+export interface ExecutionLogs {
+  ownerId: string;
+  kind: "rest" | "websocket";
+  api: { logicalId: string } | { id: string };
+  stageName: string;
+}
+
+const EXECUTION_PREFIX = { rest: "API-Gateway-Execution-Logs_", websocket: "/aws/apigateway/" } as const;
+
+/** What the stage's execution logs need, undefined when it writes none, or why they cannot be found. */
+export function executionLogs(stage: ApiStageModel, logs: TemplateLogs): ExecutionLogs | { unresolved: string } | undefined {
+  if (stage.executionLogging === false || stage.protocol === "http") return undefined;
+  if (typeof stage.executionLogging === "string") return { unresolved: stage.executionLogging };
+  if (stage.protocol === "unknown") return { unresolved: "the protocol of its API (REST, HTTP or WebSocket)" };
+  if (stage.api === undefined) return { unresolved: "its API id" };
+  const stageName = resolveString(stage.stageName, logs.context);
+  if (stageName === undefined) return { unresolved: "its stage name" };
+  return { ownerId: stage.logicalId, kind: stage.protocol, api: stage.api, stageName };
+}
+
+/**
+ * The execution log group's target once the stack's resources are known: `physicalIds` maps logical ids
+ * to the ids of resources that exist. An API that does not exist yet has no log group yet either.
+ */
+export function executionLogTarget(plan: ExecutionLogs, physicalIds: ReadonlyMap<string, string>, logs: TemplateLogs, settings: ApiTargetSettings): TargetOutcome {
+  const prefix = EXECUTION_PREFIX[plan.kind];
+  const suffix = `/${plan.stageName}`;
+  const apiId = "id" in plan.api ? plan.api.id : physicalIds.get(plan.api.logicalId);
+  // The name as the template writes it: the same on every deploy, so the declared group never changes.
+  const nameValue: Json = "id" in plan.api ? `${prefix}${plan.api.id}${suffix}` : join("", [prefix, ref(plan.api.logicalId), suffix]);
+  const templateName = "id" in plan.api ? nameValue as string : `${prefix}\${${plan.api.logicalId}}${suffix}`;
+  const base: TargetBase = { ownerId: plan.ownerId, label: "ExecutionLogs", destination: settings.destination, retentionInDays: settings.retentionInDays, mayDeclare: true };
+  const accountName = apiId === undefined ? undefined : { name: `${prefix}${apiId}${suffix}` };
+  const inTemplate = logs.groupByName.has(templateName) ? templateName : accountName !== undefined && logs.groupByName.has(accountName.name) ? accountName.name : undefined;
+  if (inTemplate !== undefined) return located(base, inTemplate, nameValue, logs, accountName);
+  return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [templateName, ...(accountName ? [accountName.name] : [])], name: nameValue } };
+}

@@ -1,0 +1,58 @@
+/**
+ * Log groups the stack makes besides its functions' and state machines': API Gateway access and
+ * execution logs, and the groups listed in `forwardLogGroups`. Planned before the lookups; execution
+ * log groups are named once the API ids are known (`executionTargets`).
+ */
+import type { Config } from "../config/parameters";
+import type { JsonObject } from "../intrinsics";
+import type { ApiStageModel } from "../model";
+import { EXECUTION_LOGS_NEED_STACK_NAME, type Report } from "../rules";
+import { accessLogTarget, executionLogs, executionLogTarget, type ApiTargetSettings, type ExecutionLogs } from "./api-targets";
+import type { TargetOutcome } from "./function-targets";
+import { namedGroupTargets } from "./named-targets";
+import type { TemplateLogs } from "./template-logs";
+
+export interface OtherGroups {
+  /** Groups known before any lookup: access log destinations, `forwardLogGroups`, and what cannot be resolved. */
+  targets: { ownerId: string; target: TargetOutcome }[];
+  /** Execution log groups, named after their API's id. */
+  execution: ExecutionLogs[];
+  settings?: ApiTargetSettings;
+}
+
+export const NO_OTHER_GROUPS: OtherGroups = { targets: [], execution: [] };
+
+export function planOtherGroups(stages: ApiStageModel[], config: Config, resources: JsonObject, logs: TemplateLogs, settings: ApiTargetSettings, report: Report): OtherGroups {
+  const targets: OtherGroups["targets"] = [];
+  const execution: ExecutionLogs[] = [];
+  if (config.subscribeToAccessLogs) {
+    for (const stage of stages) {
+      const target = accessLogTarget(stage, resources, logs, settings, report);
+      if (target) targets.push({ ownerId: stage.logicalId, target });
+    }
+  }
+  if (config.subscribeToExecutionLogs) {
+    for (const stage of stages) {
+      const plan = executionLogs(stage, logs);
+      if (plan === undefined) continue;
+      if ("unresolved" in plan) targets.push({ ownerId: stage.logicalId, target: plan });
+      else execution.push(plan);
+    }
+    // The id of an API of the template is only known from the stack (or does not exist yet).
+    const needStack = execution.filter((plan) => "logicalId" in plan.api).map((plan) => plan.ownerId);
+    if (needStack.length > 0 && config.stackName === undefined) report.error(EXECUTION_LOGS_NEED_STACK_NAME, { ids: needStack });
+  }
+  targets.push(...namedGroupTargets(config.forwardLogGroups, resources, logs, settings.destination, report));
+  return { targets, execution, settings };
+}
+
+/** True when naming the execution log groups needs the stack's resources. */
+export function needsStackResources(groups: OtherGroups): boolean {
+  return groups.execution.some((plan) => "logicalId" in plan.api);
+}
+
+export function executionTargets(groups: OtherGroups, physicalIds: ReadonlyMap<string, string>, logs: TemplateLogs): { ownerId: string; target: TargetOutcome }[] {
+  const settings = groups.settings;
+  if (settings === undefined) return [];
+  return groups.execution.map((plan) => ({ ownerId: plan.ownerId, target: executionLogTarget(plan, physicalIds, logs, settings) }));
+}
