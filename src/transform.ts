@@ -255,9 +255,13 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   ];
   for (const { machine, target } of prepared.machines) instrumentStateMachine(machine, ctx, logs, facts, target, { tags: machineTags, grants });
   const other = [...prepared.otherGroups.targets, ...executionTargets(prepared.otherGroups, facts.stackResources ?? new Map(), logs)];
-  for (const { ownerId, target } of other) {
-    if ("target" in target) subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
-    else warnUnsubscribed(ownerId, target, ctx.warnings);
+  for (const { ownerId, target, waits } of other) {
+    if (!("target" in target)) {
+      warnUnsubscribed(ownerId, target, ctx.warnings);
+      continue;
+    }
+    const { declaredGroupId } = subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
+    if (waits && declaredGroupId !== undefined) ctx.draft.dependOn(ownerId, declaredGroupId);
   }
   for (const machine of prepared.traced.machines) traceStateMachine(machine, ctx, grants);
   traceApiStages(prepared.traced.stages, ctx);

@@ -2,7 +2,7 @@
  * The log groups of API Gateway stages to forward: where access logs go (a group the user chose), and
  * the execution log groups API Gateway creates itself, named after the API's id and the stage.
  */
-import { join, ref, referencedLogicalId, resolveString, templateString, type Json, type JsonObject } from "../intrinsics";
+import { join, own, ref, referencedIds, referencedLogicalId, resolveString, templateString, type Json, type JsonObject } from "../intrinsics";
 import type { ApiStageModel } from "../model";
 import { NOT_A_LOG_GROUP, type Warnings } from "../rules";
 import { declaredGroupTarget, located, type TargetBase, type TargetOutcome } from "./function-targets";
@@ -69,19 +69,28 @@ export interface ExecutionLogs {
   kind: "rest" | "websocket";
   api: { logicalId: string } | { id: string };
   stageName: string;
+  /**
+   * The stage resource should wait for a group the macro declares: otherwise API Gateway, logging a
+   * request to a new stage, may create the group first, and CloudFormation then fails to create it.
+   * Only for Stage resources (a SAM API or a Deployment passes no DependsOn to the stage it makes), and
+   * not when the API refers to the stage (a dependency cycle).
+   */
+  waits: boolean;
 }
 
 const EXECUTION_PREFIX = { rest: "API-Gateway-Execution-Logs_", websocket: "/aws/apigateway/" } as const;
 
 /** What the stage's execution logs need, undefined when it writes none, or why they cannot be found. */
-export function executionLogs(stage: ApiStageModel, logs: TemplateLogs): ExecutionLogs | { unresolved: string } | undefined {
+export function executionLogs(stage: ApiStageModel, resources: JsonObject, logs: TemplateLogs): ExecutionLogs | { unresolved: string } | undefined {
   if (stage.executionLogging === false || stage.protocol === "http") return undefined;
   if (typeof stage.executionLogging === "string") return { unresolved: stage.executionLogging };
   if (stage.protocol === "unknown") return { unresolved: "the protocol of its API (REST, HTTP or WebSocket)" };
   if (stage.api === undefined) return { unresolved: "its API id" };
   const stageName = resolveString(stage.stageName, logs.context);
   if (stageName === undefined) return { unresolved: "its stage name" };
-  return { ownerId: stage.logicalId, kind: stage.protocol, api: stage.api, stageName };
+  const api = "logicalId" in stage.api ? own(resources, stage.api.logicalId) : undefined;
+  const waits = stage.shape === "stage" && !referencedIds(api).includes(stage.logicalId);
+  return { ownerId: stage.logicalId, kind: stage.protocol, api: stage.api, stageName, waits };
 }
 
 /**

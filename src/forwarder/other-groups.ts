@@ -14,7 +14,7 @@ import type { TemplateLogs } from "./template-logs";
 
 export interface OtherGroups {
   /** Groups known before any lookup: access log destinations, `forwardLogGroups`, and what cannot be resolved. */
-  targets: { ownerId: string; target: TargetOutcome }[];
+  targets: { ownerId: string; target: TargetOutcome; waits?: boolean }[];
   /** Execution log groups, named after their API's id. */
   execution: ExecutionLogs[];
   settings?: ApiTargetSettings;
@@ -33,7 +33,7 @@ export function planOtherGroups(stages: ApiStageModel[], config: Config, resourc
   }
   if (config.subscribeToExecutionLogs) {
     for (const stage of stages) {
-      const plan = executionLogs(stage, logs);
+      const plan = executionLogs(stage, resources, logs);
       if (plan === undefined) continue;
       if ("unresolved" in plan) targets.push({ ownerId: stage.logicalId, target: plan });
       else execution.push(plan);
@@ -51,8 +51,8 @@ export function needsStackResources(groups: OtherGroups): boolean {
   return groups.execution.some((plan) => "logicalId" in plan.api);
 }
 
-export function executionTargets(groups: OtherGroups, physicalIds: ReadonlyMap<string, string>, logs: TemplateLogs): { ownerId: string; target: TargetOutcome }[] {
+export function executionTargets(groups: OtherGroups, physicalIds: ReadonlyMap<string, string>, logs: TemplateLogs): { ownerId: string; target: TargetOutcome; waits?: boolean }[] {
   const settings = groups.settings;
   if (settings === undefined) return [];
-  return groups.execution.map((plan) => ({ ownerId: plan.ownerId, target: executionLogTarget(plan, physicalIds, logs, settings) }));
+  return groups.execution.map((plan) => ({ ownerId: plan.ownerId, target: executionLogTarget(plan, physicalIds, logs, settings), waits: plan.waits }));
 }

@@ -102,6 +102,14 @@ export class TemplateDraft {
     return copy;
   }
 
+  /** Makes a resource the macro instruments wait for one it added (`DependsOn`), keeping what it already waits for. */
+  dependOn(logicalId: string, dependency: string): void {
+    const current = own(this.get(logicalId), "DependsOn");
+    const list = current === undefined ? [] : typeof current === "string" ? [current] : Array.isArray(current) ? current : undefined;
+    if (list === undefined || list.includes(dependency)) return;
+    this.resource(logicalId).DependsOn = list.length === 0 ? dependency : [...list, dependency];
+  }
+
   /** Adds a resource through the gate; returns its logical id. */
   add(addition: Addition): string {
     const resources = this.ownResources();
