@@ -7,7 +7,7 @@
  * The forwarder is a real (dummy) Lambda function in moto: moto's PutSubscriptionFilter rejects a
  * Lambda destination that does not exist, and CreateFunction needs an IAM role that does.
  */
-import { CloudFormationClient, CreateStackCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { OWNED_GROUP_FILTER, filterNameFor } from "../../src/forwarder/subscriptions";
 import { respond } from "../../src/index";
 import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
@@ -95,7 +95,6 @@ describeMoto("API Gateway log groups against moto_server", () => {
     await cloudformation.send(
       new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify({ Resources: { Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: stackName } } } }) }),
     );
-    const { CloudFormationClient: _unused, ListStackResourcesCommand } = await import("@aws-sdk/client-cloudformation");
     const { StackResourceSummaries = [] } = await cloudformation.send(new ListStackResourcesCommand({ StackName: stackName }));
     const api = StackResourceSummaries.find((r) => r.LogicalResourceId === "Api");
     expect(api).toMatchObject({ ResourceType: "AWS::ApiGateway::RestApi", ResourceStatus: "CREATE_COMPLETE" });
