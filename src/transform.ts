@@ -273,7 +273,8 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
     report.error(TOO_MANY_RESOURCES, { before, after: before + ctx.draft.added, limit: MAX_RESOURCES });
     return outcome(report, prepared.redact, prepared.request.fragment);
   }
-  const instrumented = [...plans.map(({ fn }) => fn.logicalId), ...prepared.machines.map(({ machine }) => machine.logicalId)];
+  const machineIds = [...prepared.machines.map(({ machine }) => machine.logicalId), ...prepared.traced.machines.map((machine) => machine.logicalId)];
+  const instrumented = [...plans.map(({ fn }) => fn.logicalId), ...new Set(machineIds)];
   // A template the macro did nothing to comes back as it was, without a summary.
   const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
   const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, instrumented, prepared.skipped, report.diagnostics) } : undefined;

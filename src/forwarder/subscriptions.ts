@@ -78,8 +78,8 @@ export function filterNameFor(ownerId: string): string {
 }
 
 /** Filters this target's own earlier deploys made: its name, the stack-owned group's, or (older macro versions) the shared one. */
-const isOurs = (filter: SubscriptionFilterInfo, owner: string) =>
-  filter.filterName === filterNameFor(owner) || filter.filterName === OWNED_GROUP_FILTER || filter.filterName === FILTER_NAME;
+const isOurs = (filter: SubscriptionFilterInfo, owner: string, mayDeclare: boolean) =>
+  filter.filterName === filterNameFor(owner) || (mayDeclare && filter.filterName === OWNED_GROUP_FILTER) || filter.filterName === FILTER_NAME;
 
 export interface SubscriptionResult {
   /** The LogGroup the macro declared for this target, if it did. */
@@ -94,12 +94,16 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
 
   const account = accountFilters(target, facts);
   const owner = `${target.ownerId}${target.label ?? ""}`;
-  const ownsGroup = target.location.kind === "undeclared" && (!account.exists || account.filters.some((f) => f.filterName === OWNED_GROUP_FILTER));
-  if (ownsGroup && !target.mayDeclare) {
-    warnings.warn(GROUP_NOT_FOUND, { resource: target.ownerId, name: (target.location.accountName as { name: string }).name });
+  const undeclared = target.location.kind === "undeclared";
+  if (undeclared && !account.exists && !target.mayDeclare) {
+    const accountName = target.location.accountName;
+    warnings.warn(GROUP_NOT_FOUND, { resource: target.ownerId, name: accountName !== undefined && "name" in accountName ? accountName.name : String(target.name) });
     return {};
   }
-  const others = account.filters.filter((filter) => !isOurs(filter, owner));
+  // A group the macro never declares (one the user named) is not this stack's, whatever filter it has:
+  // another stack's `stack-group` filter on it is someone else's.
+  const ownsGroup = undeclared && target.mayDeclare && (!account.exists || account.filters.some((f) => f.filterName === OWNED_GROUP_FILTER));
+  const others = account.filters.filter((filter) => !isOurs(filter, owner, target.mayDeclare));
   const forwarding = others.find((filter) => filter.destinationArn === target.destination);
   if (!ownsGroup && forwarding) {
     warnings.warn(ALREADY_FORWARDING, { resource: target.ownerId, destination: target.destination, filter: forwarding.filterName });

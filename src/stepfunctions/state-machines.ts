@@ -149,9 +149,12 @@ export const SFN_XRAY_STATEMENT: Statement = {
 /** X-Ray tracing (`enableXrayTracing`) unless the user configured it, with the permissions it needs. */
 export function traceStateMachine(machine: StateMachineModel, ctx: InstrumentContext, grants: Grants): void {
   const key = machine.kind === "cfn" ? "TracingConfiguration" : "Tracing";
-  if (machine.properties[key] !== undefined) return;
+  const current = machine.properties[key];
+  // Tracing the user turned off (or wrote as an intrinsic) is theirs; turned on (by them, or by an
+  // earlier run of the macro), it gets the permissions, so a second run does what the first did.
+  if (current !== undefined && !(isObject(current) && current.Enabled === true && Object.keys(current).length === 1)) return;
   const props = ctx.draft.properties(machine.logicalId);
-  props[key] = { Enabled: true };
+  if (current === undefined) props[key] = { Enabled: true };
   // The role as it now stands: logging may have given the machine one.
   grants.grant({ logicalId: machine.logicalId, role: props[SHAPES[machine.kind].role], sam: machine.kind === "sam" }, SFN_XRAY_STATEMENT);
 }

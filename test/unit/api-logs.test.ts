@@ -61,6 +61,14 @@ describe("access logs", () => {
     expect(missing.warnings.join("\n")).toMatch(/\[W307\] Stage: log group \/shop\/access does not exist yet/);
   });
 
+  test("an existing group carrying another stack's stack-group filter is subscribed by name, not taken for missing", () => {
+    const fragment = template({ Api: restApi(), Stage: restStage({ AccessLogSetting: { DestinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:/shop/access" } }) });
+    const elsewhere = "arn:aws:lambda:us-east-1:123456789012:function:other";
+    const outcome = run(fragment, params, { logGroups: { "/shop/access": [{ filterName: "datadog-serverless-macro-stack-group", destinationArn: elsewhere }] } });
+    expect(outcome.warnings).toEqual([]);
+    expect(filters((outcome.fragment as any).Resources)).toEqual([{ id: "StageAccessLogsDatadogSubscription", group: "/shop/access", name: "datadog-serverless-macro-StageAccessLogs" }]);
+  });
+
   test.each([
     ["a Firehose stream", "arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-shop", /Kinesis Data Firehose/],
     ["a group of another region", "arn:aws:logs:eu-west-1:123456789012:log-group:/shop/access", /region eu-west-1/],
@@ -221,6 +229,16 @@ describe("X-Ray tracing beyond Lambda", () => {
     expect(out.Own.Properties.TracingConfiguration).toEqual({ Enabled: false });
     const statements = out.Role.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement);
     expect(statements.find((s: any) => s.Sid === "DatadogStepFunctionsXRay").Action).toContain("xray:PutTraceSegments");
+  });
+
+  test("a machine whose role the macro cannot edit: the same warning on every run (idempotent)", () => {
+    const fragment = template({ Flow: machine({ RoleArn: "arn:aws:iam::123456789012:role/flow" }) });
+    const first = run(fragment, { enableXrayTracing: true });
+    const second = run(first.fragment, { enableXrayTracing: true });
+    expect(first.warnings.join("\n")).toMatch(/\[W216\] Flow:/);
+    expect(second.warnings).toEqual(first.warnings);
+    expect(second.fragment).toEqual(first.fragment);
+    expect(first.instrumented).toEqual(["Flow"]);
   });
 
   test("SAM: the Api's TracingEnabled unless Globals.Api sets it; the implicit API through Globals.Api", () => {
