@@ -2,7 +2,7 @@
  * Step Functions: logging to a group subscribed to the forwarder, permissions for log delivery,
  * tags, and trace context in Lambda and nested-execution steps.
  */
-import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sub, templateString, type Json } from "../intrinsics";
+import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { literal } from "../config/parameters";
 import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
@@ -12,7 +12,7 @@ import type { InstrumentContext } from "../instrument/context";
 import type { TagList } from "../instrument/function-tags";
 import { roleFor, type Grants, type Statement } from "../instrument/permissions";
 import { addTags } from "../instrument/tags";
-import { LAMBDA_FUNCTION, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
+import { LAMBDA_FUNCTION, LOG_GROUP, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
 import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, VALUE_NEEDED, type Report } from "../rules";
 import { readDefinition } from "./definition";
 import { injectTraceContext } from "./trace-context";
@@ -99,6 +99,9 @@ function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, gr
   const logging = isObject(current) ? current : {};
   if (destinationArn(logging) !== undefined) {
     if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true) ctx.warnings.warn(SFN_LOGGING_LEVEL, { resource: machine.logicalId });
+    // The logging an earlier run of the macro wrote gets the same grant again, so a second run reports
+    // what the first did; a destination of the user's is theirs to permit.
+    if (isOwnLogging(machine, logging, ctx)) grants.grant({ logicalId: machine.logicalId, role: machine.properties[shape.role], sam: machine.kind === "sam" }, LOG_DELIVERY);
     return;
   }
   const logGroupArn: Json =
@@ -116,6 +119,14 @@ function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, gr
     return;
   }
   grants.grant({ logicalId: machine.logicalId, role, sam: machine.kind === "sam" }, LOG_DELIVERY);
+}
+
+/** The logging configuration the macro writes: full logging to the retained group it declares under the default name. */
+function isOwnLogging(machine: StateMachineModel, logging: JsonObject, ctx: InstrumentContext): boolean {
+  if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true || Object.keys(logging).length !== 3) return false;
+  const groupId = referencedLogicalId(destinationArn(logging), "Arn");
+  const group = groupId === undefined ? undefined : ctx.draft.get(groupId);
+  return isObject(group) && group.Type === LOG_GROUP && group.DeletionPolicy === "Retain" && own(group.Properties, "LogGroupName") === defaultLogGroupName(machine, literal(ctx.config.env));
 }
 
 function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {

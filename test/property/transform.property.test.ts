@@ -186,3 +186,111 @@ describe("handler over generated templates", () => {
     expect(successes).toBeGreaterThan(100);
   });
 });
+
+// API stages, log groups and state machines with a forwarder, execution logs and X-Ray: what the macro adds.
+const level = fc.oneof(fc.constantFrom("INFO", "ERROR", "OFF", "info"), intrinsic, junk);
+const destination = withIf(
+  fc.oneof(
+    fc.constant({ "Fn::GetAtt": ["Logs", "Arn"] }),
+    fc.constant({ "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Logs}" }),
+    fc.constantFrom("arn:aws:logs:us-east-1:123456789012:log-group:/shop/access", "arn:aws:firehose:us-east-1:123456789012:deliverystream/x", "arn:aws:logs:eu-west-1:1:log-group:x"),
+    intrinsic,
+    junk,
+  ),
+);
+const apiRef = fc.oneof(fc.constant({ Ref: "Rest" }), fc.constant({ Ref: "Ws" }), fc.constant("abc123"), intrinsic, junk);
+const stageName = fc.oneof(fc.constantFrom("prod", "$default"), intrinsic, junk);
+const apiResource = fc.oneof(
+  fc.record({
+    Type: fc.constant("AWS::ApiGateway::Stage"),
+    Condition: fc.constantFrom("Cond", undefined),
+    DependsOn: fc.oneof(fc.constant("Logs"), fc.constant(["Logs"]), fc.constant(undefined)),
+    Properties: fc.oneof(
+      fc.record(
+        {
+          RestApiId: apiRef,
+          StageName: stageName,
+          TracingEnabled: fc.oneof(fc.boolean(), intrinsic),
+          MethodSettings: fc.oneof(fc.array(fc.record({ LoggingLevel: level }), { maxLength: 2 }), intrinsic, junk),
+          AccessLogSetting: fc.oneof(fc.record({ DestinationArn: destination }), intrinsic, junk),
+        },
+        { requiredKeys: [] },
+      ),
+      junk,
+    ),
+  }, { requiredKeys: ["Type"] }),
+  fc.record({
+    Type: fc.constant("AWS::ApiGatewayV2::Stage"),
+    Properties: fc.record({ ApiId: apiRef, StageName: stageName, DefaultRouteSettings: fc.oneof(fc.record({ LoggingLevel: level }), junk), AccessLogSettings: fc.oneof(fc.record({ DestinationArn: destination }), junk) }, { requiredKeys: [] }),
+  }),
+  fc.record({ Type: fc.constant("AWS::Serverless::Api"), Properties: fc.record({ StageName: stageName, MethodSettings: fc.oneof(fc.constant([{ LoggingLevel: "INFO" }]), junk), TracingEnabled: fc.boolean() }, { requiredKeys: [] }) }),
+  fc.record({
+    Type: fc.constant("AWS::StepFunctions::StateMachine"),
+    Properties: fc.record({ RoleArn: roleRef, TracingConfiguration: fc.oneof(fc.constant({ Enabled: false }), intrinsic, junk), DefinitionString: fc.constant('{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}') }, { requiredKeys: ["DefinitionString"] }),
+  }),
+);
+const apiFragment = fc.record({
+  Transform: fc.constant("AWS::Serverless-2016-10-31"),
+  Conditions: fc.constant({ Cond: { "Fn::Equals": ["a", "b"] } }),
+  Parameters: fc.constant({ RuntimeParam: { Type: "String", Default: "python3.12" } }),
+  Globals: fc.oneof(fc.record({ Api: fc.oneof(fc.record({ TracingEnabled: fc.boolean(), MethodSettings: fc.constant([{ LoggingLevel: "ERROR" }]) }, { requiredKeys: [] }), junk) }), junk),
+  Resources: fc
+    .tuple(
+      fc.dictionary(fc.constantFrom("S0", "S1", "S2", "Machine"), apiResource, { maxKeys: 4 }),
+      fc.oneof(fc.constant({ Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/shop/access" } }), fc.constant({ Type: "AWS::Logs::LogGroup", Condition: "Cond" }), junk),
+      fc.option(fc.constant({ Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "a.h", CodeUri: "s3://b/k", FunctionName: "shop-fn", Events: { Get: { Type: "Api", Properties: { Path: "/", Method: "get" } } } } })),
+    )
+    .map(([stages, logs, fn]) => ({
+      ...stages,
+      Logs: logs,
+      Rest: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "shop" } },
+      Ws: { Type: "AWS::ApiGatewayV2::Api", Properties: { Name: "ws", ProtocolType: "WEBSOCKET" } },
+      Role: { Type: "AWS::IAM::Role", Properties: { Policies: [] } },
+      ...(fn ? { Fn: fn } : {}),
+    })),
+});
+const apiParams = fc.record(
+  {
+    forwarderArn: fc.constant("arn:aws:lambda:us-east-1:123456789012:function:forwarder"),
+    stackName: fc.constant("shop"),
+    addLayers: fc.constant(false),
+    subscribeToAccessLogs: fc.boolean(),
+    subscribeToExecutionLogs: fc.boolean(),
+    forwardLogGroups: fc.constantFrom([], ["Logs"], ["/shop/other", "/shop/access"]),
+    enableXrayTracing: fc.boolean(),
+    stepFunctionForwarderArn: fc.constantFrom(undefined, "arn:aws:lambda:us-east-1:123456789012:function:forwarder"),
+    exclude: fc.constantFrom([], ["S0"]),
+  },
+  { requiredKeys: ["forwarderArn", "stackName", "addLayers"] },
+);
+const ADDED_TYPES = new Set(["AWS::Logs::LogGroup", "AWS::Logs::SubscriptionFilter", "AWS::IAM::Role"]);
+const API_INSTRUMENTED = new Set(["AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::Serverless::Api", "AWS::StepFunctions::StateMachine", "AWS::IAM::Role", "AWS::Serverless::Function"]);
+
+describe("handler over generated API, log group and state machine templates", () => {
+  test("idempotent, no key beside an intrinsic, adds only log groups, filters and roles, edits only what it instruments", async () => {
+    let successes = 0;
+    const groups = { "/shop/access": [], "API-Gateway-Execution-Logs_r1/prod": [] };
+    const view = () => offlineAccountView(groups, { Rest: "r1" });
+    await fc.assert(
+      fc.asyncProperty(apiFragment, apiParams, async (f, p) => {
+        const first = await respond(event(f, p), {}, silent, view);
+        expect(["success", "failure"]).toContain(first.status);
+        if (first.status !== "success") return;
+        successes++;
+        const second = await respond(event(first.fragment, p), {}, silent, view);
+        expect(second.fragment).toEqual(first.fragment);
+        expect(keyBesideIntrinsic(first.fragment, f)).toBeUndefined();
+        const before = (f as any).Resources as Record<string, any>;
+        const after = (first.fragment as any).Resources as Record<string, any>;
+        for (const [id, resource] of Object.entries(after)) {
+          if (!(id in before)) expect(ADDED_TYPES.has(resource.Type)).toBe(true);
+          else if (!API_INSTRUMENTED.has(before[id]?.Type)) expect(resource).toEqual(before[id]);
+        }
+        // Excluded stages are left exactly as they were.
+        if ((p as any).exclude?.includes("S0") && "S0" in before) expect(after.S0).toEqual(before.S0);
+      }),
+      { numRuns: 400 },
+    );
+    expect(successes).toBeGreaterThan(100);
+  });
+});
