@@ -5,6 +5,7 @@
  * The fragment as received is never changed: a failure returns it as it was.
  */
 import { loadConfig } from "./config/load";
+import { literal } from "./config/parameters";
 import { usesExtension, validateConfig } from "./config/validate";
 import { functionLogTarget, warnUnsubscribed, type TargetOutcome } from "./forwarder/function-targets";
 import { executionTargets, needsStackResources, NO_OTHER_GROUPS, planOtherGroups, type OtherGroups } from "./forwarder/other-groups";
@@ -211,7 +212,7 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   const otherGroups =
     config.forwarderArn === undefined
       ? NO_OTHER_GROUPS
-      : planOtherGroups(selection.apiStages, config, resources, logs, { destination: config.forwarderArn, retentionInDays: config.logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS, region, accountId: pseudo["AWS::AccountId"] }, report);
+      : planOtherGroups(selection.apiStages, config, resources, logs, { destination: config.forwarderArn, retentionInDays: config.logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS, region, accountId: pseudo["AWS::AccountId"], stackName: literal(config.stackName) }, report);
   const traced = config.enableXrayTracing ? { machines: selection.stateMachines, stages: selection.apiStages } : { machines: [], stages: [] };
   if (report.failed) return outcome(report, redact, request.fragment);
   return { request, report, redact, fragment, ctx, plans, skipped: selection.skipped, logs, functionTargets, machines, traced, otherGroups };

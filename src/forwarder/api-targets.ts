@@ -14,11 +14,14 @@ export interface ApiTargetSettings {
   /** Where the stack deploys: a group elsewhere cannot be subscribed from it. */
   region: string;
   accountId?: string;
+  /** Scopes the filter names on groups other stacks may subscribe too. */
+  stackName?: string;
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` */
 const ARN = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/;
 const LOG_GROUP_RESOURCE = /^log-group:([^:]+)(?::\*)?$/;
+const PLACEHOLDER_COLON = "\u0000";
 
 /**
  * The group a stage's access logs go to, or undefined when it has none (or one the macro cannot
@@ -32,7 +35,9 @@ export function accessLogTarget(stage: ApiStageModel, resources: JsonObject, log
   const declared = fromGroup(referencedLogicalId(value, "Arn"));
   if (declared) return declared;
   const text = templateString(value, logs.context);
-  const arn = text === undefined ? null : ARN.exec(text);
+  // `${AWS::StackName}` and the like stay in the text: their colons are not the ARN's separators.
+  const masked = text?.replace(/\$\{[^}]*\}/g, (variable) => variable.replace(/:/g, PLACEHOLDER_COLON));
+  const arn = masked === undefined ? null : ARN.exec(masked);
   if (arn === null) return { unresolved: "its access log destination" };
   const [, , service, region, account, resource] = arn;
   const what = "its access log destination";
@@ -50,13 +55,17 @@ export function accessLogTarget(stage: ApiStageModel, resources: JsonObject, log
   }
   const group = LOG_GROUP_RESOURCE.exec(resource);
   if (group === null) return { unresolved: what };
-  const name = group[1];
+  const name = group[1].split(PLACEHOLDER_COLON).join(":");
   // `arn:...:log-group:${Group}`: a Ref to the template's group (its name).
   const variable = /^\$\{([A-Za-z0-9]+)\}$/.exec(name);
   const byRef = variable ? fromGroup(variable[1]) : undefined;
   if (byRef) return byRef;
+  // A name written with what the macro cannot resolve (`${AWS::StackName}`) is found when the template declares it.
+  const declaredByName = logs.groupByName.get(name);
+  if (declaredByName !== undefined) return fromGroup(declaredByName);
   if (name.includes("${")) return { unresolved: what };
-  return located({ ...groupBase(settings), ownerId: stage.logicalId, label: "AccessLogs", mayDeclare: false }, name, name, logs, { name });
+  // The group exists whether or not the stage does: its subscription carries no Condition of the stage's.
+  return located({ ...groupBase(settings), ownerId: stage.logicalId, label: "AccessLogs", standalone: true, filterScope: settings.stackName }, name, name, logs, { name });
 }
 
 function groupBase(settings: ApiTargetSettings): Omit<TargetBase, "ownerId"> {
@@ -69,6 +78,8 @@ export interface ExecutionLogs {
   kind: "rest" | "websocket";
   api: { logicalId: string } | { id: string };
   stageName: string;
+  /** The Condition of an owner the template does not hold yet (SAM's implicit API). */
+  ownerCondition?: string;
   /**
    * The stage resource should wait for a group the macro declares: otherwise API Gateway, logging a
    * request to a new stage, may create the group first, and CloudFormation then fails to create it.
@@ -90,7 +101,7 @@ export function executionLogs(stage: ApiStageModel, resources: JsonObject, logs:
   if (stageName === undefined) return { unresolved: "its stage name" };
   const api = "logicalId" in stage.api ? own(resources, stage.api.logicalId) : undefined;
   const waits = stage.shape === "stage" && !referencedIds(api).includes(stage.logicalId);
-  return { ownerId: stage.logicalId, kind: stage.protocol, api: stage.api, stageName, waits };
+  return { ownerId: stage.logicalId, kind: stage.protocol, api: stage.api, stageName, waits, ownerCondition: stage.shape === "implicit" ? stage.condition : undefined };
 }
 
 /**
@@ -104,9 +115,12 @@ export function executionLogTarget(plan: ExecutionLogs, physicalIds: ReadonlyMap
   // The name as the template writes it: the same on every deploy, so the declared group never changes.
   const nameValue: Json = "id" in plan.api ? `${prefix}${plan.api.id}${suffix}` : join("", [prefix, ref(plan.api.logicalId), suffix]);
   const templateName = "id" in plan.api ? nameValue as string : `${prefix}\${${plan.api.logicalId}}${suffix}`;
-  const base: TargetBase = { ownerId: plan.ownerId, label: "ExecutionLogs", destination: settings.destination, retentionInDays: settings.retentionInDays, mayDeclare: true };
+  const base: TargetBase = { ownerId: plan.ownerId, ownerCondition: plan.ownerCondition, label: "ExecutionLogs", destination: settings.destination, retentionInDays: settings.retentionInDays, mayDeclare: true };
   const accountName = apiId === undefined ? undefined : { name: `${prefix}${apiId}${suffix}` };
   const inTemplate = logs.groupByName.has(templateName) ? templateName : accountName !== undefined && logs.groupByName.has(accountName.name) ? accountName.name : undefined;
   if (inTemplate !== undefined) return located(base, inTemplate, nameValue, logs, accountName);
-  return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [templateName, ...(accountName ? [accountName.name] : [])], name: nameValue } };
+  // Keyed by stage too: two stages of one name under exclusive Conditions (never deployed together) each
+  // get the group, under their own Condition, instead of the second relying on the first's.
+  const keys = [templateName, ...(accountName ? [accountName.name] : [])].map((key) => `${key} (${plan.ownerId})`);
+  return { target: { ...base, location: { kind: "undeclared", accountName }, keys, name: nameValue } };
 }

@@ -49,7 +49,7 @@ export function warnUnsubscribed(ownerId: string, outcome: TargetOutcome, warnin
   if ("unresolved" in outcome) warnings.warn(LOG_GROUP_UNRESOLVED, { resource: ownerId, what: outcome.unresolved });
 }
 
-export type TargetBase = Pick<LogTarget, "ownerId" | "destination" | "retentionInDays" | "mayDeclare" | "standalone" | "label">;
+export type TargetBase = Pick<LogTarget, "ownerId" | "destination" | "retentionInDays" | "mayDeclare"> & Partial<Pick<LogTarget, "standalone" | "label" | "ownerCondition" | "filterScope">>;
 
 /** A target for the template's own LogGroup `groupId` (referenced by Ref or Fn::GetAtt), if it is one. */
 export function declaredGroupTarget(base: TargetBase, groupId: string | undefined, resources: JsonObject, logs: TemplateLogs): TargetOutcome | undefined {

@@ -42,7 +42,7 @@ export function planOtherGroups(stages: ApiStageModel[], config: Config, resourc
     const needStack = execution.filter((plan) => "logicalId" in plan.api).map((plan) => plan.ownerId);
     if (needStack.length > 0 && config.stackName === undefined) report.error(EXECUTION_LOGS_NEED_STACK_NAME, { ids: needStack });
   }
-  targets.push(...namedGroupTargets(config.forwardLogGroups, resources, logs, settings.destination, report));
+  targets.push(...namedGroupTargets(config.forwardLogGroups, resources, logs, settings.destination, settings.stackName, report));
   return { targets, execution, settings };
 }
 

@@ -35,6 +35,13 @@ export interface LogTarget {
   ownerId: string;
   /** Set when `ownerId` names no resource of the template (a group given by name): nothing's Condition to carry. */
   standalone?: boolean;
+  /** The owner's Condition when the owner is not in the template (SAM's implicit API). */
+  ownerCondition?: string;
+  /**
+   * The stack's name, in the filter's name on a group several stacks may subscribe (one the user named):
+   * another stack's filter then reads as "already forwarding", not as this stack's own.
+   */
+  filterScope?: string;
   /** Between the owner and the suffix of derived ids, when an owner has several groups (`AccessLogs`). */
   label?: string;
   /**
@@ -93,7 +100,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   if (inTemplate.some((filter) => filter.destination === target.destination)) return {};
 
   const account = accountFilters(target, facts);
-  const owner = `${target.ownerId}${target.label ?? ""}`;
+  const owner = `${target.filterScope === undefined ? "" : `${target.filterScope}-`}${target.ownerId}${target.label ?? ""}`;
   const undeclared = target.location.kind === "undeclared";
   if (undeclared && !account.exists && !target.mayDeclare) {
     const accountName = target.location.accountName;
@@ -126,7 +133,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
     dependsOn = target.location.creatorId;
     refersTo.push(dependsOn);
   } else if (ownsGroup) {
-    declaredGroupId = draft.add({ owner: target.ownerId, standalone: target.standalone, suffix: `${target.label ?? ""}LogGroup`, resource: logGroupResource(target) });
+    declaredGroupId = draft.add({ owner: target.ownerId, standalone: target.standalone, ownerCondition: target.ownerCondition, suffix: `${target.label ?? ""}LogGroup`, resource: logGroupResource(target) });
     const name = templateString(target.name, logs.context);
     if (name !== undefined) declareGroup(logs, declaredGroupId, name);
     logGroupName = ref(declaredGroupId);
@@ -140,7 +147,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   };
   const resource: JsonObject = { Type: SUBSCRIPTION_FILTER, Properties: properties };
   if (dependsOn !== undefined) resource.DependsOn = dependsOn;
-  const filterId = draft.add({ owner: target.ownerId, standalone: target.standalone, suffix: `${target.label ?? ""}DatadogSubscription`, resource, refersTo });
+  const filterId = draft.add({ owner: target.ownerId, standalone: target.standalone, ownerCondition: target.ownerCondition, suffix: `${target.label ?? ""}DatadogSubscription`, resource, refersTo });
   recordFilter(logs, filterId, properties);
   return { declaredGroupId };
 }

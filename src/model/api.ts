@@ -5,9 +5,10 @@
  * Each is read into one shape: where its access logs go, whether it writes execution logs, and the
  * API and stage names its execution log group is named after.
  */
-import { isIntrinsic, isObject, own, referencedLogicalId, resolveString, type JsonObject, type TemplateContext } from "../intrinsics";
+import { intrinsicName, isIntrinsic, isObject, own, referencedLogicalId, resolveString, type JsonObject, type TemplateContext } from "../intrinsics";
 import {
   APIGW_DEPLOYMENT,
+  APIGW_REST_API,
   APIGW_STAGE,
   APIGW_V2_API,
   APIGW_V2_STAGE,
@@ -42,7 +43,7 @@ export function readApiStages(model: TemplateModel, stageIds: string[], globals:
           ...common,
           shape: "stage",
           protocol: "rest",
-          api: apiOf(p.RestApiId),
+          api: apiOf(p.RestApiId, model.resources, context),
           stageName: p.StageName,
           accessLogDestination: own(p.AccessLogSetting, "DestinationArn"),
           executionLogging: methodLogging(p.MethodSettings, undefined, context),
@@ -57,7 +58,7 @@ export function readApiStages(model: TemplateModel, stageIds: string[], globals:
           ...common,
           shape: "deployment",
           protocol: "rest",
-          api: apiOf(p.RestApiId),
+          api: apiOf(p.RestApiId, model.resources, context),
           stageName: p.StageName,
           accessLogDestination: own(own(description, "AccessLogSetting"), "DestinationArn"),
           executionLogging: methodLogging(own(description, "MethodSettings"), own(description, "LoggingLevel"), context),
@@ -65,7 +66,7 @@ export function readApiStages(model: TemplateModel, stageIds: string[], globals:
         break;
       }
       case APIGW_V2_STAGE: {
-        const api = apiOf(p.ApiId);
+        const api = apiOf(p.ApiId, model.resources, context);
         stages.push({
           ...common,
           shape: "stage",
@@ -105,7 +106,7 @@ export function readApiStages(model: TemplateModel, stageIds: string[], globals:
   const implicit = implicitApis(model);
   if (implicit.rest && model.resources[IMPLICIT_REST_API] === undefined) {
     stages.push({
-      ...implicitBase(IMPLICIT_REST_API),
+      ...implicitBase(IMPLICIT_REST_API, implicit.restCondition),
       shape: "implicit",
       protocol: "rest",
       api: { logicalId: IMPLICIT_REST_API },
@@ -117,7 +118,7 @@ export function readApiStages(model: TemplateModel, stageIds: string[], globals:
   }
   if (implicit.http && model.resources[IMPLICIT_HTTP_API] === undefined) {
     stages.push({
-      ...implicitBase(IMPLICIT_HTTP_API),
+      ...implicitBase(IMPLICIT_HTTP_API, implicit.httpCondition),
       shape: "implicit",
       protocol: "http",
       api: { logicalId: IMPLICIT_HTTP_API },
@@ -134,15 +135,21 @@ function section(globals: unknown, name: string): JsonObject | undefined {
   return isObject(value) && !isIntrinsic(value) ? value : undefined;
 }
 
-function implicitBase(logicalId: string) {
-  return { logicalId, resource: {}, properties: {} };
+function implicitBase(logicalId: string, condition: string | null | undefined) {
+  // Under conditions SAM combines into one of its own, the API cannot be instrumented safely.
+  const uneditable = condition === null ? "SAM gives it a condition combining those of the functions whose events make it" : undefined;
+  return { logicalId, resource: {}, properties: {}, condition: condition ?? undefined, uneditable };
 }
 
-/** `Ref Api` → the template's API; a literal id → that id. */
-function apiOf(value: unknown): ApiStageModel["api"] {
-  if (typeof value === "string" && value !== "") return { id: value };
-  const logicalId = referencedLogicalId(value);
-  return logicalId === undefined ? undefined : { logicalId };
+/**
+ * `Ref Api` (or its id attribute) → the template's API; a literal id, or one a template parameter
+ * gives → that id. Anything else (a nested stack's output, an import) cannot be known here.
+ */
+function apiOf(value: unknown, resources: JsonObject, context: TemplateContext): ApiStageModel["api"] {
+  const logicalId = referencedLogicalId(value, "RestApiId") ?? referencedLogicalId(value, "ApiId") ?? (intrinsicName(value) === "Ref" ? referencedLogicalId(value) : undefined);
+  if (logicalId !== undefined && API_TYPES.has(own(own(resources, logicalId), "Type") as string)) return { logicalId };
+  const id = resolveString(value, context);
+  return id !== undefined && /^[A-Za-z0-9]{1,64}$/.test(id) ? { id } : undefined;
 }
 
 function v2Protocol(api: unknown, context: TemplateContext): ApiStageModel["protocol"] {
@@ -184,9 +191,13 @@ function anyLogging(levels: unknown[], where: string, context: TemplateContext):
   return unknown ? `the LoggingLevel of its ${where} is an intrinsic function the macro cannot resolve` : false;
 }
 
-/** Whether SAM will create its implicit REST and HTTP APIs: some function has an event without an API of its own. */
-function implicitApis(model: TemplateModel): { rest: boolean; http: boolean } {
-  const found = { rest: false, http: false };
+/**
+ * Whether SAM will create its implicit REST and HTTP APIs (some function has an event without an API of
+ * its own), and their Condition: SAM gives the API the functions' condition when they all have one (one
+ * name: that; several: one it makes up, `null` here); none when one of them has none.
+ */
+function implicitApis(model: TemplateModel): { rest: boolean; http: boolean; restCondition?: string | null; httpCondition?: string | null } {
+  const conditions = { rest: new Set<string | undefined>(), http: new Set<string | undefined>() };
   for (const fn of model.functions) {
     if (fn.resource.Type !== SERVERLESS_FUNCTION) continue;
     const events = own(fn.properties, "Events");
@@ -195,12 +206,16 @@ function implicitApis(model: TemplateModel): { rest: boolean; http: boolean } {
       const event = events[key];
       const type = own(event, "Type");
       const properties = own(event, "Properties");
-      if (type === "Api" && own(properties, "RestApiId") === undefined) found.rest = true;
-      if (type === "HttpApi" && own(properties, "ApiId") === undefined) found.http = true;
+      if (type === "Api" && own(properties, "RestApiId") === undefined) conditions.rest.add(fn.condition);
+      if (type === "HttpApi" && own(properties, "ApiId") === undefined) conditions.http.add(fn.condition);
     }
   }
-  return found;
+  const combined = (found: Set<string | undefined>) => (found.has(undefined) ? undefined : found.size === 1 ? [...found][0] : null);
+  return { rest: conditions.rest.size > 0, http: conditions.http.size > 0, restCondition: combined(conditions.rest), httpCondition: combined(conditions.http) };
 }
+
+/** What a stage's API id may refer to in the template. */
+const API_TYPES = new Set([APIGW_REST_API, APIGW_V2_API, SERVERLESS_API, SERVERLESS_HTTP_API]);
 
 /** True for the resource types `readApiStages` reads. */
 export const API_STAGE_TYPES = new Set([APIGW_STAGE, APIGW_DEPLOYMENT, APIGW_V2_STAGE, SERVERLESS_API, SERVERLESS_HTTP_API]);

@@ -14,6 +14,8 @@ export interface Addition {
   owner: string;
   /** The owner names no resource of the template (a log group known by name): no Condition to carry from it. */
   standalone?: boolean;
+  /** The owner's Condition when the owner is not (yet) in the template: SAM's implicit API. */
+  ownerCondition?: string;
   /** What it is, ending the new id: `LogGroup`, `DatadogSubscription`, `Role`... */
   suffix: string;
   resource: JsonObject;
@@ -113,7 +115,7 @@ export class TemplateDraft {
   /** Adds a resource through the gate; returns its logical id. */
   add(addition: Addition): string {
     const resources = this.ownResources();
-    const conditions = [addition.standalone ? undefined : this.conditionOf(addition.owner), ...(addition.refersTo ?? []).map((id) => this.conditionOf(id))];
+    const conditions = [addition.standalone ? undefined : (addition.ownerCondition ?? this.conditionOf(addition.owner)), ...(addition.refersTo ?? []).map((id) => this.conditionOf(id))];
     const condition = this.combinedCondition(addition.owner, conditions);
     const proposed: JsonObject = condition === undefined ? addition.resource : { ...addition.resource, Condition: condition };
     const base = logicalIdBase(addition.owner, addition.suffix);

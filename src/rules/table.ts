@@ -127,6 +127,13 @@ export const FORWARD_LOG_GROUP_INVALID = error<{ entry: string; why: string }>({
   message: (a) => `\`forwardLogGroups\` entry "${a.entry}" ${a.why}`,
 });
 
+export const TOO_MANY_FORWARD_LOG_GROUPS = error<{ count: number; limit: number }>({
+  id: "E130",
+  summary: "`forwardLogGroups` lists more log groups than a stack can hold subscriptions for.",
+  fix: "Subscribe the rest from another stack, or with one filter of your own per group.",
+  message: (a) => `\`forwardLogGroups\` lists ${a.count} log groups; at most ${a.limit} are accepted`,
+});
+
 // Functions.
 export const LAYER_VERSION_MISSING = error<{ parameter: string; ids: string[] }>({
   id: "E201",

@@ -54,7 +54,7 @@ describe("access logs", () => {
   test("a literal ARN: an existing group is subscribed by name; a missing one is not declared (another stack may create it)", () => {
     const fragment = template({ Api: restApi(), Stage: restStage({ AccessLogSetting: { DestinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:/shop/access:*" } }) });
     const existing = instrument(fragment, params, { logGroups: { "/shop/access": [] } });
-    expect(filters(existing)).toEqual([{ id: "StageAccessLogsDatadogSubscription", group: "/shop/access", name: "datadog-serverless-macro-StageAccessLogs" }]);
+    expect(filters(existing)).toEqual([{ id: "StageAccessLogsDatadogSubscription", group: "/shop/access", name: "datadog-serverless-macro-shop-StageAccessLogs" }]);
     const missing = run(fragment, params);
     expect(filters((missing.fragment as any).Resources)).toEqual([]);
     expect(ofType((missing.fragment as any).Resources, "AWS::Logs::LogGroup")).toEqual([]);
@@ -66,7 +66,7 @@ describe("access logs", () => {
     const elsewhere = "arn:aws:lambda:us-east-1:123456789012:function:other";
     const outcome = run(fragment, params, { logGroups: { "/shop/access": [{ filterName: "datadog-serverless-macro-stack-group", destinationArn: elsewhere }] } });
     expect(outcome.warnings).toEqual([]);
-    expect(filters((outcome.fragment as any).Resources)).toEqual([{ id: "StageAccessLogsDatadogSubscription", group: "/shop/access", name: "datadog-serverless-macro-StageAccessLogs" }]);
+    expect(filters((outcome.fragment as any).Resources)).toEqual([{ id: "StageAccessLogsDatadogSubscription", group: "/shop/access", name: "datadog-serverless-macro-shop-StageAccessLogs" }]);
   });
 
   test.each([
@@ -189,8 +189,8 @@ describe("forwardLogGroups", () => {
     const out = instrument(template({ Audit: logGroup("/shop/audit"), Jobs: logGroup("/shop/jobs") }), { ...params, forwardLogGroups: ["Audit", "/shop/jobs", "/shop/batch", "Audit"] }, { logGroups: { "/shop/batch": [] } });
     expect(filters(out)).toEqual([
       { id: "AuditDatadogSubscription", group: { Ref: "Audit" }, name: "datadog-serverless-macro-Audit" },
-      { id: "ShopJobsDatadogSubscription", group: { Ref: "Jobs" }, name: "datadog-serverless-macro-ShopJobs" },
-      { id: "ShopBatchDatadogSubscription", group: "/shop/batch", name: "datadog-serverless-macro-ShopBatch" },
+      { id: "ShopJobsDatadogSubscription", group: { Ref: "Jobs" }, name: "datadog-serverless-macro-shop-ShopJobs" },
+      { id: "ShopBatchDatadogSubscription", group: "/shop/batch", name: "datadog-serverless-macro-shop-ShopBatch" },
     ]);
   });
 

@@ -142,6 +142,9 @@ const CASES: Record<string, Case> = {
   E129: when("forwardLogGroups naming a function", () =>
     run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, forwardLogGroups: ["CreateOrder"] }),
   ),
+  E130: when("forwardLogGroups listing 201 groups", () =>
+    run(template({}), { forwarderArn: FORWARDER, forwardLogGroups: Array.from({ length: 201 }, (_, i) => `/shop/g${i}`) }),
+  ),
   E304: when("execution logs of a REST API of the template without stackName", () =>
     run(template({ Api: restApi(), Prod: restStage({ MethodSettings: [{ HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "INFO" }] }) }), { forwarderArn: FORWARDER, subscribeToExecutionLogs: true }),
   ),
