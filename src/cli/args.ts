@@ -12,6 +12,10 @@ export interface TransformArgs {
   /** JSON file: {"<log group name>": [{"filterName": ..., "destinationArn": ...}], ...} */
   existingLogGroups?: string;
   stackName: string;
+  /** `--check`: print no template; a warning fails the check too (exit status 1). */
+  check: boolean;
+  /** How warnings and errors are written on stderr: plain text, or GitHub Actions annotations. */
+  format: "text" | "github";
 }
 
 export type Command =
@@ -19,9 +23,11 @@ export type Command =
   | { command: "transform"; args: TransformArgs }
   | { command: "macro-stack"; code: CodeLocation };
 
-export const USAGE = `Usage: node dist/cli.js transform <template.yaml|json> [options]
+export const USAGE = `Usage: datadog-serverless-macro transform <template.yaml|json> [options]
+       (in a clone of the repository: node dist/cli.js transform ...)
 
-Runs the ${MACRO_NAME} macro offline on a template and prints the result.
+Runs the ${MACRO_NAME} macro offline on a template and prints the result on stdout; notes,
+warnings, errors and a summary go to stderr.
 Parameters come from the template's own ${MACRO_NAME} Transform entry, then --param.
 
 Options:
@@ -33,11 +39,15 @@ Options:
   --existing-log-groups FILE    JSON map of log groups that exist in the account to their subscription
                                 filters ({"/aws/lambda/f": [{"filterName": "x", "destinationArn": "arn:..."}]});
                                 without it, no log group exists (a first deploy)
+  --check                       check only: print no template, and fail (exit 1) on a warning too
+  --format text|github          how warnings and errors are written: text (default), or GitHub Actions
+                                annotations (::warning file=...,title=<rule id>::...)
   --help                        show this help
 
-Exit status: 0 when instrumented, 1 when the macro reports a failure, 2 on bad usage.
+Exit status: 0 when instrumented (with --check: and no warning); 1 when the macro would fail the
+deployment (with --check: or warns); 2 on bad usage or an input file that cannot be used.
 
-Also: node dist/cli.js macro-stack [--code-bucket NAME --code-key KEY [--regional]]
+Also: datadog-serverless-macro macro-stack [--code-bucket NAME --code-key KEY [--regional]]
   prints the macro stack template (template.yml), packaged for that artifact location.`;
 
 const TRANSFORM_OPTIONS = {
@@ -47,6 +57,8 @@ const TRANSFORM_OPTIONS = {
   "stack-name": { type: "string", default: "preview" },
   output: { type: "string", default: "yaml" },
   "existing-log-groups": { type: "string" },
+  check: { type: "boolean", default: false },
+  format: { type: "string", default: "text" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -104,14 +116,15 @@ function parseTransformArgs(argv: string[]): Command | string {
   if (typeof params === "string") return params;
   const templateParameters = pairs("template-param", values["template-param"]);
   if (typeof templateParameters === "string") return templateParameters;
-  const { output, region, "stack-name": stackName, "existing-log-groups": existingLogGroups } = values;
+  const { output, region, "stack-name": stackName, "existing-log-groups": existingLogGroups, check, format } = values;
   if (output !== "yaml" && output !== "json") return `--output takes yaml or json, not ${output}`;
+  if (format !== "text" && format !== "github") return `--format takes text or github, not ${format}`;
   if (region === "") return "--region needs a region name";
   if (stackName === "") return "--stack-name needs a stack name";
   if (existingLogGroups === "") return "--existing-log-groups needs a file name";
   return {
     command: "transform",
-    args: { template: positionals[0], params, templateParameters, region, output, stackName, ...(existingLogGroups === undefined ? {} : { existingLogGroups }) },
+    args: { template: positionals[0], params, templateParameters, region, output, stackName, check, format, ...(existingLogGroups === undefined ? {} : { existingLogGroups }) },
   };
 }
 

@@ -1,7 +1,7 @@
 /**
- * `node dist/cli.js transform <template>`: the macro's core, run offline on a local template.
- * Only the template goes to stdout (so it can be piped or redirected); notes, warnings, errors and the
- * summary line go to stderr.
+ * `datadog-serverless-macro transform <template>` (`node dist/cli.js` in the repository): the macro's core,
+ * run offline on a local template. Only the template goes to stdout (so it can be piped or redirected);
+ * notes, warnings, errors and the summary line go to stderr.
  */
 import { formatErrors } from "../rules";
 import { offlineAccountView, type SubscriptionFilterInfo } from "../lookup/account-view";
@@ -10,6 +10,7 @@ import { transformWithLookups } from "../transform";
 import { MACRO_NAME, MACRO_VERSION } from "../version";
 import { printTemplate } from "../yaml/cfn-yaml";
 import { parseCommandLine, USAGE, type TransformArgs } from "./args";
+import { annotation, diagnosticAnnotation } from "./github";
 import { InputFileError, readExistingLogGroups, readTemplate } from "./input-files";
 
 export interface Io {
@@ -21,15 +22,44 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** The template's Transform entries, as a list (a single entry may be written alone). */
+function transformEntries(template: Record<string, unknown>): unknown[] {
+  if (template.Transform === undefined) return [];
+  return Array.isArray(template.Transform) ? template.Transform : [template.Transform];
+}
+
 /** The `Parameters` of the template's own `{Name: DatadogServerless}` Transform entry. */
 export function transformParameters(template: unknown): Record<string, unknown> | undefined {
   if (!isMapping(template)) return undefined;
-  const transforms = Array.isArray(template.Transform) ? template.Transform : [template.Transform];
-  for (const entry of transforms) {
+  for (const entry of transformEntries(template)) {
     if (entry === MACRO_NAME) return {};
     if (isMapping(entry) && entry.Name === MACRO_NAME) return isMapping(entry.Parameters) ? entry.Parameters : {};
   }
   return undefined;
+}
+
+export const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
+
+/**
+ * Which transform order the preview emulates, when the template lists SAM too. CloudFormation runs the
+ * transforms in the order listed; the preview has only the template as written (the SAM source), and runs
+ * no other transform.
+ */
+export function transformOrderNotes(template: Record<string, unknown>, file: string): string[] {
+  const names = transformEntries(template).map((entry) => (isMapping(entry) ? entry.Name : entry));
+  const macro = names.indexOf(MACRO_NAME);
+  const sam = names.indexOf(SAM_TRANSFORM);
+  const notes: string[] = [];
+  if (macro >= 0 && sam >= 0) {
+    notes.push(
+      sam < macro
+        ? `${file} lists ${SAM_TRANSFORM} first: CloudFormation runs the macro on SAM's output; previewing on the SAM source instead`
+        : `${file} lists ${MACRO_NAME} before ${SAM_TRANSFORM}: CloudFormation runs the macro on the SAM source, before SAM, as this preview does`,
+    );
+  }
+  const others = names.filter((name) => name !== MACRO_NAME && name !== SAM_TRANSFORM).map((name) => (typeof name === "string" ? name : JSON.stringify(name)));
+  if (macro >= 0 && others.length > 0) notes.push(`${file} lists other transforms too (${others.join(", ")}): the preview does not run them`);
+  return notes;
 }
 
 export async function main(argv: string[], io: Io = { out: process.stdout, err: process.stderr }): Promise<number> {
@@ -51,6 +81,7 @@ export async function main(argv: string[], io: Io = { out: process.stdout, err: 
 }
 
 async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
+  const github = args.format === "github";
   let template: Record<string, unknown>;
   let groups: Record<string, SubscriptionFilterInfo[]> = {};
   try {
@@ -58,13 +89,14 @@ async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
     if (args.existingLogGroups !== undefined) groups = readExistingLogGroups(args.existingLogGroups);
   } catch (error) {
     if (!(error instanceof InputFileError)) throw error;
-    io.err.write(`${error.message.replace(/^/gm, "error: ")}\n`);
+    for (const line of error.message.split("\n")) io.err.write(github ? annotation("error", line) : `error: ${line}\n`);
     return 2;
   }
   const fromTemplate = transformParameters(template);
   if (fromTemplate === undefined) {
     io.err.write(`note: ${args.template} has no ${MACRO_NAME} entry in Transform; using --param values only.\n`);
   }
+  for (const note of transformOrderNotes(template, args.template)) io.err.write(`note: ${note}\n`);
   const outcome = await transformWithLookups(
     {
       fragment: template,
@@ -80,13 +112,23 @@ async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
     () => offlineAccountView(groups),
   );
   for (const note of outcome.notes) io.err.write(`note: ${note}\n`);
-  for (const warning of outcome.warnings) io.err.write(`warning: ${warning}\n`);
+  if (github) {
+    for (const diagnostic of outcome.diagnostics) {
+      if (diagnostic.severity !== "info") io.err.write(diagnosticAnnotation(diagnostic, args.template));
+    }
+  } else {
+    for (const warning of outcome.warnings) io.err.write(`warning: ${warning}\n`);
+  }
   if (!outcome.ok) {
-    io.err.write(`${formatErrors(outcome.errors)}\n`);
+    io.err.write(github ? `${MACRO_NAME} macro: ${outcome.errors.length} error(s), the deployment would fail\n` : `${formatErrors(outcome.errors)}\n`);
     return 1;
   }
-  io.out.write(printTemplate(outcome.fragment, args.output));
+  if (!args.check) io.out.write(printTemplate(outcome.fragment, args.output));
   io.err.write(`instrumented ${outcome.instrumented.length} resource(s)${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
+  if (args.check && outcome.warnings.length > 0) {
+    io.err.write(`check failed: ${outcome.warnings.length} warning(s)\n`);
+    return 1;
+  }
   return 0;
 }
 

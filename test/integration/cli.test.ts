@@ -4,7 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTemplate } from "../../src/yaml/cfn-yaml";
-import { main, transformParameters } from "../../src/cli/index";
+import { main, transformOrderNotes, transformParameters } from "../../src/cli/index";
+import { annotation, escapeData, escapeProperty } from "../../src/cli/github";
 import { MACRO_NAME } from "../../src/version";
 
 const ROOT = join(__dirname, "../..");
@@ -213,7 +214,7 @@ describe("cli arguments", () => {
     for (const args of [["--help"], ["transform", "--help"], ["transform", EXAMPLE, "-h", "--bogus"], ["macro-stack", "--help"]]) {
       const { code, out, err } = await runCli(args);
       expect([args, code, err]).toEqual([args, 0, ""]);
-      expect(out).toMatch(/^Usage: node dist\/cli.js transform/);
+      expect(out).toMatch(/^Usage: datadog-serverless-macro transform/);
     }
   });
 
@@ -228,6 +229,9 @@ describe("cli arguments", () => {
     [["transform", "T", "--param", "novalue"], /--param takes name=value, not "novalue"/],
     [["transform", "T", "--template-param", "=x"], /--template-param takes name=value/],
     [["transform", "T", "--output", "xml"], /--output takes yaml or json, not xml/],
+    [["transform", "T", "--format", "gitlab"], /--format takes text or github, not gitlab/],
+    [["transform", "T", "--format"], /Option '--format <value>' argument missing/],
+    [["transform", "T", "--check=yes"], /--check/],
     [["transform", "T", "T"], /unexpected argument/],
     [["macro-stack", "--code-bucket"], /--code-bucket/],
     [["macro-stack", "extra"], /Unexpected argument 'extra'/],
@@ -238,7 +242,7 @@ describe("cli arguments", () => {
     expect(out).toBe("");
     expect(err).toMatch(/^error: /);
     expect(err).toMatch(message);
-    expect(err).toContain("Usage: node dist/cli.js transform");
+    expect(err).toContain("Usage: datadog-serverless-macro transform");
   });
 
   test("--option=value, repeated --param and --template-param, and -- before the template", async () => {
@@ -249,7 +253,7 @@ describe("cli arguments", () => {
       "transform", "--region=eu-west-1", "--output=json", "--param", "pythonLayerVersion=7", "--param=nodeLayerVersion=8",
       "--param", "pythonLayerVersion=9", "--template-param=Stage=prod", "--stack-name", "shop", "--", file,
     ]);
-    expect([code, err]).toEqual([0, "instrumented 2 resource(s)\n"]);
+    expect([code, err]).toEqual([0, `note: ${file} lists AWS::Serverless-2016-10-31 first: CloudFormation runs the macro on SAM's output; previewing on the SAM source instead\ninstrumented 2 resource(s)\n`]);
     const resources = JSON.parse(out).Resources;
     expect(resources.CreateOrderFunction.Properties.Layers[0]).toBe("arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Python312-ARM:9");
     expect(resources.OrderEventsFunction.Properties.Layers).toContain("arn:aws:lambda:eu-west-1:464622532012:layer:Datadog-Node22-x:8");
@@ -294,7 +298,7 @@ describe("cli output streams", () => {
     const result = spawnSync(process.execPath, [BUILT, "transform", EXAMPLE, "--output", "json"], { encoding: "utf8" });
     expect(result.status).toBe(0);
     expect(Object.keys(JSON.parse(result.stdout))).toContain("Resources");
-    expect(result.stderr).toBe("instrumented 2 resource(s)\n");
+    expect(result.stderr).toBe(`note: ${EXAMPLE} lists AWS::Serverless-2016-10-31 first: CloudFormation runs the macro on SAM's output; previewing on the SAM source instead\ninstrumented 2 resource(s)\n`);
   });
 
   builtTest("a reader that closes the pipe early (| head -1) ends the CLI quietly", async () => {
@@ -305,5 +309,120 @@ describe("cli output streams", () => {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.on("close", (c, s) => done([c, s])));
     expect(err).not.toMatch(/EPIPE|Error|\n\s+at /);
     expect([code, signal]).toEqual([0, null]);
+  });
+});
+
+/** A template whose `exclude` names no resource: the macro instruments F and warns (W103). */
+const WARNS = [
+  "Transform: {Name: DatadogServerless, Parameters: {addLayers: false, exclude: 'Nope'}}",
+  "Resources:",
+  "  F: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.12, Handler: a.b, Role: r, Code: {ZipFile: x}}}",
+].join("\n");
+/** A template the macro refuses (E-rule: an unknown parameter). */
+const FAILS = "Transform: {Name: DatadogServerless, Parameters: {pythonLayerVerison: 1}}\nResources: {}\n";
+
+describe("cli transform --check (exit status for CI)", () => {
+  test("without a warning: exit 0, no template on stdout", async () => {
+    const { code, out, err } = await runCli(["transform", EXAMPLE, "--check"]);
+    expect([code, out]).toEqual([0, ""]);
+    expect(err).toMatch(/instrumented 2 resource\(s\)\n$/);
+  });
+
+  test("a warning fails the check: exit 1, the warning on stderr; without --check the same template exits 0", async () => {
+    const file = writeTemplate(WARNS);
+    const checked = await runCli(["transform", file, "--check"]);
+    expect([checked.code, checked.out]).toEqual([1, ""]);
+    expect(checked.err).toMatch(/^warning: \[W103\] `exclude` names `Nope`/m);
+    expect(checked.err).toMatch(/check failed: 1 warning\(s\)\n$/);
+    const previewed = await runCli(["transform", file]);
+    expect(previewed.code).toBe(0);
+    expect(parseTemplate(previewed.out)).toHaveProperty("Resources.F");
+    expect(previewed.err).toMatch(/^warning: \[W103\]/m);
+  });
+
+  test("an error exits 1 with or without --check; bad usage and unreadable files exit 2", async () => {
+    const file = writeTemplate(FAILS);
+    for (const extra of [[], ["--check"], ["--check", "--format", "github"]]) {
+      const { code, out } = await runCli(["transform", file, ...extra]);
+      expect([extra, code, out]).toEqual([extra, 1, ""]);
+    }
+    expect((await runCli(["transform", "/nonexistent.yaml", "--check"])).code).toBe(2);
+    expect((await runCli(["transform", EXAMPLE, "--check", "--format", "xml"])).code).toBe(2);
+  });
+});
+
+describe("cli transform --format github", () => {
+  test("warnings are ::warning annotations on the template, titled with the rule id", async () => {
+    const file = writeTemplate(WARNS);
+    const { code, out, err } = await runCli(["transform", file, "--check", "--format", "github"]);
+    expect([code, out]).toEqual([1, ""]);
+    const lines = err.split("\n").filter((line) => line.startsWith("::"));
+    expect(lines).toEqual([
+      `::warning file=${file},title=W103::\`exclude\` names \`Nope\`, which is not a Lambda function or state machine of this template. List logical ids of the template's Lambda functions or state machines.`,
+    ]);
+    expect(err).not.toMatch(/^warning: /m);
+  });
+
+  test("errors are ::error annotations, one per problem, and a summary line", async () => {
+    const file = writeTemplate("Transform: {Name: DatadogServerless, Parameters: {pythonLayerVerison: 1, nodeLayerVersion: -3}}\nResources: {}\n");
+    const { code, out, err } = await runCli(["transform", file, "--format", "github"]);
+    expect([code, out]).toEqual([1, ""]);
+    const annotations = err.split("\n").filter((line) => line.startsWith("::"));
+    expect(annotations.length).toBe(2);
+    for (const line of annotations) expect(line).toMatch(new RegExp(`^::error file=${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")},title=E\\d{3}::\\S`));
+    expect(err).toContain("did you mean `pythonLayerVersion`");
+    expect(err).toMatch(/DatadogServerless macro: 2 error\(s\), the deployment would fail\n$/);
+  });
+
+  test("an input file that cannot be read is an ::error annotation (exit 2)", async () => {
+    const { code, err } = await runCli(["transform", "/nonexistent.yaml", "--format", "github"]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/^::error::cannot read \/nonexistent.yaml: .*ENOENT/);
+  });
+
+  test("%, CR and LF are escaped in messages; properties also escape : and ,", () => {
+    expect(escapeData("100% done\r\nnext")).toBe("100%25 done%0D%0Anext");
+    expect(escapeProperty("a:b,c%\n")).toBe("a%3Ab%2Cc%25%0A");
+    expect(annotation("warning", "two\nlines: 5%", { file: "dir,x/t:1.yaml", title: "W103" })).toBe("::warning file=dir%2Cx/t%3A1.yaml,title=W103::two%0Alines: 5%25\n");
+    expect(annotation("error", "plain")).toBe("::error::plain\n");
+  });
+
+  test("a template path with a comma stays one property", async () => {
+    const file = writeTemplate(WARNS, "a,b.yaml");
+    const { err } = await runCli(["transform", file, "--format", "github"]);
+    expect(err).toContain(`::warning file=${file.replace(/,/g, "%2C")},title=W103::`);
+  });
+});
+
+describe("cli transform order notes", () => {
+  const SAM = "AWS::Serverless-2016-10-31";
+  const FUNCTION = "Resources:\n  F: {Type: AWS::Serverless::Function, Properties: {Runtime: python3.12, Handler: a.b, CodeUri: s3://b/k}}\n";
+
+  test("SAM listed first: the macro runs on SAM's output in CloudFormation; the preview says it uses the SAM source", async () => {
+    const file = writeTemplate(`Transform: [${SAM}, {Name: DatadogServerless, Parameters: {addLayers: false}}]\n${FUNCTION}`);
+    const { code, out, err } = await runCli(["transform", file]);
+    expect(code).toBe(0);
+    expect(err).toContain(`note: ${file} lists ${SAM} first: CloudFormation runs the macro on SAM's output; previewing on the SAM source instead\n`);
+    expect(err).not.toMatch(/before SAM/);
+    expect((parseTemplate(out) as any).Resources.F.Properties.Handler).toBe("datadog_lambda.handler.handler");
+  });
+
+  test("the macro listed first: it runs before SAM, on the SAM source, as the preview does", async () => {
+    const file = writeTemplate(`Transform: [DatadogServerless, ${SAM}]\n${FUNCTION}`);
+    const { code, err } = await runCli(["transform", file, "--param", "addLayers=false"]);
+    expect(code).toBe(0);
+    expect(err).toContain(`note: ${file} lists DatadogServerless before ${SAM}: CloudFormation runs the macro on the SAM source, before SAM, as this preview does\n`);
+    expect(err).not.toMatch(/SAM's output/);
+  });
+
+  test("no note without SAM; other transforms are named as not run", () => {
+    expect(transformOrderNotes({ Transform: "DatadogServerless" }, "t.yaml")).toEqual([]);
+    expect(transformOrderNotes({ Transform: { Name: "DatadogServerless" } }, "t.yaml")).toEqual([]);
+    expect(transformOrderNotes({ Transform: SAM }, "t.yaml")).toEqual([]);
+    expect(transformOrderNotes({}, "t.yaml")).toEqual([]);
+    expect(transformOrderNotes({ Transform: ["AWS::LanguageExtensions", SAM, "DatadogServerless"] }, "t.yaml")).toEqual([
+      `t.yaml lists ${SAM} first: CloudFormation runs the macro on SAM's output; previewing on the SAM source instead`,
+      "t.yaml lists other transforms too (AWS::LanguageExtensions): the preview does not run them",
+    ]);
   });
 });
