@@ -1,5 +1,5 @@
 /**
- * Before SAM and after SAM agree on an API app's logs and tracing: the macro's output of the SAM source
+ * Before SAM and after SAM agree on an API app's logs, tracing and functions: the macro's output of the SAM source
  * (test/golden/cases/api-sam-rest-http-access-logs), translated by the SAM translator, subscribes the
  * same log groups, declares the same execution log group and traces the same stage as the macro's output
  * of the translated template (api-sam-translated-access-logs).
@@ -63,5 +63,22 @@ suite.describe("the macro before and after SAM", () => {
     expect(expected.subscribed.length).toBe(6);
     expect(expected.tracedStages).toEqual(["prod"]);
     expect(observable(translated)).toEqual(expected);
+  });
+
+  test("give each function the same handler, environment, layers and tracing", () => {
+    const before = fragmentOf("api-sam-rest-http-access-logs");
+    const result = spawnSync("python3", ["-c", TRANSLATE], { input: JSON.stringify({ ...before, Transform: "AWS::Serverless-2016-10-31" }), encoding: "utf8", env: { ...process.env, AWS_DEFAULT_REGION: "us-east-1" } });
+    const translated = JSON.parse(result.stdout).Resources as Resources;
+    const after = fragmentOf("api-sam-translated-access-logs").Resources as Resources;
+    const functions = (resources: Resources) =>
+      Object.fromEntries(
+        Object.entries(resources)
+          .filter(([, r]) => r.Type === "AWS::Lambda::Function")
+          .map(([id, r]) => [id, { Handler: r.Properties.Handler, Environment: r.Properties.Environment, Layers: r.Properties.Layers, TracingConfig: r.Properties.TracingConfig }]),
+      );
+    const expected = functions(after);
+    expect(Object.keys(expected).length).toBe(3);
+    expect(Object.values(expected).every((fn: any) => fn.Environment.Variables.DD_TRACE_ENABLED === "true")).toBe(true);
+    expect(functions(translated)).toEqual(expected);
   });
 });
