@@ -5,10 +5,14 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
   cat <<'TXT'
-Usage: scripts/install.sh (--bucket BUCKET | --bucket-prefix PREFIX) [options]
+Usage: scripts/install.sh [--bucket BUCKET | --bucket-prefix PREFIX] [options]
 
 Packages dist/macro.zip (run 'npm run build' first) and creates the macro stack, or updates it when it
 exists, in each region; waits for completion and prints the outcome.
+
+Without --bucket or --bucket-prefix, the zip goes to this account's artifact bucket in each region,
+datadog-serverless-macro-artifacts-<account id>-<region>, created when missing (private: all public access
+blocked, ACLs disabled; encrypted with SSE-S3; versioned) and reused afterwards.
 
 Options:
   --bucket BUCKET          S3 bucket for the zip, in the (single) region installed
@@ -39,7 +43,6 @@ while [[ $# -gt 0 ]]; do
   esac
   shift
 done
-[[ -n $BUCKET || -n $BUCKET_PREFIX ]] || die "give --bucket BUCKET (one region) or --bucket-prefix PREFIX (see --help)"
 [[ -z $BUCKET || -z $BUCKET_PREFIX ]] || die "give --bucket or --bucket-prefix, not both"
 [[ "$STACK" =~ ^[A-Za-z][A-Za-z0-9-]{0,127}$ ]] || die "'$STACK' is not a stack name"
 need_build
@@ -54,11 +57,19 @@ REGION_LIST=("${SPLIT[@]}")
 for region in "${REGION_LIST[@]}"; do valid_region "$region"; done
 [[ -z $BUCKET || ${#REGION_LIST[@]} -eq 1 ]] || die "--bucket serves one region; with several use --bucket-prefix (buckets PREFIX-<region>)"
 
+ACCOUNT="" # set when install.sh manages the buckets
+if [[ -z $BUCKET && -z $BUCKET_PREFIX ]]; then caller_account "${REGION_LIST[0]}"; fi
+
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 failed=0
 for region in "${REGION_LIST[@]}"; do
-  bucket="${BUCKET:-$BUCKET_PREFIX-$region}"
+  if [[ -n $ACCOUNT ]]; then
+    bucket="$(managed_bucket "$ACCOUNT" "$region")"
+    ensure_bucket "$bucket" "$region" "$ACCOUNT" || { failed=1; continue; }
+  else
+    bucket="${BUCKET:-$BUCKET_PREFIX-$region}"
+  fi
   template="$WORK/packaged-$region.yml"
   dry=()
   [[ $DRY_RUN == 1 ]] && dry=(--dry-run)

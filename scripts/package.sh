@@ -37,7 +37,9 @@ while [[ $# -gt 0 ]]; do
   shift
 done
 [[ -n $BUCKET ]] || die "BUCKET is required (see --help)"
-[[ "$BUCKET" =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] || die "'$BUCKET' is not an S3 bucket name"
+checked="$BUCKET"
+[[ $DRY_RUN == 1 ]] && checked="${BUCKET//<account-id>/000000000000}" # install.sh --dry-run's managed bucket
+[[ "$checked" =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] || die "'$BUCKET' is not an S3 bucket name"
 [[ -z $REGION ]] || valid_region "$REGION"
 need_build
 need_aws
