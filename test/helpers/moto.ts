@@ -27,10 +27,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startMoto(): Promise<Moto> {
+/** `env`: moto's own settings, e.g. MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS=false to deny one account another's bucket as AWS does. */
+export async function startMoto(env: Record<string, string> = {}): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+  const child: ChildProcess = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", env: { ...process.env, ...env } });
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {

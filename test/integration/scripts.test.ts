@@ -3,9 +3,8 @@
  * through AWS_ENDPOINT_URL (S3 upload, stack create and update to completion, StackSet create/update,
  * the one-command install's own artifact buckets).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { version } from "../../package.json";
@@ -146,28 +145,6 @@ withMoto.describe("install scripts against moto_server", () => {
   }, 120_000);
 });
 
-/**
- * moto_server, like AWS, denying one account's calls on another account's bucket (by default moto lets
- * any account use any bucket, which would hide a squatted bucket name).
- */
-async function startStrictMoto(): Promise<{ endpoint: string; stop(): void }> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore", env: { ...process.env, MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS: "false" } });
-  for (const deadline = Date.now() + 30_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
-    if (await fetch(endpoint).then((response) => response.ok, () => false)) return { endpoint, stop: () => child.kill() };
-    if (Date.now() > deadline) {
-      child.kill();
-      throw new Error("moto_server did not start within 30 s");
-    }
-  }
-}
-
 withMoto.describe("one-command install (no bucket given) against moto_server", () => {
   let moto: { endpoint: string; stop(): void };
   let env: Record<string, string>;
@@ -201,7 +178,7 @@ withMoto.describe("one-command install (no bucket given) against moto_server", (
   }
 
   beforeAll(async () => {
-    moto = await startStrictMoto();
+    moto = await startMoto({ MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS: "false" });
     env = { AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_DEFAULT_REGION: "us-east-1", AWS_CLI: "aws" };
     account = json("sts", "get-caller-identity").Account;
   }, 60_000);
