@@ -1,6 +1,6 @@
 /** Where each function's logs go: its LoggingConfig group, `/aws/lambda/<name>`, or a generated name. */
 import { isObject, own, ref, referencedLogicalId, sub, templateString, type Json, type JsonObject } from "../intrinsics";
-import { functionProperty, LOG_GROUP, type FunctionModel } from "../model";
+import { functionProperty, LAMBDA_FUNCTION, LOG_GROUP, SERVERLESS_FUNCTION, type FunctionModel } from "../model";
 import { LOG_GROUP_UNRESOLVED, type Warnings } from "../rules";
 import { LAMBDA_LOG_PREFIX } from "./names";
 import type { AccountName, LogTarget } from "./subscriptions";
@@ -28,13 +28,14 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
     return located(base, name, configured as Json, logs, literal(name) ? { name } : undefined, "LoggingConfig.LogGroup");
   }
   const functionName = functionProperty(fn, "FunctionName");
-  if (functionName === undefined) {
-    const name = `${LAMBDA_LOG_PREFIX}\${${fn.logicalId}}`;
-    const accountName: AccountName | undefined = settings.stackName ? { stackName: settings.stackName, functionId: fn.logicalId } : undefined;
-    if (!logs.groupByName.has(name) && !logs.creatorByName.has(name) && accountName === undefined) return { needsStackName: true };
-    return located(base, name, sub(name), logs, accountName);
-  }
+  if (functionName === undefined) return generatedNameTarget(base, fn.logicalId, logs, settings);
   const resolved = templateString(functionName, logs.context);
+  // `FunctionName: !Ref Other`, a function CloudFormation names: its group is the one the other's is.
+  const other = resolved === undefined ? undefined : /^\$\{([A-Za-z0-9]+)\}$/.exec(resolved)?.[1];
+  const otherResource = other === undefined ? undefined : own(resources, other);
+  if (other !== undefined && isObject(otherResource) && FUNCTION_TYPES.has(otherResource.Type as string) && own(otherResource.Properties, "FunctionName") === undefined) {
+    return generatedNameTarget(base, other, logs, settings);
+  }
   if (resolved === undefined || !literal(resolved)) {
     // A computed name the template itself declares a group for (`!Sub /aws/lambda/${Fn}`) is still found.
     const declared = resolved === undefined ? undefined : logs.groupByName.get(`${LAMBDA_LOG_PREFIX}${resolved}`);
@@ -42,6 +43,16 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   }
   const name = `${LAMBDA_LOG_PREFIX}${resolved}`;
   return located(base, name, name, logs, { name });
+}
+
+const FUNCTION_TYPES = new Set([LAMBDA_FUNCTION, SERVERLESS_FUNCTION]);
+
+/** The group of function `functionId`, which has no FunctionName: `/aws/lambda/<the name CloudFormation generates>`. */
+function generatedNameTarget(base: TargetBase, functionId: string, logs: TemplateLogs, settings: TargetSettings): TargetOutcome {
+  const name = `${LAMBDA_LOG_PREFIX}\${${functionId}}`;
+  const accountName: AccountName | undefined = settings.stackName ? { stackName: settings.stackName, functionId } : undefined;
+  if (!logs.groupByName.has(name) && !logs.creatorByName.has(name) && accountName === undefined) return { needsStackName: true };
+  return located(base, name, sub(name), logs, accountName);
 }
 
 /** Warns about a target that will not be subscribed (the stack-name case is an error, reported by the caller). */

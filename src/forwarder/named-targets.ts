@@ -23,7 +23,7 @@ export function namedGroupTargets(entries: readonly string[], resources: JsonObj
     if (isObject(resource)) {
       const declared = declaredGroupTarget({ ownerId: entry, destination, mayDeclare: false }, entry, resources, logs);
       if (declared) targets.push({ ownerId: entry, target: declared });
-      else report.error(FORWARD_LOG_GROUP_INVALID, { entry, why: `is the logical id of a resource of type ${String(resource.Type).slice(0, 80)}, not of an ${LOG_GROUP}` });
+      else report.error(FORWARD_LOG_GROUP_INVALID, { entry, why: `is the logical id of a resource of type ${typeof resource.Type === "string" ? resource.Type.slice(0, 80) : "(not a string)"}, not of an ${LOG_GROUP}` });
       continue;
     }
     if (!LOG_GROUP_NAME.test(entry)) {

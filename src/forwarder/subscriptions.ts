@@ -104,7 +104,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
   const undeclared = target.location.kind === "undeclared";
   if (undeclared && !account.exists && !target.mayDeclare) {
     const accountName = target.location.accountName;
-    warnings.warn(GROUP_NOT_FOUND, { resource: target.ownerId, name: accountName !== undefined && "name" in accountName ? accountName.name : String(target.name) });
+    warnings.warn(GROUP_NOT_FOUND, { resource: target.ownerId, name: accountName !== undefined && "name" in accountName ? accountName.name : typeof target.name === "string" ? target.name : "(a computed name)" });
     return {};
   }
   // A group the macro never declares (one the user named) is not this stack's, whatever filter it has:

@@ -66,9 +66,10 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     const [where, value] = isObject(current) && !isIntrinsic(current) ? ["Environment.Variables", current.Variables] : ["Environment", current];
     ctx.warnings.warn(ENVIRONMENT_NOT_EDITABLE, { resource: fn.logicalId, where, shape: describeShape(value) });
   } else {
+    // Checked whatever the macro added, so a second run reports what the first did.
+    checkEnvironmentSize(fn, environment, ctx);
     if (environment !== current) {
       ctx.draft.properties(fn.logicalId).Environment = environment as Json;
-      checkEnvironmentSize(fn, environment, ctx);
     }
     // The original handler is in the environment: only now may the entry point move.
     handler.write?.();

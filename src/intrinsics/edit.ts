@@ -4,7 +4,7 @@
  * as received: a failure returns it).
  */
 import { ifCondition } from "./build";
-import { hasOwn, isObject, MAX_DEPTH, own, type Json, type JsonObject } from "./json";
+import { hasOwn, isObject, MAX_DEPTH, own, sameJson, type Json, type JsonObject } from "./json";
 import { intrinsicName, isNoValue, type When } from "./read";
 
 /** Returned by `editBranches` when a value (or a branch) is an intrinsic that cannot be edited. */
@@ -41,7 +41,8 @@ export function editBranches(value: unknown, edit: (branch: unknown) => unknown,
  * (absent under some conditions): the user's value wins wherever it is set. Any other value as it is.
  */
 export function filledWhereAbsent(value: Json, filler: Json): Json {
-  if (intrinsicName(value) !== "Fn::If") return value;
+  // Exactly the filler already (a parameter given as Fn::If, written by an earlier run): complete.
+  if (intrinsicName(value) !== "Fn::If" || sameJson(value, filler)) return value;
   const filled = editBranches(value, (branch) => (branch === undefined ? filler : branch));
   return filled === CANNOT_EDIT ? value : (filled as Json);
 }

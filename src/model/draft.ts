@@ -154,8 +154,10 @@ export class TemplateDraft {
     if (this.resources !== undefined) out.Resources = this.resources;
     if (this.conditions !== undefined) out.Conditions = this.conditions;
     if (this.globals !== undefined) out.Globals = this.globals;
-    if (metadata !== undefined) {
-      const current = isObject(this.fragment.Metadata) && !isIntrinsic(this.fragment.Metadata) ? shallowCopy(this.fragment.Metadata) : {};
+    // A template Metadata that is not a map (an intrinsic, a scalar) is the user's: no summary beside it.
+    const existing = this.fragment.Metadata;
+    if (metadata !== undefined && (existing === undefined || (isObject(existing) && !isIntrinsic(existing)))) {
+      const current = isObject(existing) ? shallowCopy(existing) : {};
       setOwn(current, metadata.key, metadata.value);
       out.Metadata = current;
     }

@@ -123,7 +123,7 @@ function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, gr
 
 /** The logging configuration the macro writes: full logging to the retained group it declares under the default name. */
 function isOwnLogging(machine: StateMachineModel, logging: JsonObject, ctx: InstrumentContext): boolean {
-  if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true || Object.keys(logging).length !== 3) return false;
+  if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true) return false;
   const groupId = referencedLogicalId(destinationArn(logging), "Arn");
   const group = groupId === undefined ? undefined : ctx.draft.get(groupId);
   return isObject(group) && group.Type === LOG_GROUP && group.DeletionPolicy === "Retain" && own(group.Properties, "LogGroupName") === defaultLogGroupName(machine, literal(ctx.config.env));
