@@ -2,14 +2,17 @@
  * The macro listed before AWS::Serverless-2016-10-31: for every SAM template of the corpus, the macro's
  * output must still translate with the SAM translator (samtranslator), and the Lambda functions SAM makes
  * from it must carry what the macro added.
+ *
+ * The two translator passes (the untransformed baseline and the macro's outputs) are two Python processes
+ * run at the same time (asynchronous spawn), each on its own folder; the checks are on both results.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTemplate } from "../../src/yaml/cfn-yaml";
 import { CORPUS_DIR, firstReason, missingCommand, missingDirectory, skipUnless } from "../helpers/corpus";
 import { ALL_LAYERS, run } from "../helpers/macro";
+import { killRunning, spawnAsync } from "../helpers/spawn";
 
 const INPUT_DIR = join(CORPUS_DIR, "sam", "input");
 const suite = skipUnless(
@@ -45,8 +48,16 @@ const PARAMS = {
   service: "svc",
 };
 
+interface Translation {
+  errors: Record<string, string>;
+  lambdas: Record<string, any[]>;
+  grants: number;
+}
+
 suite.describe("SAM translator on the macro's output (macro before SAM)", () => {
-  test("every output translates when the input does, and SAM's functions keep the Datadog layers and variables", () => {
+  afterAll(killRunning);
+
+  test("every output translates when the input does, and SAM's functions keep the Datadog layers and variables", async () => {
     // Baseline: the same templates, read as the macro reads them (JSON numbers: 3.0 becomes 3), untransformed.
     const baseline = mkdtempSync(join(tmpdir(), "ddsm-sam-base-"));
     const dir = mkdtempSync(join(tmpdir(), "ddsm-sam-"));
@@ -63,13 +74,14 @@ suite.describe("SAM translator on the macro's output (macro before SAM)", () => 
       if (outcome.instrumented.length > 0) changed++;
       writeFileSync(join(dir, file.replace(/\.yaml$/, ".json")), JSON.stringify(outcome.fragment));
     }
-    const translate = (folder: string) => {
-      const result = spawnSync("python3", ["-c", TRANSLATE, folder], { encoding: "utf8", env: { ...process.env, AWS_DEFAULT_REGION: "us-east-1" }, maxBuffer: 256 * 1024 * 1024 });
+    const translate = async (folder: string): Promise<Translation> => {
+      const result = await spawnAsync("python3", ["-c", TRANSLATE, folder], { env: { ...process.env, AWS_DEFAULT_REGION: "us-east-1" } });
+      if (result.status !== 0) process.stderr.write(`SAM translator on ${folder} exited with ${result.status ?? result.signal}:\n${result.stderr.slice(-4000)}\n`);
       expect(result.status).toBe(0);
-      return JSON.parse(result.stdout) as { errors: Record<string, string>; lambdas: Record<string, any[]>; grants: number };
+      return JSON.parse(result.stdout) as Translation;
     };
-    const before = translate(baseline);
-    const { errors, lambdas, grants } = translate(dir);
+    // Both passes at once, each in its own process.
+    const [before, { errors, lambdas, grants }] = await Promise.all([translate(baseline), translate(dir)]);
     expect(Object.keys(before.errors).length).toBeLessThan(10);
     const introduced = Object.fromEntries(Object.entries(errors).filter(([file]) => !(file in before.errors)));
     expect(introduced).toEqual({});
