@@ -262,7 +262,7 @@ describeMoto("API Gateway log groups against moto_server", () => {
     expect(id.startsWith("LiveStage")).toBe(true);
     expect(subscription).toEqual({
       Type: "AWS::Logs::SubscriptionFilter",
-      Properties: { DestinationArn: FORWARDER, FilterPattern: "", FilterName: "datadog-serverless-macro-LiveStageAccessLogs", LogGroupName: ACCESS_EXISTING },
+      Properties: { DestinationArn: FORWARDER, FilterPattern: "", FilterName: "datadog-serverless-macro-shop-LiveStageAccessLogs", LogGroupName: ACCESS_EXISTING },
     });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(new RegExp(`^\\[W307\\] BetaStage: log group ${ACCESS_MISSING} does not exist yet; not subscribed`));
