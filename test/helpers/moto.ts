@@ -72,3 +72,16 @@ export function useTestCredentials(): void {
   process.env.AWS_SECRET_ACCESS_KEY = "test";
   delete process.env.AWS_PROFILE;
 }
+
+/** Every log group of the account with its subscription filters, in order: what a test compares before and after. */
+export async function logGroupsSnapshot(moto: Moto): Promise<[string, unknown][]> {
+  const logs = (target: string, body: unknown) => moto.call(`Logs_20140328.${target}`, body);
+  const groups: { logGroupName: string }[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await logs("DescribeLogGroups", { nextToken });
+    groups.push(...page.logGroups);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return Promise.all(groups.map(async (g): Promise<[string, unknown]> => [g.logGroupName, (await logs("DescribeSubscriptionFilters", { logGroupName: g.logGroupName })).subscriptionFilters]));
+}

@@ -12,7 +12,7 @@ import { OWNED_GROUP_FILTER, filterNameFor } from "../../src/forwarder/subscript
 import { respond } from "../../src/index";
 import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
 import { skipUnless } from "../helpers/corpus";
-import { MOTO_MISSING, startMoto, useTestCredentials, type Moto } from "../helpers/moto";
+import { MOTO_MISSING, logGroupsSnapshot, startMoto, useTestCredentials, type Moto } from "../helpers/moto";
 
 const { describe: describeMoto } = skipUnless(MOTO_MISSING, "moto_server API Gateway log group tests");
 const REGION = "us-east-1";
@@ -102,17 +102,7 @@ describeMoto("API Gateway log groups against moto_server", () => {
     return api!.PhysicalResourceId!;
   }
 
-  /** Every group with its filters, in order. */
-  async function snapshot() {
-    const groups: { logGroupName: string }[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await logs("DescribeLogGroups", { nextToken });
-      groups.push(...page.logGroups);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return Promise.all(groups.map(async (g) => [g.logGroupName, (await logs("DescribeSubscriptionFilters", { logGroupName: g.logGroupName })).subscriptionFilters]));
-  }
+  const snapshot = () => logGroupsSnapshot(moto);
 
   const stackNames = async () => ((await cloudformation.send(new ListStacksCommand({}))).StackSummaries ?? []).map((s) => s.StackName).sort();
 

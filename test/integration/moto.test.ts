@@ -6,7 +6,7 @@ import { FILTER_NAME, filterNameFor } from "../../src/forwarder/subscriptions";
 import { respond } from "../../src/index";
 import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
 import { skipUnless } from "../helpers/corpus";
-import { MOTO_MISSING, startMoto, useTestCredentials, type Moto } from "../helpers/moto";
+import { MOTO_MISSING, logGroupsSnapshot, startMoto, useTestCredentials, type Moto } from "../helpers/moto";
 
 const { describe: describeMoto } = skipUnless(MOTO_MISSING, "moto_server integration tests");
 const REGION = "us-east-1";
@@ -27,17 +27,7 @@ describeMoto("CloudWatch Logs lookups against moto_server", () => {
   const filter = (group: string, filterName: string, destinationArn: string) =>
     logs("PutSubscriptionFilter", { logGroupName: group, filterName, filterPattern: "", destinationArn, roleArn: ROLE });
 
-  /** Every group with its filters: what the account looks like. */
-  async function snapshot() {
-    const groups: { logGroupName: string }[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await logs("DescribeLogGroups", { nextToken });
-      groups.push(...page.logGroups);
-      nextToken = page.nextToken;
-    } while (nextToken);
-    return Promise.all(groups.map(async (g) => [g.logGroupName, (await logs("DescribeSubscriptionFilters", { logGroupName: g.logGroupName })).subscriptionFilters]));
-  }
+  const snapshot = () => logGroupsSnapshot(moto);
 
   beforeAll(async () => {
     useTestCredentials();
