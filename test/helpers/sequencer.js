@@ -8,7 +8,9 @@ const Sequencer = require("@jest/test-sequencer").default;
 /** Suites known to be long, by path inside the repository (a folder ends with "/"), with a floor in ms. */
 const LONG = [
   ["test/integration/cfn-lint.test.ts", 150_000],
-  ["test/integration/scripts.test.ts", 140_000],
+  ["test/integration/install-one-command.test.ts", 75_000],
+  ["test/integration/install-bucket-ownership.test.ts", 40_000],
+  ["test/integration/scripts.test.ts", 35_000],
   ["test/integration/sam-translator.test.ts", 40_000],
   ["test/fuzz/", 30_000],
   ["test/integration/golden-lint.test.ts", 15_000],
