@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs or updates the macro stack in one or more regions, waiting for each to finish.
+# Installs or updates the macro stack in one or more regions (side by side), waiting for each to finish.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -8,7 +8,8 @@ usage() {
 Usage: scripts/install.sh [--bucket BUCKET | --bucket-prefix PREFIX] [options]
 
 Packages dist/macro.zip (run 'npm run build' first) and creates the macro stack, or updates it when it
-exists, in each region; waits for completion and prints the outcome.
+exists, in each region (up to 8 regions at once); waits for completion and prints each region's outcome,
+in the order given.
 
 Without --bucket or --bucket-prefix, the zip goes to this account's artifact bucket in each region,
 datadog-serverless-macro-artifacts-<account id>-<region>, created when missing (private: all public access
@@ -62,19 +63,20 @@ if [[ -z $BUCKET && -z $BUCKET_PREFIX ]]; then caller_account "${REGION_LIST[0]}
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-failed=0
-for region in "${REGION_LIST[@]}"; do
+# One region: its bucket (made when install.sh manages them), the package, the stack. Prints
+# "<region>: ..." lines; returns non-zero when the region failed.
+install_region() {
+  local region="$1" bucket template output reason action
+  local dry=() params=() common=()
   if [[ -n $ACCOUNT ]]; then
     bucket="$(managed_bucket "$ACCOUNT" "$region")"
-    ensure_bucket "$bucket" "$region" "$ACCOUNT" || { failed=1; continue; }
+    ensure_bucket "$bucket" "$region" "$ACCOUNT" || return 1
   else
     bucket="${BUCKET:-$BUCKET_PREFIX-$region}"
   fi
   template="$WORK/packaged-$region.yml"
-  dry=()
   [[ $DRY_RUN == 1 ]] && dry=(--dry-run)
-  "$ROOT/scripts/package.sh" "$bucket" "$KEY_PREFIX" --region "$region" --output "$template" "${dry[@]}"
-  params=()
+  "$ROOT/scripts/package.sh" "$bucket" "$KEY_PREFIX" --region "$region" --output "$template" "${dry[@]}" || return 1
   [[ ${#PARAMETERS[@]} -gt 0 ]] && params=(--parameters "${PARAMETERS[@]}")
   common=(--stack-name "$STACK" --template-body "file://$template" --capabilities CAPABILITY_AUTO_EXPAND CAPABILITY_IAM --region "$region" "${params[@]}")
 
@@ -82,7 +84,7 @@ for region in "${REGION_LIST[@]}"; do
     aws_call cloudformation describe-stacks --stack-name "$STACK" --region "$region"
     aws_call cloudformation create-stack "${common[@]}"
     echo "  (update-stack with the same arguments instead when the stack exists; then: aws cloudformation wait stack-create-complete|stack-update-complete)"
-    continue
+    return 0
   fi
 
   if "$AWS" cloudformation describe-stacks --stack-name "$STACK" --region "$region" >/dev/null 2>&1; then
@@ -90,22 +92,51 @@ for region in "${REGION_LIST[@]}"; do
     if ! output="$("$AWS" cloudformation update-stack "${common[@]}" 2>&1)"; then
       if [[ $output == *"No updates are to be performed"* ]]; then
         echo "$region: $STACK is already up to date (macro v$(macro_version))"
-        continue
+        return 0
       fi
       echo "$region: update-stack failed: $output" >&2
-      failed=1
-      continue
+      return 1
     fi
   else
     action=create
-    "$AWS" cloudformation create-stack "${common[@]}" >/dev/null
+    "$AWS" cloudformation create-stack "${common[@]}" >/dev/null || return 1
   fi
   if "$AWS" cloudformation wait "stack-$action-complete" --stack-name "$STACK" --region "$region"; then
     echo "$region: $STACK ${action}d; macro v$(macro_version) is ready ($("$AWS" cloudformation describe-stacks --stack-name "$STACK" --region "$region" --query "Stacks[0].StackStatus" --output text))"
   else
     reason="$("$AWS" cloudformation describe-stack-events --stack-name "$STACK" --region "$region" --query "StackEvents[?contains(ResourceStatus, 'FAILED')].[LogicalResourceId,ResourceStatusReason]" --output text 2>/dev/null | head -5 || true)"
     echo "$region: $STACK $action failed; see the stack's events. ${reason}" >&2
-    failed=1
+    return 1
   fi
-done
+}
+
+# Regions are independent and a stack takes minutes to create: they are installed side by side (at most
+# PARALLEL_REGIONS at once), and each region's output is printed whole, in the order given. A dry run
+# prints its calls in order, one region after the other.
+PARALLEL_REGIONS=8
+failed=0
+if [[ $DRY_RUN == 1 || ${#REGION_LIST[@]} -eq 1 ]]; then
+  for region in "${REGION_LIST[@]}"; do install_region "$region" || failed=1; done
+else
+  pids=() statuses=()
+  for i in "${!REGION_LIST[@]}"; do
+    # Past the bound, wait for the region started PARALLEL_REGIONS before this one (its status kept).
+    if ((i >= PARALLEL_REGIONS)); then
+      j=$((i - PARALLEL_REGIONS))
+      statuses[j]=0
+      wait "${pids[j]}" || statuses[j]=1
+    fi
+    install_region "${REGION_LIST[$i]}" >"$WORK/$i.out" 2>"$WORK/$i.err" &
+    pids+=("$!")
+  done
+  for i in "${!REGION_LIST[@]}"; do
+    if [[ -z ${statuses[i]:-} ]]; then
+      statuses[i]=0
+      wait "${pids[i]}" || statuses[i]=1
+    fi
+    ((statuses[i] == 0)) || failed=1
+    cat "$WORK/$i.out"
+    cat "$WORK/$i.err" >&2
+  done
+fi
 exit "$failed"
