@@ -54,7 +54,9 @@ if [[ -z $REGIONS ]]; then
   [[ -n $REGIONS ]] || die "no region: give --regions or configure the aws CLI's region"
 fi
 split_commas "$REGIONS"
-REGION_LIST=("${SPLIT[@]}")
+# Each region once, in the order given (two installs of one region side by side would collide).
+REGION_LIST=()
+for region in "${SPLIT[@]}"; do [[ " ${REGION_LIST[*]} " == *" $region "* ]] || REGION_LIST+=("$region"); done
 for region in "${REGION_LIST[@]}"; do valid_region "$region"; done
 [[ -z $BUCKET || ${#REGION_LIST[@]} -eq 1 ]] || die "--bucket serves one region; with several use --bucket-prefix (buckets PREFIX-<region>)"
 
@@ -69,7 +71,7 @@ install_region() {
   local region="$1" bucket template output reason action
   local dry=() params=() common=()
   if [[ -n $ACCOUNT ]]; then
-    bucket="$(managed_bucket "$ACCOUNT" "$region")"
+    bucket="$(managed_bucket "$ACCOUNT" "$region")" || return 2
     ensure_bucket "$bucket" "$region" "$ACCOUNT" || return 1
   else
     bucket="${BUCKET:-$BUCKET_PREFIX-$region}"
@@ -99,7 +101,10 @@ install_region() {
     fi
   else
     action=create
-    "$AWS" cloudformation create-stack "${common[@]}" >/dev/null || return 1
+    if ! "$AWS" cloudformation create-stack "${common[@]}" >/dev/null; then
+      echo "$region: create-stack failed (the aws CLI's message is above)" >&2
+      return 1
+    fi
   fi
   if "$AWS" cloudformation wait "stack-$action-complete" --stack-name "$STACK" --region "$region"; then
     echo "$region: $STACK ${action}d; macro v$(macro_version) is ready ($("$AWS" cloudformation describe-stacks --stack-name "$STACK" --region "$region" --query "Stacks[0].StackStatus" --output text))"
@@ -116,7 +121,12 @@ install_region() {
 PARALLEL_REGIONS=8
 failed=0
 if [[ $DRY_RUN == 1 || ${#REGION_LIST[@]} -eq 1 ]]; then
-  for region in "${REGION_LIST[@]}"; do install_region "$region" || failed=1; done
+  # A background job waited for at once, rather than `install_region || ...`, which would turn `set -e`
+  # off inside it: a failed step must stop its region.
+  for region in "${REGION_LIST[@]}"; do
+    install_region "$region" &
+    wait "$!" || failed=1
+  done
 else
   pids=() statuses=()
   for i in "${!REGION_LIST[@]}"; do

@@ -84,12 +84,15 @@ async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
   const github = args.format === "github";
   let template: Record<string, unknown>;
   let groups: Record<string, SubscriptionFilterInfo[]> = {};
+  let reading = args.template;
   try {
     template = readTemplate(args.template);
-    if (args.existingLogGroups !== undefined) groups = readExistingLogGroups(args.existingLogGroups);
+    if (args.existingLogGroups !== undefined) groups = readExistingLogGroups((reading = args.existingLogGroups));
   } catch (error) {
     if (!(error instanceof InputFileError)) throw error;
-    for (const line of error.message.split("\n")) io.err.write(github ? annotation("error", line) : `error: ${line}\n`);
+    // One annotation for the problem, on the file it is about, its lines (a YAML excerpt) kept together.
+    if (github) io.err.write(annotation("error", error.message, { file: reading }));
+    else for (const line of error.message.split("\n")) io.err.write(`error: ${line}\n`);
     return 2;
   }
   const fromTemplate = transformParameters(template);

@@ -374,10 +374,17 @@ describe("cli transform --format github", () => {
     expect(err).toMatch(/DatadogServerless macro: 2 error\(s\), the deployment would fail\n$/);
   });
 
-  test("an input file that cannot be read is an ::error annotation (exit 2)", async () => {
+  test("an input file that cannot be read is one ::error annotation on that file (exit 2)", async () => {
     const { code, err } = await runCli(["transform", "/nonexistent.yaml", "--format", "github"]);
     expect(code).toBe(2);
-    expect(err).toMatch(/^::error::cannot read \/nonexistent.yaml: .*ENOENT/);
+    expect(err).toMatch(/^::error file=\/nonexistent.yaml::cannot read \/nonexistent.yaml: .*ENOENT/);
+    // A YAML error with its excerpt stays one annotation: its lines joined with the escaped LF.
+    const dir = mkdtempSync(join(tmpdir(), "ddsm-cli-dup-"));
+    writeFileSync(join(dir, "dup.yaml"), "Resources: {}\nResources: {}\n");
+    const duplicate = await runCli(["transform", join(dir, "dup.yaml"), "--format", "github"]);
+    expect(duplicate.code).toBe(2);
+    expect(duplicate.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(duplicate.err).toMatch(/^::error file=.*dup\.yaml::cannot read .*Map keys must be unique.*%0A/);
   });
 
   test("%, CR and LF are escaped in messages; properties also escape : and ,", () => {
