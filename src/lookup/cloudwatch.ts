@@ -12,8 +12,8 @@
  *  - a request that waits for its retry keeps its slot in the limiter, so a throttled account sees
  *    fewer requests at once instead of the same burst again.
  */
-import type { CloudFormationClient, CloudFormationClientConfig } from "@aws-sdk/client-cloudformation";
-import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudFormationClientConfig } from "@aws-sdk/client-cloudformation";
+import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
 import { LookupError, type AccountView } from "./account-view";
 
 export interface CloudWatchOptions {
@@ -63,31 +63,19 @@ const PERMISSION: Record<string, string> = {
 const MAX_STACK_PAGES = 10;
 
 export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
-  let client: Promise<{ client: CloudWatchLogsClient; sdk: typeof import("@aws-sdk/client-cloudwatch-logs") }> | undefined;
-  const connect = () =>
-    (client ??= import("@aws-sdk/client-cloudwatch-logs").then((sdk) => ({
-      sdk,
-      client: new sdk.CloudWatchLogsClient({
-        region: options.region,
-        endpoint: options.endpoint,
-        // Retries are ours (see the top of this file).
-        maxAttempts: 1,
-        retryMode: "standard",
-        ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
-      }),
-    })));
-  let stacks: Promise<{ client: CloudFormationClient; sdk: typeof import("@aws-sdk/client-cloudformation") }> | undefined;
-  const connectStacks = () =>
-    (stacks ??= import("@aws-sdk/client-cloudformation").then((sdk) => ({
-      sdk,
-      client: new sdk.CloudFormationClient({
-        region: options.region,
-        endpoint: options.endpoint,
-        maxAttempts: 1,
-        retryMode: "standard",
-        ...(options.requestHandler ? { requestHandler: options.requestHandler as CloudFormationClientConfig["requestHandler"] } : {}),
-      }),
-    })));
+  // Retries are ours (see the top of this file); one set of settings for both clients.
+  const settings = {
+    region: options.region,
+    endpoint: options.endpoint,
+    maxAttempts: 1,
+    retryMode: "standard",
+    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+  };
+  // Each SDK is imported on first use: CloudFormation only for execution log groups.
+  const connect = once(() => import("@aws-sdk/client-cloudwatch-logs").then((sdk) => ({ sdk, client: new sdk.CloudWatchLogsClient(settings) })));
+  const connectStacks = once(() =>
+    import("@aws-sdk/client-cloudformation").then((sdk) => ({ sdk, client: new sdk.CloudFormationClient(settings as CloudFormationClientConfig) })),
+  );
   const policy: RetryPolicy = { ...RETRY, maxAttempts: Math.max(1, options.maxAttempts ?? RETRY.maxAttempts) };
   const limit = limiter(options.concurrency ?? MAX_IN_FLIGHT);
 
@@ -166,6 +154,12 @@ export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
       return ids;
     },
   };
+}
+
+/** `make`, called once, on first use. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }
 
 export interface RetryHooks {

@@ -29,7 +29,7 @@ const DEFAULT_HTTP_STAGE = "$default";
 const LOGGING_LEVELS = new Set(["INFO", "ERROR"]);
 
 /** Reads every stage of the template; `stageIds` are the ids of the resources discovery found. */
-export function readApiStages(model: TemplateModel, stageIds: string[], globals: unknown, context: TemplateContext, base: (id: string, resource: JsonObject) => Omit<ApiStageModel, "shape" | "protocol" | "executionLogging">): ApiStageModel[] {
+export function readApiStages(model: TemplateModel, stageIds: string[], globals: unknown, context: TemplateContext, base: (id: string, resource: JsonObject) => StageBase): ApiStageModel[] {
   const samRest = section(globals, "Api");
   const samHttp = section(globals, "HttpApi");
   const stages: ApiStageModel[] = [];
@@ -79,55 +79,53 @@ export function readApiStages(model: TemplateModel, stageIds: string[], globals:
         break;
       }
       case SERVERLESS_API:
-        stages.push({
-          ...common,
-          shape: "sam",
-          protocol: "rest",
-          api: { logicalId: id },
-          stageName: p.StageName ?? own(samRest, "StageName"),
-          accessLogDestination: own(p.AccessLogSetting ?? own(samRest, "AccessLogSetting"), "DestinationArn"),
-          executionLogging: methodLogging(p.MethodSettings ?? own(samRest, "MethodSettings"), undefined, context),
-          tracingEnabled: p.TracingEnabled ?? own(samRest, "TracingEnabled"),
-        });
+        stages.push(samRestStage(common, "sam", p, samRest, context));
         break;
       case SERVERLESS_HTTP_API:
-        stages.push({
-          ...common,
-          shape: "sam",
-          protocol: "http",
-          api: { logicalId: id },
-          stageName: p.StageName ?? own(samHttp, "StageName") ?? DEFAULT_HTTP_STAGE,
-          accessLogDestination: own(p.AccessLogSettings ?? own(samHttp, "AccessLogSettings"), "DestinationArn"),
-          executionLogging: false,
-        });
+        stages.push(samHttpStage(common, "sam", p, samHttp));
         break;
     }
   }
+  // SAM's implicit APIs: no resource before SAM, only the Globals (and SAM's own stage name for REST).
   const implicit = implicitApis(model);
   if (implicit.rest && model.resources[IMPLICIT_REST_API] === undefined) {
-    stages.push({
-      ...implicitBase(IMPLICIT_REST_API, implicit.restCondition),
-      shape: "implicit",
-      protocol: "rest",
-      api: { logicalId: IMPLICIT_REST_API },
-      stageName: own(samRest, "StageName") ?? IMPLICIT_REST_STAGE,
-      accessLogDestination: own(own(samRest, "AccessLogSetting"), "DestinationArn"),
-      executionLogging: methodLogging(own(samRest, "MethodSettings"), undefined, context),
-      tracingEnabled: own(samRest, "TracingEnabled"),
-    });
+    stages.push(samRestStage(implicitBase(IMPLICIT_REST_API, implicit.restCondition), "implicit", {}, samRest, context, IMPLICIT_REST_STAGE));
   }
   if (implicit.http && model.resources[IMPLICIT_HTTP_API] === undefined) {
-    stages.push({
-      ...implicitBase(IMPLICIT_HTTP_API, implicit.httpCondition),
-      shape: "implicit",
-      protocol: "http",
-      api: { logicalId: IMPLICIT_HTTP_API },
-      stageName: own(samHttp, "StageName") ?? DEFAULT_HTTP_STAGE,
-      accessLogDestination: own(own(samHttp, "AccessLogSettings"), "DestinationArn"),
-      executionLogging: false,
-    });
+    stages.push(samHttpStage(implicitBase(IMPLICIT_HTTP_API, implicit.httpCondition), "implicit", {}, samHttp));
   }
   return stages;
+}
+
+type StageBase = Omit<ApiStageModel, "shape" | "protocol" | "executionLogging">;
+
+/** A SAM REST API before SAM, declared or implicit: each setting its own, else `Globals.Api`'s. */
+function samRestStage(common: StageBase, shape: "sam" | "implicit", properties: JsonObject, globals: JsonObject | undefined, context: TemplateContext, defaultStage?: string): ApiStageModel {
+  const setting = (key: string) => own(properties, key) ?? own(globals, key);
+  return {
+    ...common,
+    shape,
+    protocol: "rest",
+    api: { logicalId: common.logicalId },
+    stageName: setting("StageName") ?? defaultStage,
+    accessLogDestination: own(setting("AccessLogSetting"), "DestinationArn"),
+    executionLogging: methodLogging(setting("MethodSettings"), undefined, context),
+    tracingEnabled: setting("TracingEnabled"),
+  };
+}
+
+/** A SAM HTTP API before SAM, declared or implicit: each setting its own, else `Globals.HttpApi`'s. HTTP APIs write no execution logs. */
+function samHttpStage(common: StageBase, shape: "sam" | "implicit", properties: JsonObject, globals: JsonObject | undefined): ApiStageModel {
+  const setting = (key: string) => own(properties, key) ?? own(globals, key);
+  return {
+    ...common,
+    shape,
+    protocol: "http",
+    api: { logicalId: common.logicalId },
+    stageName: setting("StageName") ?? DEFAULT_HTTP_STAGE,
+    accessLogDestination: own(setting("AccessLogSettings"), "DestinationArn"),
+    executionLogging: false,
+  };
 }
 
 function section(globals: unknown, name: string): JsonObject | undefined {
@@ -135,7 +133,7 @@ function section(globals: unknown, name: string): JsonObject | undefined {
   return isObject(value) && !isIntrinsic(value) ? value : undefined;
 }
 
-function implicitBase(logicalId: string, condition: string | null | undefined) {
+function implicitBase(logicalId: string, condition: string | null | undefined): StageBase {
   // Under conditions SAM combines into one of its own, the API cannot be instrumented safely.
   const uneditable = condition === null ? "SAM gives it a condition combining those of the functions whose events make it" : undefined;
   return { logicalId, resource: {}, properties: {}, condition: condition ?? undefined, uneditable };
