@@ -6,7 +6,7 @@ import { join, own, ref, referencedIds, referencedLogicalId, resolveString, temp
 import type { ApiStageModel } from "../model";
 import { NOT_A_LOG_GROUP, type Warnings } from "../rules";
 import { declaredGroupTarget, located, type TargetBase, type TargetOutcome } from "./function-targets";
-import type { TemplateLogs } from "./template-logs";
+import { canonicalName, type TemplateLogs } from "./template-logs";
 
 export interface ApiTargetSettings {
   destination: string;
@@ -55,11 +55,12 @@ export function accessLogTarget(stage: ApiStageModel, resources: JsonObject, log
   }
   const group = LOG_GROUP_RESOURCE.exec(resource);
   if (group === null) return { unresolved: what };
-  const name = group[1].split(PLACEHOLDER_COLON).join(":");
+  const written = group[1].split(PLACEHOLDER_COLON).join(":");
   // `arn:...:log-group:${Group}`: a Ref to the template's group (its name).
-  const variable = /^\$\{([A-Za-z0-9]+)\}$/.exec(name);
+  const variable = /^\$\{([A-Za-z0-9]+)\}$/.exec(written);
   const byRef = variable ? fromGroup(variable[1]) : undefined;
   if (byRef) return byRef;
+  const name = canonicalName(written, logs);
   // A name written with what the macro cannot resolve (`${AWS::StackName}`) is found when the template declares it.
   const declaredByName = logs.groupByName.get(name);
   if (declaredByName !== undefined) return fromGroup(declaredByName);

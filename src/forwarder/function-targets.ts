@@ -4,7 +4,7 @@ import { functionProperty, LAMBDA_FUNCTION, LOG_GROUP, SERVERLESS_FUNCTION, type
 import { LOG_GROUP_UNRESOLVED, type Warnings } from "../rules";
 import { LAMBDA_LOG_PREFIX } from "./names";
 import type { AccountName, LogTarget } from "./subscriptions";
-import type { TemplateLogs } from "./template-logs";
+import { canonicalName, groupName, type TemplateLogs } from "./template-logs";
 
 /** A group to subscribe; or why not: the stack name is needed, or what cannot be resolved at transform time. */
 export type TargetOutcome = { target: LogTarget } | { needsStackName: true } | { unresolved: string };
@@ -23,7 +23,7 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   if (configured !== undefined) {
     const declared = declaredGroupTarget(base, referencedLogicalId(configured), resources, logs);
     if (declared) return declared;
-    const name = templateString(configured, logs.context);
+    const name = groupName(configured, logs);
     if (name === undefined) return { unresolved: "LoggingConfig.LogGroup" };
     return located(base, name, configured as Json, logs, literal(name) ? { name } : undefined, "LoggingConfig.LogGroup");
   }
@@ -38,8 +38,9 @@ export function functionLogTarget(fn: FunctionModel, resources: JsonObject, logs
   }
   if (resolved === undefined || !literal(resolved)) {
     // A computed name the template itself declares a group for (`!Sub /aws/lambda/${Fn}`) is still found.
-    const declared = resolved === undefined ? undefined : logs.groupByName.get(`${LAMBDA_LOG_PREFIX}${resolved}`);
-    return declared !== undefined ? located(base, `${LAMBDA_LOG_PREFIX}${resolved}`, ref(declared), logs, undefined) : { unresolved: "FunctionName" };
+    const computed = resolved === undefined ? undefined : canonicalName(`${LAMBDA_LOG_PREFIX}${resolved}`, logs);
+    const declared = computed === undefined ? undefined : logs.groupByName.get(computed);
+    return computed !== undefined && declared !== undefined ? located(base, computed, ref(declared), logs, undefined) : { unresolved: "FunctionName" };
   }
   const name = `${LAMBDA_LOG_PREFIX}${resolved}`;
   return located(base, name, name, logs, { name });

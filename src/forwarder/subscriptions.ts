@@ -7,13 +7,13 @@
  * belong to this stack and is declared again, identically. No combination removes a group from a stack
  * without `Retain`, so CloudFormation never deletes a log group or its events.
  */
-import { ref, templateString, type Json, type JsonObject } from "../intrinsics";
+import { ref, type Json, type JsonObject } from "../intrinsics";
 import type { LogFacts, LogGroupQuery } from "../lookup/gather";
 import type { SubscriptionFilterInfo } from "../lookup/account-view";
 import { LOG_GROUP, SUBSCRIPTION_FILTER, type TemplateDraft } from "../model";
 import { ALREADY_FORWARDING, FILTER_LIMIT, GROUP_NOT_FOUND, type Warnings } from "../rules";
 import { generatedNamePrefix, matchesGeneratedName } from "./names";
-import { declaredFilters, declareGroup, recordFilter, type TemplateLogs } from "./template-logs";
+import { declaredFilters, declareGroup, groupName, recordFilter, type TemplateLogs } from "./template-logs";
 
 export const FILTER_NAME = "datadog-serverless-macro";
 export const OWNED_GROUP_FILTER = "datadog-serverless-macro-stack-group";
@@ -134,7 +134,7 @@ export function subscribe(target: LogTarget, facts: LogFacts, logs: TemplateLogs
     refersTo.push(dependsOn);
   } else if (ownsGroup) {
     declaredGroupId = draft.add({ owner: target.ownerId, standalone: target.standalone, ownerCondition: target.ownerCondition, suffix: `${target.label ?? ""}LogGroup`, resource: logGroupResource(target) });
-    const name = templateString(target.name, logs.context);
+    const name = groupName(target.name, logs);
     if (name !== undefined) declareGroup(logs, declaredGroupId, name);
     logGroupName = ref(declaredGroupId);
   }

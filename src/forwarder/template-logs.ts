@@ -1,6 +1,6 @@
 /** The log groups and subscription filters a template already declares, indexed by group. */
 import { isObject, own, referencedLogicalId, templateString, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
-import type { TemplateModel } from "../model";
+import { functionProperty, type TemplateModel } from "../model";
 
 export interface DeclaredFilter {
   logicalId: string;
@@ -16,23 +16,30 @@ export interface TemplateLogs {
   creatorByName: Map<string, { creatorId: string; logGroupName: Json }>;
   /** Filters on a group, keyed by the group's logical id or by its name. */
   filtersByGroup: Map<string, DeclaredFilter[]>;
+  /** The name (as a template string) of each function of the template that has a FunctionName: what `Ref` to it is. */
+  functionNames: Map<string, string>;
   context: TemplateContext;
 }
 
 export function emptyTemplateLogs(context: TemplateContext): TemplateLogs {
-  return { groupByName: new Map(), nameById: new Map(), creatorByName: new Map(), filtersByGroup: new Map(), context };
+  return { groupByName: new Map(), nameById: new Map(), creatorByName: new Map(), filtersByGroup: new Map(), functionNames: new Map(), context };
 }
 
 export function readTemplateLogs(model: TemplateModel, context: TemplateContext): TemplateLogs {
   const logs = emptyTemplateLogs(context);
+  // First the functions' names: the groups below may be named through them (`!Sub /aws/lambda/${Fn}`).
+  for (const fn of model.functions) {
+    const name = templateString(functionProperty(fn, "FunctionName"), context);
+    if (name !== undefined) logs.functionNames.set(fn.logicalId, name);
+  }
   for (const id of model.logGroupIds) {
     const properties = own(model.resources[id], "Properties");
-    const name = isObject(properties) ? templateString(properties.LogGroupName, context) : undefined;
+    const name = isObject(properties) ? groupName(properties.LogGroupName, logs) : undefined;
     if (name !== undefined) declareGroup(logs, id, name);
   }
   for (const id of model.retentionIds) {
     const properties = own(model.resources[id], "Properties");
-    const name = isObject(properties) ? templateString(properties.LogGroupName, context) : undefined;
+    const name = isObject(properties) ? groupName(properties.LogGroupName, logs) : undefined;
     if (isObject(properties) && name !== undefined && !logs.creatorByName.has(name)) logs.creatorByName.set(name, { creatorId: id, logGroupName: properties.LogGroupName });
   }
   for (const id of model.filterIds) {
@@ -40,6 +47,24 @@ export function readTemplateLogs(model: TemplateModel, context: TemplateContext)
     if (isObject(properties)) recordFilter(logs, id, properties);
   }
   return logs;
+}
+
+/**
+ * A log group name in its one canonical form, however the template spells it: a template string (see
+ * `templateString`: `!Sub`, `!Join` and `Ref`s read alike) in which a reference to a function that has a
+ * FunctionName is that name, since `Ref` to a function is its name. So `!Sub /aws/lambda/${Fn}`,
+ * `!Join ["", ["/aws/lambda/", !Ref Fn]]` and `/aws/lambda/orders-worker` are one group when Fn is named
+ * orders-worker. A function CloudFormation names stays `${Fn}`, as its group is written everywhere.
+ */
+export function groupName(value: unknown, logs: TemplateLogs): string | undefined {
+  const text = templateString(value, logs.context);
+  return text === undefined ? undefined : canonicalName(text, logs);
+}
+
+/** `canonicalName` for a name already read as a template string. */
+export function canonicalName(text: string, logs: TemplateLogs): string {
+  if (logs.functionNames.size === 0 || !text.includes("${")) return text;
+  return text.replace(/\$\{([A-Za-z0-9]+)\}/g, (variable, id: string) => logs.functionNames.get(id) ?? variable);
 }
 
 export function declareGroup(logs: TemplateLogs, logicalId: string, name: string): void {
@@ -50,7 +75,7 @@ export function declareGroup(logs: TemplateLogs, logicalId: string, name: string
 /** Keys under which a filter on this LogGroupName is found: the group's logical id, and its name. */
 export function groupKeys(logs: TemplateLogs, logGroupName: unknown): string[] {
   const referenced = referencedLogicalId(logGroupName);
-  const name = referenced === undefined ? templateString(logGroupName, logs.context) : logs.nameById.get(referenced);
+  const name = referenced === undefined ? groupName(logGroupName, logs) : logs.nameById.get(referenced);
   const declared = referenced ?? (name === undefined ? undefined : logs.groupByName.get(name));
   return [declared, name].filter((key): key is string => key !== undefined);
 }

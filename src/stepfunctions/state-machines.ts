@@ -6,7 +6,7 @@ import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sub, templateS
 import { literal } from "../config/parameters";
 import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
-import type { TemplateLogs } from "../forwarder/template-logs";
+import { canonicalName, type TemplateLogs } from "../forwarder/template-logs";
 import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
 import type { TagList } from "../instrument/function-tags";
@@ -69,8 +69,11 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
   if (declared) return declared;
   const text = templateString(arn, logs.context);
   const match = text === undefined ? null : /:log-group:([^:]+)(:\*)?$/.exec(text);
-  if (!match || match[1].includes("${")) return { unresolved: "its log destination" };
-  return located(base, match[1], match[1], logs, { name: match[1] });
+  const name = match ? canonicalName(match[1], logs) : undefined;
+  if (name === undefined) return { unresolved: "its log destination" };
+  // A name the template declares is found however it is written (`${AWS::StackName}`, a function's name).
+  if (name.includes("${")) return logs.groupByName.has(name) ? located(base, name, name, logs, undefined) : { unresolved: "its log destination" };
+  return located(base, name, name, logs, { name });
 }
 
 export interface MachineSetup {

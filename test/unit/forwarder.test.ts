@@ -155,3 +155,116 @@ describe("Lambda log subscriptions", () => {
     expect(twice.fragment).toEqual(once.fragment);
   });
 });
+
+describe("log groups named through the function", () => {
+  const group = (name: unknown) => ({ Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: name, RetentionInDays: 7 } });
+  const logGroups = (resources: Record<string, any>) => Object.keys(resources).filter((id) => resources[id].Type === "AWS::Logs::LogGroup");
+  const subscribedGroup = (resources: Record<string, any>) => subscriptionsOf(resources).map(([, r]) => r.Properties.LogGroupName);
+
+  test.each([
+    ["Fn::Sub", { "Fn::Sub": "/aws/lambda/${F}" }],
+    ["Fn::Join", { "Fn::Join": ["", ["/aws/lambda/", { Ref: "F" }]] }],
+    ["Fn::Join with a Sub part", { "Fn::Join": ["/", ["/aws/lambda", { "Fn::Sub": "${F}" }]] }],
+  ])("a group declared with %s over a named function is that function's group: subscribed, not declared again", (_, name) => {
+    const out = instrument(template({ F: named("orders-worker"), FGroup: group(name) }), params);
+    expect(logGroups(out)).toEqual(["FGroup"]);
+    expect(subscribedGroup(out)).toEqual([{ Ref: "FGroup" }]);
+  });
+
+  test("a FunctionName given by a template parameter resolves before groups are compared", () => {
+    const fragment = template(
+      { F: named({ Ref: "WorkerName" } as unknown as string), FGroup: group({ "Fn::Sub": "/aws/lambda/${F}" }) },
+      { Parameters: { WorkerName: { Type: "String", Default: "orders-worker" } } },
+    );
+    const out = instrument(fragment, params);
+    expect(logGroups(out)).toEqual(["FGroup"]);
+    expect(subscribedGroup(out)).toEqual([{ Ref: "FGroup" }]);
+  });
+
+  test("a FunctionName built from the stack name matches the group built from the function, without stackName", () => {
+    const fragment = template({ F: named({ "Fn::Sub": "${AWS::StackName}-worker" } as unknown as string), FGroup: group({ "Fn::Join": ["", ["/aws/lambda/", { Ref: "F" }]] }) });
+    const out = instrument(fragment, params);
+    expect(logGroups(out)).toEqual(["FGroup"]);
+    expect(subscribedGroup(out)).toEqual([{ Ref: "FGroup" }]);
+  });
+
+  test("a literal group name matches a function whose name is written through another intrinsic", () => {
+    const fragment = template({ F: named({ "Fn::Join": ["-", ["orders", "worker"]] } as unknown as string), FGroup: group("/aws/lambda/orders-worker") });
+    const out = instrument(fragment, params);
+    expect(logGroups(out)).toEqual(["FGroup"]);
+  });
+
+  test("LoggingConfig.LogGroup written through another function's name is that function's declared group", () => {
+    const fragment = template({
+      A: named("orders-worker"),
+      B: named("orders-helper", { LoggingConfig: { LogGroup: { "Fn::Sub": "/aws/lambda/${A}" } } }),
+      AGroup: group("/aws/lambda/orders-worker"),
+    });
+    const out = instrument(fragment, params);
+    expect(logGroups(out)).toEqual(["AGroup"]);
+    // One group, one filter: both functions log to it.
+    expect(subscribedGroup(out)).toEqual([{ Ref: "AGroup" }]);
+  });
+
+  test("the user's own filter on a group named through the function reads as already forwarding", () => {
+    const fragment = template({
+      F: named("orders-worker"),
+      FGroup: group({ "Fn::Sub": "/aws/lambda/${F}" }),
+      Mine: { Type: "AWS::Logs::SubscriptionFilter", Properties: { DestinationArn: FORWARDER, FilterPattern: "", LogGroupName: { "Fn::Sub": "/aws/lambda/${F}" } } },
+    });
+    const outcome = run(fragment, params);
+    expect(outcome.ok).toBe(true);
+    expect(subscriptionsOf((outcome.fragment as any).Resources).map(([id]) => id)).toEqual(["Mine"]);
+  });
+
+  test("a CDK log retention over a named function creates that function's group: the filter waits for it", () => {
+    const fragment = template({
+      F: named("orders-worker"),
+      FLogRetention: { Type: "Custom::LogRetention", Properties: { ServiceToken: "arn:aws:lambda:us-east-1:123456789012:function:x", LogGroupName: { "Fn::Join": ["", ["/aws/lambda/", { Ref: "F" }]] }, RetentionInDays: 7 } },
+    });
+    const out = instrument(fragment, params);
+    expect(logGroups(out)).toEqual([]);
+    const [[, filter]] = subscriptionsOf(out);
+    expect(filter.DependsOn).toBe("FLogRetention");
+  });
+
+  test("a state machine logging to a group named through a function finds the declared group", () => {
+    const fragment = template({
+      F: named("orders-worker"),
+      FGroup: group({ "Fn::Sub": "/aws/lambda/${F}" }),
+      M: {
+        Type: "AWS::StepFunctions::StateMachine",
+        Properties: {
+          RoleArn: { "Fn::GetAtt": ["Role", "Arn"] },
+          Definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } },
+          LoggingConfiguration: { Level: "ALL", IncludeExecutionData: true, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::Sub": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${F}:*" } } }] },
+        },
+      },
+    });
+    const out = instrument(fragment, { ...params, stepFunctionForwarderArn: FORWARDER });
+    expect(logGroups(out)).toEqual(["FGroup"]);
+    expect(subscribedGroup(out)).toEqual([{ Ref: "FGroup" }]);
+  });
+
+  test("an access log destination written through a function's name is the declared group", () => {
+    const fragment = template({
+      F: named("orders-worker"),
+      FGroup: group({ "Fn::Sub": "/aws/lambda/${F}" }),
+      Api: { Type: "AWS::ApiGateway::RestApi", Properties: { Name: "a" } },
+      Stage: {
+        Type: "AWS::ApiGateway::Stage",
+        Properties: { RestApiId: { Ref: "Api" }, StageName: "prod", DeploymentId: "d", AccessLogSetting: { DestinationArn: { "Fn::Sub": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${F}" }, Format: "$context.requestId" } },
+      },
+    });
+    const out = instrument(fragment, params);
+    expect(logGroups(out)).toEqual(["FGroup"]);
+    expect(subscribedGroup(out)).toEqual([{ Ref: "FGroup" }]);
+  });
+
+  test("the output is stable on a second run", () => {
+    const fragment = template({ F: named("orders-worker"), FGroup: group({ "Fn::Sub": "/aws/lambda/${F}" }) });
+    const first = run(fragment, params);
+    const second = run(first.fragment, params);
+    expect(JSON.stringify(second.fragment)).toBe(JSON.stringify(first.fragment));
+  });
+});
