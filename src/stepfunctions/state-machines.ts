@@ -2,7 +2,7 @@
  * Step Functions: logging to a group subscribed to the forwarder, permissions for log delivery,
  * tags, and trace context in Lambda and nested-execution steps.
  */
-import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sub, templateString, type Json, type JsonObject } from "../intrinsics";
+import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { literal } from "../config/parameters";
 import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
@@ -107,12 +107,7 @@ function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, gr
     if (isOwnLogging(machine, logging, ctx)) grants.grant({ logicalId: machine.logicalId, role: machine.properties[shape.role], sam: machine.kind === "sam" }, LOG_DELIVERY);
     return;
   }
-  const logGroupArn: Json =
-    declaredGroupId !== undefined
-      ? getAtt(declaredGroupId, "Arn")
-      : typeof groupName === "string"
-        ? sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${groupName}:*`)
-        : sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*", { Name: groupName });
+  const logGroupArn: Json = declaredGroupId !== undefined ? getAtt(declaredGroupId, "Arn") : groupArnByName(groupName);
   const props = ctx.draft.properties(machine.logicalId);
   props[shape.logging] = { Level: "ALL", IncludeExecutionData: true, ...logging, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroupArn } }] };
   const role = machine.properties[shape.role];
@@ -124,12 +119,25 @@ function configureLogging(machine: StateMachineModel, ctx: InstrumentContext, gr
   grants.grant({ logicalId: machine.logicalId, role, sam: machine.kind === "sam" }, LOG_DELIVERY);
 }
 
-/** The logging configuration the macro writes: full logging to the retained group it declares under the default name. */
+/** The ARN of a group known by name, as the macro writes it into a logging configuration. */
+function groupArnByName(groupName: Json): Json {
+  return typeof groupName === "string"
+    ? sub(`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${groupName}:*`)
+    : sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*", { Name: groupName });
+}
+
+/**
+ * The logging configuration the macro writes: full logging to the group of the default name, either the
+ * retained group it declares or (a redeploy, the group exists) that group by ARN.
+ */
 function isOwnLogging(machine: StateMachineModel, logging: JsonObject, ctx: InstrumentContext): boolean {
   if (logging.Level !== "ALL" || logging.IncludeExecutionData !== true) return false;
-  const groupId = referencedLogicalId(destinationArn(logging), "Arn");
+  const defaultName = defaultLogGroupName(machine, literal(ctx.config.env));
+  const arn = destinationArn(logging);
+  if (sameJson(arn, groupArnByName(defaultName))) return true;
+  const groupId = referencedLogicalId(arn, "Arn");
   const group = groupId === undefined ? undefined : ctx.draft.get(groupId);
-  return isObject(group) && group.Type === LOG_GROUP && group.DeletionPolicy === "Retain" && own(group.Properties, "LogGroupName") === defaultLogGroupName(machine, literal(ctx.config.env));
+  return isObject(group) && group.Type === LOG_GROUP && group.DeletionPolicy === "Retain" && own(group.Properties, "LogGroupName") === defaultName;
 }
 
 function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {

@@ -192,6 +192,23 @@ describe("state machines with stepFunctionForwarderArn", () => {
     expect(out.M.Properties.Definition.States.T.Resource).toBe("${FnArn}");
   });
 
+  test("a second run gives the same template and summary when a machine's role cannot be granted (RoleArn: {}), beside another machine", () => {
+    const fragment = template({ Broken: machine({ RoleArn: {} }), Other: machine(), Role: roleResource });
+    const cases: [Record<string, unknown>, Record<string, never[]>][] = [
+      [{ ...params, env: "prod" }, {}],
+      [{ ...params, env: "prod", enableXrayTracing: true }, {}],
+      // A redeploy: the default groups exist, so the first run points logging at them by name.
+      [{ ...params, env: "prod" }, { "/aws/vendedlogs/states/Broken-Logs-prod": [], "/aws/vendedlogs/states/Other-Logs-prod": [] }],
+    ];
+    for (const [settings, logGroups] of cases) {
+      const once = run(fragment, settings, { logGroups });
+      const twice = run(once.fragment, settings, { logGroups });
+      expect(once.warnings.join("\n")).toMatch(/\[W216\] Broken:/);
+      expect(twice.warnings).toEqual(once.warnings);
+      expect(JSON.stringify(twice.fragment)).toBe(JSON.stringify(once.fragment));
+    }
+  });
+
   test("transforming the output again changes nothing", () => {
     const fragment = template({ M: machine(), N: machine({ RoleArn: { Ref: "P" } }), Role: roleResource });
     const once = run(fragment, { ...params, env: "prod" });
