@@ -73,6 +73,7 @@ function logOutcome(outcome: MacroOutcome, requestId: string, logger: Logger): v
     requestId,
     version: MACRO_VERSION,
     instrumented: outcome.instrumented.length,
+    tagsOnly: outcome.tagsOnly.length,
     skipped: outcome.skipped.length,
     warnings: outcome.warnings.length,
   });

@@ -18,11 +18,17 @@ function bounded(list: Json[], total: number): Json {
   return total > MAX_ENTRIES ? { first: list.slice(0, MAX_ENTRIES), total } : list;
 }
 
-export function summary(version: string, instrumented: string[], skipped: Skipped[], diagnostics: Diagnostic[]): Json {
+/**
+ * `instrumented` lists what sends data to Datadog; `tagsOnly` (present only when not empty, so templates
+ * without Lambda@Edge keep the summary they had) lists functions that got tags and nothing else.
+ */
+export function summary(version: string, done: { instrumented: string[]; tagsOnly: string[]; skipped: Skipped[] }, diagnostics: Diagnostic[]): Json {
+  const { instrumented, tagsOnly, skipped } = done;
   const warnings = diagnostics.filter((d) => d.severity !== "error").map((d) => (d.resource ? `${d.rule} ${d.resource}` : d.rule));
   return {
     version,
     instrumented: bounded(instrumented, instrumented.length),
+    ...(tagsOnly.length > 0 ? { tagsOnly: bounded(tagsOnly, tagsOnly.length) } : {}),
     skipped: bounded(
       skipped.map(({ logicalId, reason }) => ({ logicalId, reason })),
       skipped.length,

@@ -69,7 +69,10 @@ export interface MacroOutcome {
   /** What the macro chose without being told (default layer versions...): logged, shown by the preview. */
   notes: string[];
   diagnostics: Diagnostic[];
+  /** Resources that send data to Datadog. */
   instrumented: string[];
+  /** Resources that got tags only (Lambda@Edge functions): listed apart, as they send nothing. */
+  tagsOnly: string[];
   skipped: Skipped[];
 }
 
@@ -124,7 +127,7 @@ export async function transformWithLookups(request: MacroRequest, view: () => Ac
   return finish(prepared, facts);
 }
 
-function outcome(report: Report, redact: Redactor, fragment: unknown, success?: { instrumented: string[]; skipped: Skipped[] }): MacroOutcome {
+function outcome(report: Report, redact: Redactor, fragment: unknown, success?: { instrumented: string[]; tagsOnly?: string[]; skipped: Skipped[] }): MacroOutcome {
   const ok = success !== undefined && !report.failed;
   // Notes say what a successful transform chose; beside errors they are noise.
   const diagnostics = report.diagnostics.filter((d) => ok || d.severity !== "info").map((d) => ({ ...d, text: redact(d.text) }));
@@ -136,6 +139,7 @@ function outcome(report: Report, redact: Redactor, fragment: unknown, success?: 
     notes: diagnostics.filter((d) => d.severity === "info").map((d) => d.text),
     diagnostics,
     instrumented: ok ? success.instrumented : [],
+    tagsOnly: ok ? (success.tagsOnly ?? []) : [],
     skipped: ok ? success.skipped : [],
   };
 }
@@ -275,11 +279,12 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
     return outcome(report, prepared.redact, prepared.request.fragment);
   }
   const machineIds = [...prepared.machines.map(({ machine }) => machine.logicalId), ...prepared.traced.machines.map((machine) => machine.logicalId)];
-  const instrumented = [...plans.map(({ fn }) => fn.logicalId), ...new Set(machineIds)];
+  const instrumented = [...plans.filter(({ fn }) => fn.edge === undefined).map(({ fn }) => fn.logicalId), ...new Set(machineIds)];
+  const tagsOnly = plans.filter(({ fn }) => fn.edge !== undefined).map(({ fn }) => fn.logicalId);
   // A template the macro did nothing to comes back as it was, without a summary.
   const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
-  const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, instrumented, prepared.skipped, report.diagnostics) } : undefined;
-  return outcome(report, prepared.redact, ctx.draft.result(metadata), { instrumented, skipped: prepared.skipped });
+  const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, { instrumented, tagsOnly, skipped: prepared.skipped }, report.diagnostics) } : undefined;
+  return outcome(report, prepared.redact, ctx.draft.result(metadata), { instrumented, tagsOnly, skipped: prepared.skipped });
 }
 
 function pseudoParameters(region: string | undefined, accountId: unknown, stackName: string | undefined): Record<string, string> {

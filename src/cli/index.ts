@@ -127,7 +127,8 @@ async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
     return 1;
   }
   if (!args.check) io.out.write(printTemplate(outcome.fragment, args.output));
-  io.err.write(`instrumented ${outcome.instrumented.length} resource(s)${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
+  const tagsOnly = outcome.tagsOnly.length ? `, tagged only ${outcome.tagsOnly.length} (Lambda@Edge)` : "";
+  io.err.write(`instrumented ${outcome.instrumented.length} resource(s)${tagsOnly}${outcome.skipped.length ? `, skipped ${outcome.skipped.length}` : ""}\n`);
   if (args.check && outcome.warnings.length > 0) {
     io.err.write(`check failed: ${outcome.warnings.length} warning(s)\n`);
     return 1;

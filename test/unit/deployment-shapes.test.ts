@@ -37,6 +37,12 @@ describe("Lambda@Edge", () => {
     expect(outcome.warnings.join()).toMatch(/\[W217\] Edge: runs at the edge for CloudFront distribution Cdn/);
     // The other function is instrumented as usual.
     expect(out.Other.Properties.Layers).toEqual([layerArn("Datadog-Python312", 100)]);
+    // The summary says which functions send data to Datadog, and lists the edge function apart.
+    expect(outcome.instrumented).toEqual(["Other"]);
+    expect(outcome.tagsOnly).toEqual(["Edge"]);
+    expect((outcome.fragment as any).Metadata.DatadogServerless).toMatchObject({ instrumented: ["Other"], tagsOnly: ["Edge"] });
+    // A second run gives the same template, summary included.
+    expect(JSON.stringify(run(outcome.fragment, ALL_LAYERS).fragment)).toBe(JSON.stringify(outcome.fragment));
   });
 
   test("needs no layer version and gets no log subscription", () => {
