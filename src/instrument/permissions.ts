@@ -82,7 +82,9 @@ export class Grants {
         continue;
       }
       const list = (policies as Json[] | undefined) ?? [];
-      const missing = statements.filter((statement) => !hasStatement(own(list[macroPolicyIndex(list)], "PolicyDocument"), statement.Sid));
+      const ours = macroPolicyIndex(list);
+      const document = ours < 0 ? undefined : own(list[ours], "PolicyDocument");
+      const missing = statements.filter((statement) => !hasStatement(document, statement.Sid));
       if (missing.length === 0) continue;
       const next = withStatements(list, missing);
       attached ??= new AttachedPolicies(this.template.resources, this.template.context);

@@ -134,6 +134,11 @@ describe("the 10,240 characters of a role's inline policies", () => {
     let deep: unknown = "leaf";
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(policyChars(deep, { parameterValues: {}, parameterDeclarations: {}, mappings: {}, pseudoParameters: {} })).toBe(200_000 + 6);
+    // Through the macro: 20,000 nested Fn::If in an attached policy, counted in their template form.
+    let nested: unknown = "arn:aws:s3:::orders";
+    for (let i = 0; i < 20_000; i++) nested = { "Fn::If": ["InProd", nested, "arn:aws:s3:::reports"] };
+    const attached = { Type: "AWS::IAM::Policy", Properties: { PolicyName: "Deep", Roles: [{ Ref: "Role" }], PolicyDocument: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: nested }] } } };
+    expect(instrument(withRole([], {}, { Deep: attached }), PARAMS).RoleDatadogPolicy).toBeDefined();
   });
 });
 
