@@ -246,7 +246,7 @@ function lookupQueries(prepared: Prepared, stackResources: ReadonlyMap<string, s
 function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   const { report, ctx, plans, logs } = prepared;
   if (ctx.partition === "aws-cn" && ctx.config.useLayersFromAccount === undefined && plans.length > 0) report.warn(NO_LAYERS_IN_CHINA, {});
-  const grants = new Grants(ctx.draft, ctx.warnings);
+  const grants = new Grants(ctx.draft, report, { resources: ctx.resources, context: ctx.template });
   const setup = { tags: functionTagSets(ctx), grants, statements: secretStatements(ctx.config) };
   for (const plan of plans) applyFunction(plan, ctx, setup);
   for (const { ownerId, target } of prepared.functionTargets) {
@@ -271,6 +271,8 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   for (const machine of prepared.traced.machines) traceStateMachine(machine, ctx, grants);
   traceApiStages(prepared.traced.stages, ctx);
   grants.write();
+  // A role that can take Datadog's permissions neither inline nor in a managed policy (E206).
+  if (report.failed) return outcome(report, prepared.redact, prepared.request.fragment);
 
   // Checked on the result: what the macro adds must not take the template past CloudFormation's limit.
   const before = Object.keys(ctx.resources).length;

@@ -1,10 +1,21 @@
 /**
  * Grants the permissions Datadog needs to the roles of what the macro instruments. Grants are collected
- * first and written once per role, however many functions share it.
+ * first and written once per role, however many functions share it: in the role's inline policy
+ * `DatadogServerlessMacro`, or, when that would take the role past IAM's quota on inline policies, in a
+ * managed policy attached to it.
  */
-import { isObject, own, referencedLogicalId, type Json, type JsonObject } from "../intrinsics";
-import { IAM_ROLE, type TemplateDraft } from "../model";
-import { GRANT_BY_HAND, type Warnings } from "../rules";
+import { isObject, own, ref, referencedLogicalId, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
+import { IAM_MANAGED_POLICY, IAM_ROLE, type Addition, type TemplateDraft } from "../model";
+import { GRANT_BY_HAND, GRANTS_IN_MANAGED_POLICY, ROLE_POLICY_LIMIT, type Report } from "../rules";
+import {
+  AttachedPolicies,
+  managedPolicyArnsCount,
+  MAX_INLINE_POLICY_CHARS,
+  MAX_MANAGED_POLICIES_PER_ROLE,
+  MAX_MANAGED_POLICY_CHARS,
+  policiesChars,
+  policyChars,
+} from "./role-policies";
 
 export interface Statement {
   Sid: string;
@@ -16,6 +27,8 @@ export interface Statement {
 
 /** The inline policy the macro owns on roles it edits. */
 export const MACRO_POLICY_NAME = "DatadogServerlessMacro";
+/** Ends the logical id of the managed policy the macro adds to a role whose inline policies are full. */
+const MACRO_POLICY_SUFFIX = "DatadogPolicy";
 
 /** Who needs a permission: its logical id, its role reference, and whether SAM builds its role from `Policies`. */
 export interface Grantee {
@@ -31,7 +44,9 @@ export class Grants {
 
   constructor(
     private readonly draft: TemplateDraft,
-    private readonly warnings: Warnings,
+    /** Errors too: a role that cannot take the grants fails the transform (E206). */
+    private readonly report: Report,
+    private readonly template: { resources: JsonObject; context: TemplateContext },
   ) {}
 
   grant(grantee: Grantee, ...statements: Statement[]): void {
@@ -39,13 +54,13 @@ export class Grants {
     const actions = () => [...new Set(statements.flatMap((statement) => statement.Action))];
     if (grantee.role === undefined) {
       if (grantee.sam) for (const statement of statements) push(this.samResources, grantee.logicalId, statement);
-      else this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "it has no role", actions: actions() });
+      else this.report.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "it has no role", actions: actions() });
       return;
     }
     const roleId = referencedLogicalId(grantee.role, "Arn");
     const role = roleId === undefined ? undefined : this.draft.get(roleId);
     if (roleId === undefined || !isObject(role) || role.Type !== IAM_ROLE) {
-      this.warnings.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "its role is not an AWS::IAM::Role of this template", actions: actions() });
+      this.report.warn(GRANT_BY_HAND, { resource: grantee.logicalId, why: "its role is not an AWS::IAM::Role of this template", actions: actions() });
       return;
     }
     let entry = this.roles.get(roleId);
@@ -56,28 +71,65 @@ export class Grants {
 
   /** Writes every grant: once per role (or SAM resource). */
   write(): void {
+    let attached: AttachedPolicies | undefined;
     for (const [roleId, entry] of this.roles) {
       const statements = [...entry.statements];
       const properties = this.draft.editableProperties(roleId);
       const policies = properties?.Policies;
       if (properties === undefined || (policies !== undefined && !Array.isArray(policies))) {
         const actions = [...new Set(statements.flatMap((s) => s.Action))];
-        for (const grantee of entry.grantees) this.warnings.warn(GRANT_BY_HAND, { resource: grantee, why: `the Policies of role ${roleId} cannot be edited (an intrinsic function)`, actions });
+        for (const grantee of entry.grantees) this.report.warn(GRANT_BY_HAND, { resource: grantee, why: `the Policies of role ${roleId} cannot be edited (an intrinsic function)`, actions });
         continue;
       }
-      const next = withStatements(policies as Json[] | undefined, statements);
-      if (next !== policies) properties.Policies = next as Json;
+      const list = (policies as Json[] | undefined) ?? [];
+      const ours = macroPolicyIndex(list);
+      const document = ours < 0 ? undefined : own(list[ours], "PolicyDocument");
+      const missing = statements.filter((statement) => !hasStatement(document, statement.Sid));
+      if (missing.length === 0) continue;
+      const next = withStatements(list, missing);
+      attached ??= new AttachedPolicies(this.template.resources, this.template.context);
+      const { inlineChars, managedPolicies } = attached.of(roleId);
+      const inline = policiesChars(next, this.template.context) + inlineChars;
+      if (inline <= MAX_INLINE_POLICY_CHARS) properties.Policies = next;
+      else this.grantInManagedPolicy(roleId, missing, { inline, grantees: [...entry.grantees], managed: managedPolicyArnsCount(properties.ManagedPolicyArns) + managedPolicies });
     }
     for (const [logicalId, statements] of this.samResources) {
       const policies = own(own(this.draft.get(logicalId), "Properties"), "Policies");
       const list = policies === undefined ? [] : typeof policies === "string" ? [policies] : Array.isArray(policies) ? policies : undefined;
       if (list === undefined) {
-        this.warnings.warn(GRANT_BY_HAND, { resource: logicalId, why: "its Policies cannot be edited", actions: [...new Set(statements.flatMap((s) => s.Action))] });
+        this.report.warn(GRANT_BY_HAND, { resource: logicalId, why: "its Policies cannot be edited", actions: [...new Set(statements.flatMap((s) => s.Action))] });
         continue;
       }
       const missing = statements.filter((statement) => !list.some((policy) => hasStatement(policy, statement.Sid)));
       if (missing.length > 0) this.draft.properties(logicalId).Policies = [...list, ...missing.map((statement) => ({ Statement: [statement as unknown as Json] }))];
     }
+  }
+
+  /**
+   * The statements as a managed policy attached to the role, found again by a later run rather than
+   * added twice. The grantees wait for it (a state machine's log delivery is checked at creation).
+   * E206 when IAM would refuse that policy too.
+   */
+  private grantInManagedPolicy(roleId: string, statements: Statement[], role: { inline: number; grantees: string[]; managed: number }): void {
+    const document: JsonObject = { Version: "2012-10-17", Statement: statements as unknown as Json[] };
+    const addition: Addition = { owner: roleId, suffix: MACRO_POLICY_SUFFIX, resource: { Type: IAM_MANAGED_POLICY, Properties: { PolicyDocument: document, Roles: [ref(roleId)] } } };
+    let policyId = this.draft.find(addition);
+    if (policyId === undefined) {
+      const size = policyChars(document, this.template.context);
+      const why =
+        size > MAX_MANAGED_POLICY_CHARS
+          ? `as a managed policy they would be ${size} characters, past IAM's ${MAX_MANAGED_POLICY_CHARS}`
+          : role.managed >= MAX_MANAGED_POLICIES_PER_ROLE
+            ? `it already has ${role.managed} managed policies, IAM's default quota`
+            : undefined;
+      if (why !== undefined) {
+        this.report.error(ROLE_POLICY_LIMIT, { resource: roleId, inline: role.inline, inlineLimit: MAX_INLINE_POLICY_CHARS, why, users: role.grantees });
+        return;
+      }
+      policyId = this.draft.add(addition);
+    }
+    for (const grantee of role.grantees) this.draft.dependOn(grantee, policyId);
+    this.report.note(GRANTS_IN_MANAGED_POLICY, { resource: roleId, policy: policyId, inline: role.inline, inlineLimit: MAX_INLINE_POLICY_CHARS });
   }
 }
 
@@ -92,13 +144,15 @@ function hasStatement(document: unknown, sid: string): boolean {
   return Array.isArray(statements) && statements.some((s) => isObject(s) && s.Sid === sid);
 }
 
-/** The role's `Policies` with the macro's inline policy holding every statement: a new list, or the same one. */
-function withStatements(policies: Json[] | undefined, statements: Statement[]): Json[] | undefined {
-  const list = policies ?? [];
-  const ours = list.findIndex((policy) => isObject(policy) && policy.PolicyName === MACRO_POLICY_NAME);
+/** Where the macro's inline policy is in a role's `Policies` (-1: not there). */
+function macroPolicyIndex(list: readonly Json[]): number {
+  return list.findIndex((policy) => isObject(policy) && policy.PolicyName === MACRO_POLICY_NAME);
+}
+
+/** The role's `Policies`, a new list, with the macro's inline policy holding the `missing` statements too. */
+function withStatements(list: Json[], missing: Statement[]): Json[] {
+  const ours = macroPolicyIndex(list);
   const policy = ours < 0 ? undefined : (list[ours] as JsonObject);
-  const missing = statements.filter((statement) => !hasStatement(policy?.PolicyDocument, statement.Sid));
-  if (missing.length === 0) return policies;
   const document = isObject(policy?.PolicyDocument) ? policy.PolicyDocument : { Version: "2012-10-17" };
   const existing = Array.isArray(document.Statement) ? document.Statement : [];
   const updated: JsonObject = {

@@ -114,7 +114,25 @@ export class TemplateDraft {
 
   /** Adds a resource through the gate; returns its logical id. */
   add(addition: Addition): string {
-    const resources = this.ownResources();
+    const { id, proposed, exists } = this.place(addition);
+    if (!exists) {
+      setOwn(this.ownResources(), id, proposed);
+      this.writable.add(id);
+      this.addedCount++;
+    }
+    return id;
+  }
+
+  /** The logical id under which an earlier run of the macro added this very resource, if it did. */
+  find(addition: Addition): string | undefined {
+    const { id, exists } = this.place(addition);
+    return exists ? id : undefined;
+  }
+
+  /** Where the gate puts an addition: the resource as proposed, and its id, taken already by the same resource or free. */
+  private place(addition: Addition): { id: string; proposed: JsonObject; exists: boolean } {
+    // Read only: finding an earlier addition must not make the draft differ from the input.
+    const resources = this.resources ?? this.input;
     const conditions = [addition.standalone ? undefined : (addition.ownerCondition ?? this.conditionOf(addition.owner)), ...(addition.refersTo ?? []).map((id) => this.conditionOf(id))];
     const condition = this.combinedCondition(addition.owner, conditions);
     const proposed: JsonObject = condition === undefined ? addition.resource : { ...addition.resource, Condition: condition };
@@ -123,14 +141,9 @@ export class TemplateDraft {
       const id = n === 1 ? base : `${base}${n}`;
       const existing = own(resources, id);
       // The same resource under that id: added by an earlier run of the macro (idempotence).
-      if (existing !== undefined && sameJson(existing, proposed)) return id;
+      if (existing !== undefined && sameJson(existing, proposed)) return { id, proposed, exists: true };
       // Resources and Parameters share one namespace (a `Ref` names either).
-      if (existing === undefined && own(this.fragment.Parameters, id) === undefined) {
-        setOwn(resources, id, proposed);
-        this.writable.add(id);
-        this.addedCount++;
-        return id;
-      }
+      if (existing === undefined && own(this.fragment.Parameters, id) === undefined) return { id, proposed, exists: false };
     }
   }
 

@@ -7,6 +7,10 @@ export const SERVERLESS_FUNCTION = "AWS::Serverless::Function";
 export const STATE_MACHINE = "AWS::StepFunctions::StateMachine";
 export const SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine";
 export const IAM_ROLE = "AWS::IAM::Role";
+/** Inline policies of roles declared as resources of their own. */
+export const IAM_POLICY = "AWS::IAM::Policy";
+export const IAM_ROLE_POLICY = "AWS::IAM::RolePolicy";
+export const IAM_MANAGED_POLICY = "AWS::IAM::ManagedPolicy";
 export const LOG_GROUP = "AWS::Logs::LogGroup";
 export const SUBSCRIPTION_FILTER = "AWS::Logs::SubscriptionFilter";
 export const CLOUDFRONT_DISTRIBUTION = "AWS::CloudFront::Distribution";

@@ -155,6 +155,14 @@ export const LAYER_LIMIT = error<About & { count: number; layers: string[]; limi
   resource: about,
 });
 
+export const ROLE_POLICY_LIMIT = error<About & { inline: number; inlineLimit: number; why: string; users: string[] }>({
+  id: "E206",
+  summary: "The permissions Datadog needs fit neither in the role's inline policies (IAM allows 10,240 characters in all) nor in a managed policy (10 per role by default, 6,144 characters each).",
+  fix: "Trim the role's inline policies or merge some of its managed policies (the macro counts IAM's default quota of 10 managed policies per role, whatever quota the account has), or list the functions and state machines using the role in `exclude` and grant Datadog's permissions yourself.",
+  message: (a) => `the role of ${a.users.join(", ")}: its inline policies would be ${a.inline} characters with Datadog's permissions, past IAM's ${a.inlineLimit}, and ${a.why}`,
+  resource: about,
+});
+
 // Forwarding.
 export const FORWARDER_NEEDS_STACK_NAME = error<{ ids: string[] }>({
   id: "E301",
@@ -374,6 +382,14 @@ export const DEFAULT_LAYER_VERSIONS = note<{ layers: string[] }>({
   summary: "Layers without a `*LayerVersion` parameter got this release's default version.",
   fix: "Set the `*LayerVersion` parameters to pin versions (README.md, \"Layer versions\").",
   message: (a) => `Layer versions from this release's defaults: ${a.layers.join(", ")}`,
+});
+
+export const GRANTS_IN_MANAGED_POLICY = note<About & { policy: string; inline: number; inlineLimit: number }>({
+  id: "I102",
+  summary: "Datadog's permissions went to a managed policy attached to the role: in its inline policies they would pass IAM's 10,240 characters.",
+  fix: "Nothing to do; trim the role's inline policies to have them inline again.",
+  message: (a) => `Datadog's permissions are in managed policy ${a.policy}: with them, its inline policies would be ${a.inline} characters, past IAM's ${a.inlineLimit}`,
+  resource: about,
 });
 
 // Warnings about log forwarding.

@@ -32,6 +32,19 @@ const machine = (properties: Record<string, unknown> = {}) => ({
 });
 const sam = (resources: Record<string, unknown>, globals: Record<string, unknown>) =>
   template(resources, { Transform: "AWS::Serverless-2016-10-31", Globals: { Function: globals } });
+/** A function whose role already holds 10,240 characters of inline policy, and these managed policies. */
+const roleWithFullPolicies = (managedPolicyArns: string[]) =>
+  template({
+    CreateOrder: python(),
+    Role: {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: [] },
+        ManagedPolicyArns: managedPolicyArns,
+        Policies: [{ PolicyName: "Orders", PolicyDocument: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"o".repeat(10_240)}` }] } }],
+      },
+    },
+  });
 const silent: Logger = { log: () => undefined };
 
 /** The request `run` builds, for the entry points that take one directly. */
@@ -138,6 +151,10 @@ const CASES: Record<string, Case> = {
     return run(template({ CreateOrder: python({ Layers: layers }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN });
   }),
 
+  E206: when("a role whose inline policies are full and which has 10 managed policies already", () =>
+    run(roleWithFullPolicies(Array.from({ length: 10 }, (_, i) => `arn:aws:iam::123456789012:policy/orders-${i}`)), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN }),
+  ),
+
   // Forwarding.
   E129: when("forwardLogGroups naming a function", () =>
     run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, forwardLogGroups: ["CreateOrder"] }),
@@ -231,6 +248,7 @@ const CASES: Record<string, Case> = {
   ),
   W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
   I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
+  I102: when("a role whose inline policies are full: the grants go to a managed policy", () => run(roleWithFullPolicies([]), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN })),
   W213: when("a container image command without a DatadogRuntime hint", () =>
     run(template({ CreateOrder: image({ ImageConfig: { Command: ["app.handler"] } }) }), { ...ALL_LAYERS, instrumentContainerImages: true }),
   ),
