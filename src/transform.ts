@@ -15,6 +15,7 @@ import { emptyTemplateLogs, readTemplateLogs, type TemplateLogs } from "./forwar
 import { checkLayerVersions, checkSynchronousMetricsKey } from "./instrument/checks";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
+import { ENVIRONMENT_LIMIT_BYTES } from "./instrument/environment-size";
 import { applyFunction, planFunction, type FunctionPlan } from "./instrument/function";
 import { checkFunctionTags, checkTagParameters, functionTagSets, type TagList } from "./instrument/function-tags";
 import { defaultedLayers, type LayerCache } from "./instrument/layers";
@@ -42,7 +43,6 @@ import {
   type Diagnostic,
   type Redactor,
 } from "./rules";
-import { ENVIRONMENT_LIMIT_BYTES } from "./instrument/environment-size";
 import { checkStateMachineTags, stateMachineLogTarget, instrumentStateMachine, stateMachineTags, traceStateMachine } from "./stepfunctions/state-machines";
 import { traceApiStages } from "./instrument/api-tracing";
 import { summary, SUMMARY_KEY } from "./summary";
@@ -90,7 +90,7 @@ interface Prepared {
   ctx: InstrumentContext;
   plans: FunctionPlan[];
   /** The tags of each function, and of each state machine. */
-  functionTags: (fn: FunctionPlan["fn"]) => TagList;
+  functionTags: ReturnType<typeof functionTagSets>;
   machineTags: TagList;
   skipped: Skipped[];
   logs: TemplateLogs;
