@@ -72,6 +72,9 @@ describe("Lambda's 4 KB of environment variables", () => {
     const at = (total: number) => run(template({ F: python({ Environment: { Variables: { PAD: value(padTo(total).PAD.length) } } }) }, conditions), ALL_LAYERS);
     expect(rulesOf(at(4096))).toEqual([]);
     expect(rulesOf(at(4097))).toEqual(["E204"]);
+    // A branch without the variable (AWS::NoValue) does not hide the other's length.
+    const absent = { "Fn::If": ["Long", "p".repeat(padTo(4097).PAD.length), { Ref: "AWS::NoValue" }] };
+    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { PAD: absent } } }) }, conditions), ALL_LAYERS))).toEqual(["E204"]);
   });
 
   test("Environment as Fn::If: each branch is checked", () => {

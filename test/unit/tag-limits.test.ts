@@ -118,6 +118,9 @@ describe("parameters written as tags", () => {
     [257, "it has 257 characters, but a tag value may have at most 256"],
   ])("value of %i characters", (length, problem) => {
     expect(tagTextProblem("v".repeat(length), "value")).toBe(problem);
+  });
+
+  test("an empty value is a tag value; 50 tags per resource", () => {
     expect(tagTextProblem("", "value")).toBeUndefined();
     expect(MAX_TAGS).toBe(50);
   });
