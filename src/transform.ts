@@ -1,7 +1,8 @@
 /**
  * The core: takes a macro request, returns the instrumented fragment or every problem found.
  * `prepare` reads and checks everything that can fail; the only I/O (read-only log group lookups, needed
- * with a forwarder) happens between it and `finish`, which writes the draft and can only warn.
+ * with a forwarder) happens between it and `finish`, which writes the draft; the errors `finish` finds
+ * are on the result (limits the additions would exceed).
  * The fragment as received is never changed: a failure returns it as it was.
  */
 import { loadConfig } from "./config/load";
@@ -14,12 +15,13 @@ import { emptyTemplateLogs, readTemplateLogs, type TemplateLogs } from "./forwar
 import { checkLayerVersions, checkSynchronousMetricsKey } from "./instrument/checks";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
+import { ENVIRONMENT_LIMIT_BYTES } from "./instrument/environment-size";
 import { applyFunction, planFunction, type FunctionPlan } from "./instrument/function";
-import { forwarderTags, functionTagSets } from "./instrument/function-tags";
+import { checkFunctionTags, checkTagParameters, functionTagSets, type TagList } from "./instrument/function-tags";
 import { defaultedLayers, type LayerCache } from "./instrument/layers";
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
-import { isObject, type Json, type JsonObject, type TemplateContext } from "./intrinsics";
+import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
 import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
@@ -27,6 +29,7 @@ import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { GOV_SITES } from "./sites";
 import {
   DEFAULT_LAYER_VERSIONS,
+  ENVIRONMENT_TOO_LARGE,
   FORWARDER_NEEDS_STACK_NAME,
   LOOKUP_DENIED,
   LOOKUP_FAILED,
@@ -40,7 +43,7 @@ import {
   type Diagnostic,
   type Redactor,
 } from "./rules";
-import { stateMachineLogTarget, instrumentStateMachine, traceStateMachine } from "./stepfunctions/state-machines";
+import { checkStateMachineTags, stateMachineLogTarget, instrumentStateMachine, stateMachineTags, traceStateMachine } from "./stepfunctions/state-machines";
 import { traceApiStages } from "./instrument/api-tracing";
 import { summary, SUMMARY_KEY } from "./summary";
 
@@ -89,6 +92,9 @@ interface Prepared {
   fragment: JsonObject;
   ctx: InstrumentContext;
   plans: FunctionPlan[];
+  /** The tags of each function, and of each state machine. */
+  functionTags: ReturnType<typeof functionTagSets>;
+  machineTags: TagList;
   skipped: Skipped[];
   logs: TemplateLogs;
   functionTargets: { ownerId: string; target: TargetOutcome }[];
@@ -218,8 +224,21 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
       ? NO_OTHER_GROUPS
       : planOtherGroups(selection.apiStages, config, resources, logs, { destination: config.forwarderArn, retentionInDays: config.logRetentionInDays ?? FUNCTION_LOG_RETENTION_DAYS, region, accountId: pseudo["AWS::AccountId"], stackName: literal(config.stackName) }, report);
   const traced = config.enableXrayTracing ? { machines: selection.stateMachines, stages: selection.apiStages } : { machines: [], stages: [] };
+  const { functionTags, machineTags } = planTags(plans, machines, ctx, report);
   if (report.failed) return outcome(report, redact, request.fragment);
-  return { request, report, redact, fragment, ctx, plans, skipped: selection.skipped, logs, functionTargets, machines, traced, otherGroups };
+  return { request, report, redact, fragment, ctx, plans, functionTags, machineTags, skipped: selection.skipped, logs, functionTargets, machines, traced, otherGroups };
+}
+
+/** The tags the macro writes, checked against what AWS accepts before anything is written. */
+function planTags(plans: FunctionPlan[], machines: Prepared["machines"], ctx: InstrumentContext, report: Report): Pick<Prepared, "functionTags" | "machineTags"> {
+  const { config } = ctx;
+  // The parameters become tags of functions with a forwarder, and of state machines with theirs.
+  if (config.forwarderArn !== undefined || config.stepFunctionForwarderArn !== undefined) checkTagParameters(config, report);
+  const functionTags = functionTagSets(ctx);
+  for (const { fn } of plans) checkFunctionTags(fn, functionTags(fn), report);
+  const machineTags = stateMachineTags(config, ctx.macroVersion);
+  for (const { machine } of machines) checkStateMachineTags(machine, machineTags, report);
+  return { functionTags, machineTags };
 }
 
 function planFunctionSubscriptions(plans: FunctionPlan[], ctx: InstrumentContext, logs: TemplateLogs, report: Report): Prepared["functionTargets"] {
@@ -247,18 +266,16 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   const { report, ctx, plans, logs } = prepared;
   if (ctx.partition === "aws-cn" && ctx.config.useLayersFromAccount === undefined && plans.length > 0) report.warn(NO_LAYERS_IN_CHINA, {});
   const grants = new Grants(ctx.draft, report, { resources: ctx.resources, context: ctx.template });
-  const setup = { tags: functionTagSets(ctx), grants, statements: secretStatements(ctx.config) };
-  for (const plan of plans) applyFunction(plan, ctx, setup);
+  const setup = { tags: prepared.functionTags, grants, statements: secretStatements(ctx.config) };
+  for (const plan of plans) {
+    const tooLarge = applyFunction(plan, ctx, setup);
+    if (tooLarge) report.error(ENVIRONMENT_TOO_LARGE, { resource: plan.fn.logicalId, ...tooLarge, limit: ENVIRONMENT_LIMIT_BYTES });
+  }
   for (const { ownerId, target } of prepared.functionTargets) {
     if ("target" in target) subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
     else warnUnsubscribed(ownerId, target, ctx.warnings);
   }
-  const machineTags: [string, Json][] = [
-    ...forwarderTags(ctx.config).filter(([key]) => key !== "dd_sls_macro" && key !== "DD_TRACE_ENABLED"),
-    ["dd_sls_macro", `v${ctx.macroVersion}`],
-    ["DD_TRACE_ENABLED", "true"],
-  ];
-  for (const { machine, target } of prepared.machines) instrumentStateMachine(machine, ctx, logs, facts, target, { tags: machineTags, grants });
+  for (const { machine, target } of prepared.machines) instrumentStateMachine(machine, ctx, logs, facts, target, { tags: prepared.machineTags, grants });
   const other = [...prepared.otherGroups.targets, ...executionTargets(prepared.otherGroups, facts.stackResources ?? new Map(), logs)];
   for (const { ownerId, target, waits } of other) {
     if (!("target" in target)) {
@@ -271,15 +288,12 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   for (const machine of prepared.traced.machines) traceStateMachine(machine, ctx, grants);
   traceApiStages(prepared.traced.stages, ctx);
   grants.write();
-  // A role that can take Datadog's permissions neither inline nor in a managed policy (E206).
-  if (report.failed) return outcome(report, prepared.redact, prepared.request.fragment);
 
   // Checked on the result: what the macro adds must not take the template past CloudFormation's limit.
   const before = Object.keys(ctx.resources).length;
-  if (ctx.draft.added > 0 && before + ctx.draft.added > MAX_RESOURCES) {
-    report.error(TOO_MANY_RESOURCES, { before, after: before + ctx.draft.added, limit: MAX_RESOURCES });
-    return outcome(report, prepared.redact, prepared.request.fragment);
-  }
+  if (ctx.draft.added > 0 && before + ctx.draft.added > MAX_RESOURCES) report.error(TOO_MANY_RESOURCES, { before, after: before + ctx.draft.added, limit: MAX_RESOURCES });
+  // Every limit found here (E204 environment, E206 role policies, E104 resources) fails the transform at once.
+  if (report.failed) return outcome(report, prepared.redact, prepared.request.fragment);
   const machineIds = [...prepared.machines.map(({ machine }) => machine.logicalId), ...prepared.traced.machines.map((machine) => machine.logicalId)];
   const instrumented = [...plans.filter(({ fn }) => fn.edge === undefined).map(({ fn }) => fn.logicalId), ...new Set(machineIds)];
   const tagsOnly = plans.filter(({ fn }) => fn.edge !== undefined).map(({ fn }) => fn.logicalId);

@@ -1,8 +1,10 @@
 /** The tags each instrumented function gets: the macro's own, and (with a forwarder) the unified service tags. */
 import type { Config } from "../config/parameters";
 import type { Json } from "../intrinsics";
-import type { FunctionModel } from "../model";
+import { SAM_FUNCTION_TAG, type FunctionModel } from "../model";
+import { TAG_PARAMETER_INVALID, TOO_MANY_TAGS, type Report } from "../rules";
 import type { InstrumentContext } from "./context";
+import { MAX_TAGS, tagTextProblem, tagsAfter } from "./tag-limits";
 import { addTags, tagKeys } from "./tags";
 
 export type TagList = ReadonlyArray<readonly [string, Json]>;
@@ -19,12 +21,38 @@ export function forwarderTags(config: Config): [string, Json][] {
     seen.add(key);
     tags.push([key, value]);
   };
-  for (const key of ["service", "env", "version"] as const) if (config[key] !== undefined) add(key, config[key] as Json);
-  for (const pair of config.tags ?? []) {
-    const colon = pair.indexOf(":");
-    add((colon < 0 ? pair : pair.slice(0, colon)).trim(), colon < 0 ? "" : pair.slice(colon + 1).trim());
-  }
+  for (const key of UNIFIED_TAGS) if (config[key] !== undefined) add(key, config[key] as Json);
+  for (const pair of config.tags ?? []) add(...tagPair(pair));
   return tags;
+}
+
+const UNIFIED_TAGS = ["service", "env", "version"] as const;
+
+/** A `tags` entry as a resource tag: split on its first colon only, both sides trimmed. */
+function tagPair(pair: string): [string, string] {
+  const colon = pair.indexOf(":");
+  return [(colon < 0 ? pair : pair.slice(0, colon)).trim(), colon < 0 ? "" : pair.slice(colon + 1).trim()];
+}
+
+/**
+ * Errors for parameters that cannot be the resource tags `forwarderTags` makes of them (call it only
+ * when they are written as tags). A value deferred to deploy time cannot be checked here.
+ */
+export function checkTagParameters(config: Config, report: Report): void {
+  for (const name of UNIFIED_TAGS) {
+    const value = config[name];
+    const problem = typeof value === "string" ? tagTextProblem(value, "value") : undefined;
+    if (problem !== undefined) report.error(TAG_PARAMETER_INVALID, { name, part: "value", problem });
+  }
+  (config.tags ?? []).forEach((pair, i) => {
+    const [key, value] = tagPair(pair);
+    // An empty key is no tag: `forwarderTags` leaves it out.
+    if (key === "") return;
+    for (const [part, text] of [["key", key], ["value", value]] as const) {
+      const problem = tagTextProblem(text, part);
+      if (problem !== undefined) report.error(TAG_PARAMETER_INVALID, { name: "tags", entry: i + 1, part, problem });
+    }
+  });
 }
 
 /** The tags of a function, by who made the template: computed once per transform, not per function. */
@@ -40,7 +68,19 @@ export function functionTagSets(ctx: InstrumentContext): (fn: FunctionModel) => 
   return (fn) => (ctx.createdByCdk ? sets.cdk : fn.createdBySam ? sets.sam : sets.none);
 }
 
+/** Keys of SAM's `Globals.Function.Tags`, which SAM gives the function where it sets no tag of that key. */
+function inheritedTags(fn: FunctionModel): Set<string> | undefined {
+  return fn.kind === "serverless" && fn.globals.Tags !== undefined ? tagKeys(fn.globals.Tags) : undefined;
+}
+
+const styleOf = (fn: FunctionModel) => (fn.kind === "serverless" ? "map" : "list");
+
 export function applyFunctionTags(fn: FunctionModel, ctx: InstrumentContext, tags: TagList): void {
-  const inherited = fn.kind === "serverless" && fn.globals.Tags !== undefined ? tagKeys(fn.globals.Tags) : undefined;
-  addTags(fn.logicalId, () => ctx.draft.properties(fn.logicalId), fn.properties.Tags, fn.kind === "serverless" ? "map" : "list", tags, ctx.warnings, inherited);
+  addTags(fn.logicalId, () => ctx.draft.properties(fn.logicalId), fn.properties.Tags, styleOf(fn), tags, ctx.warnings, inheritedTags(fn));
+}
+
+/** An error when the macro's tags would take the function past Lambda's limit (SAM's own tag counted, for a function SAM will make). */
+export function checkFunctionTags(fn: FunctionModel, tags: TagList, report: Report): void {
+  const after = tagsAfter(fn.properties.Tags, styleOf(fn), tags, inheritedTags(fn) ?? new Set(), fn.kind === "serverless" ? [SAM_FUNCTION_TAG] : []);
+  if (after !== undefined && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: fn.logicalId, service: "Lambda", count: after.count, limit: MAX_TAGS, added: after.added });
 }

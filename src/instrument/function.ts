@@ -1,14 +1,16 @@
 /**
  * Instruments one function: `planFunction` decides what it gets (and may find errors) before any edit;
- * `applyFunction` writes it and can only warn.
+ * `applyFunction` writes it and warns; the one problem it finds that fails the transform (an environment
+ * past Lambda's limit) it returns, for the caller to report.
  */
-import { CANNOT_EDIT, describeShape, isIntrinsic, isObject, literalBranches, own, type Json } from "../intrinsics";
+import { CANNOT_EDIT, describeShape, isIntrinsic, isObject, type Json } from "../intrinsics";
 import { functionProperty, type FunctionModel } from "../model";
-import { EDGE_FUNCTION, ENVIRONMENT_NOT_EDITABLE, IMAGE_NEEDS_DATADOG, PROFILING_UNSUPPORTED, ENVIRONMENT_TOO_LARGE, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
+import { EDGE_FUNCTION, ENVIRONMENT_NOT_EDITABLE, ENVIRONMENT_SIZE_UNKNOWN, IMAGE_NEEDS_DATADOG, PROFILING_UNSUPPORTED, RUNTIME_DEPRECATED, RUNTIME_NEWER, RUNTIME_UNRESOLVED, type Report } from "../rules";
 import type { InstrumentContext } from "./context";
 import { DATADOG_LAYER_ACCOUNTS } from "../partitions";
 import { trustDatadogLayers } from "./code-signing";
 import { inheritedVariables, withVariables } from "./environment-edit";
+import { checkEnvironment, ENVIRONMENT_LIMIT_BYTES, type EnvironmentTooLarge } from "./environment-size";
 import { applyFunctionTags, type TagList } from "./function-tags";
 import { planHandler, type Readiness } from "./handler";
 import { applyLayers, inheritedSlots, planLayers, type DesiredLayer, type LayerCache } from "./layers";
@@ -48,12 +50,13 @@ export interface FunctionSetup {
   statements: Statement[];
 }
 
-export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup: FunctionSetup): void {
+/** Instruments the function; returns how far the macro's variables would take it past Lambda's limit, when they would. */
+export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup: FunctionSetup): EnvironmentTooLarge | undefined {
   const { fn } = plan;
   if (fn.edge !== undefined) {
     // Lambda@Edge: CloudFront rejects a function with layers or environment variables; tags are fine.
     applyFunctionTags(fn, ctx, setup.tags(fn));
-    return;
+    return undefined;
   }
   const layersWritten = plan.runtimeSteps ? applyLayers(fn, plan.layers, ctx) : false;
   // Datadog's signing profile signs Datadog's layers only: copies in another account (`useLayersFromAccount`, `*LayerArn`) are not trusted for them.
@@ -61,13 +64,17 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
   if (layersWritten && plan.layers.some((wanted) => wanted.some((layer) => layer.arn.includes(datadogLayers)))) trustDatadogLayers(fn, ctx);
   const handler = plan.runtimeSteps ? planHandler(fn, ctx, readiness(plan, layersWritten, ctx)) : { variables: [] };
   const current = fn.properties.Environment;
-  const environment = withVariables(current, environmentFor(fn, ctx), inheritedVariables(fn), handler.variables);
+  const inherited = inheritedVariables(fn);
+  const environment = withVariables(current, environmentFor(fn, ctx), inherited, handler.variables);
+  let tooLarge: EnvironmentTooLarge | undefined;
   if (environment === CANNOT_EDIT) {
     const [where, value] = isObject(current) && !isIntrinsic(current) ? ["Environment.Variables", current.Variables] : ["Environment", current];
     ctx.warnings.warn(ENVIRONMENT_NOT_EDITABLE, { resource: fn.logicalId, where, shape: describeShape(value) });
   } else {
     // Checked whatever the macro added, so a second run reports what the first did.
-    checkEnvironmentSize(fn, environment, ctx);
+    const size = checkEnvironment(current, environment, inherited, ctx.template);
+    if (size !== undefined && "unknown" in size) ctx.warnings.warn(ENVIRONMENT_SIZE_UNKNOWN, { resource: fn.logicalId, ...size.unknown, limit: ENVIRONMENT_LIMIT_BYTES });
+    if (size !== undefined && "tooLarge" in size) tooLarge = size.tooLarge;
     if (environment !== current) {
       ctx.draft.properties(fn.logicalId).Environment = environment as Json;
     }
@@ -83,6 +90,7 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
   const xray = applyXrayTracing(fn, ctx);
   const statements = xray ? [xray, ...setup.statements] : setup.statements;
   setup.grants.grant({ logicalId: fn.logicalId, role: functionProperty(fn, "Role"), sam: fn.kind === "serverless" }, ...statements);
+  return tooLarge;
 }
 
 const rubyEnvironments = new WeakMap<object, ReadonlyArray<readonly [string, Json]>>();
@@ -117,38 +125,4 @@ function readiness(plan: FunctionPlan, layersWritten: boolean, ctx: InstrumentCo
     // An image holds the extension itself (W220 says so).
     extension: (i) => fn.packageType === "Image" || has(i, "extension"),
   };
-}
-
-/** Lambda rejects functions whose environment variables take more than 4 KB in all. */
-const ENVIRONMENT_LIMIT_BYTES = 4096;
-
-function checkEnvironmentSize(fn: FunctionModel, environment: unknown, ctx: InstrumentContext): void {
-  const plain = own(environment, "Variables");
-  if (isObject(plain) && !isIntrinsic(plain)) {
-    if (environmentBytes(plain) > ENVIRONMENT_LIMIT_BYTES) ctx.warnings.warn(ENVIRONMENT_TOO_LARGE, { resource: fn.logicalId });
-    return;
-  }
-  for (const branch of literalBranches(environment) ?? []) {
-    const variables = own(branch, "Variables");
-    if (isObject(variables) && environmentBytes(variables) > ENVIRONMENT_LIMIT_BYTES) {
-      ctx.warnings.warn(ENVIRONMENT_TOO_LARGE, { resource: fn.logicalId });
-      return;
-    }
-  }
-}
-
-function environmentBytes(variables: Record<string, Json>): number {
-  let units = 0;
-  for (const name in variables) {
-    const value = variables[name];
-    units += name.length + (typeof value === "string" ? value.length : 0);
-  }
-  // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes exactly only when the limit is within reach.
-  if (units * 3 <= ENVIRONMENT_LIMIT_BYTES) return units;
-  let bytes = 0;
-  for (const name in variables) {
-    const value = variables[name];
-    bytes += Buffer.byteLength(name) + (typeof value === "string" ? Buffer.byteLength(value) : 0);
-  }
-  return bytes;
 }

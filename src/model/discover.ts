@@ -12,6 +12,7 @@ import {
   CLOUDFRONT_DISTRIBUTION,
   LAMBDA_FUNCTION,
   LOG_GROUP,
+  SAM_FUNCTION_TAG,
   SERVERLESS_FUNCTION,
   SERVERLESS_STATE_MACHINE,
   STATE_MACHINE,
@@ -127,7 +128,7 @@ function readFunction(logicalId: string, kind: FunctionModel["kind"], resource: 
     variants: [],
   };
   fn.packageType = readPackageType(fn, context);
-  fn.createdBySam ||= hasTag(functionProperty(fn, "Tags"), "lambda:createdBy", "SAM");
+  fn.createdBySam ||= hasTag(functionProperty(fn, "Tags"), SAM_FUNCTION_TAG, "SAM");
   readVariants(fn, context);
   return fn;
 }

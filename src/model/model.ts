@@ -24,6 +24,10 @@ export const APIGW_V2_API = "AWS::ApiGatewayV2::Api";
 export const APIGW_V2_STAGE = "AWS::ApiGatewayV2::Stage";
 export const SERVERLESS_API = "AWS::Serverless::Api";
 export const SERVERLESS_HTTP_API = "AWS::Serverless::HttpApi";
+/** The tag SAM gives every function it makes (`SAM` as value). */
+export const SAM_FUNCTION_TAG = "lambda:createdBy";
+/** The tag SAM gives every state machine it makes (`SAM` as value). */
+export const SAM_STATE_MACHINE_TAG = "stateMachine:createdBy";
 /** CDK's `logRetention`: a custom resource that creates a function's log group and sets its retention. */
 export const CDK_LOG_RETENTION = "Custom::LogRetention";
 

@@ -134,6 +134,13 @@ export const TOO_MANY_FORWARD_LOG_GROUPS = error<{ count: number; limit: number 
   message: (a) => `\`forwardLogGroups\` lists ${a.count} log groups; at most ${a.limit} are accepted`,
 });
 
+export const TAG_PARAMETER_INVALID = error<{ name: string; entry?: number; part: "key" | "value"; problem: string }>({
+  id: "E131",
+  summary: "A parameter the macro writes as a resource tag (`service`, `env`, `version`, a `tags` pair) is not a valid tag key or value.",
+  fix: "Tag keys take 1 to 128 characters and values up to 256, of Unicode letters, digits, white space and `_ . : / = + - @`; keys may not start with `aws:`.",
+  message: (a) => `${a.entry === undefined ? `Parameter \`${a.name}\`` : `Entry ${a.entry} of parameter \`${a.name}\``} cannot be a tag ${a.part}: ${a.problem}`,
+});
+
 // Functions.
 export const LAYER_VERSION_MISSING = error<{ parameter: string; ids: string[] }>({
   id: "E201",
@@ -160,6 +167,21 @@ export const ROLE_POLICY_LIMIT = error<About & { inline: number; inlineLimit: nu
   summary: "The permissions Datadog needs fit neither in the role's inline policies (IAM allows 10,240 characters in all) nor in a managed policy (10 per role by default, 6,144 characters each).",
   fix: "Trim the role's inline policies or merge some of its managed policies (the macro counts IAM's default quota of 10 managed policies per role, whatever quota the account has), or list the functions and state machines using the role in `exclude` and grant Datadog's permissions yourself.",
   message: (a) => `the role of ${a.users.join(", ")}: its inline policies would be ${a.inline} characters with Datadog's permissions, past IAM's ${a.inlineLimit}, and ${a.why}`,
+  resource: about,
+});
+export const ENVIRONMENT_TOO_LARGE = error<About & { before: number; after: number; limit: number; largest: { name: string; bytes: number }[] }>({
+  id: "E204",
+  summary: "The macro's environment variables would take a function past Lambda's limit of 4 KB of variables (keys and values, in UTF-8 bytes).",
+  fix: "Shorten some values (`DD_TAGS`, from the `tags` parameter, is often the longest), move configuration out of the environment (SSM Parameter Store, Secrets Manager), or list the function in `exclude`.",
+  message: (a) =>
+    `its environment variables would take ${a.after} bytes with the macro's (${a.before} before), but Lambda allows ${a.limit}; the largest the macro adds: ${a.largest.map((v) => `${v.name} (${v.bytes} bytes)`).join(", ")}`,
+  resource: about,
+});
+export const TOO_MANY_TAGS = error<About & { service: string; count: number; limit: number; added: string[] }>({
+  id: "E205",
+  summary: "The macro's tags would take a function or state machine past AWS's limit of 50 tags.",
+  fix: "Remove tags the resource does not need (SAM `Globals` tags count too), shorten the `tags` parameter, or list the resource in `exclude`.",
+  message: (a) => `it would have ${a.count} tags with the macro's (${names(a.added)}), but ${a.service} allows ${a.limit}`,
   resource: about,
 });
 
@@ -288,13 +310,6 @@ export const ENVIRONMENT_NOT_EDITABLE = warning<About & { where: string; shape: 
   message: (a) => `${a.where} is ${a.shape}, which the macro cannot edit`,
   resource: about,
 });
-export const ENVIRONMENT_TOO_LARGE = warning<About>({
-  id: "W209",
-  summary: "The function's environment variables exceed Lambda's 4 KB limit.",
-  fix: "Shorten some values (`DD_TAGS` is often the longest).",
-  message: () => "its environment variables now exceed Lambda's 4 KB limit",
-  resource: about,
-});
 export const HANDLER_ALREADY_DATADOG = warning<About & { what: string }>({
   id: "W210",
   summary: "The handler already is Datadog's, but `DD_LAMBDA_HANDLER` is not set.",
@@ -373,6 +388,15 @@ export const PROFILING_UNSUPPORTED = warning<About & { runtime: string }>({
   summary: "`enableProfiling` is set for a runtime Datadog's serverless docs do not document profiling for (they do for Python and Node.js).",
   fix: "Set `enableProfiling` only where it works (Python, Node.js), or exclude the other functions; the variable was set anyway.",
   message: (a) => `DD_PROFILING_ENABLED is set, but Datadog documents serverless profiling for Python and Node.js only, not ${a.runtime}`,
+  resource: about,
+});
+
+export const ENVIRONMENT_SIZE_UNKNOWN = warning<About & { names: string[]; known: number; limit: number }>({
+  id: "W222",
+  summary: "The size of a function's environment variables could not be checked against Lambda's 4 KB limit: some values are intrinsic functions the macro cannot resolve.",
+  fix: "Make sure the deployed values keep the function's variables under 4 KB, or give them as literals or `Ref`s to template parameters so the macro can count them.",
+  message: (a) =>
+    `${plural(a.names, "the value of", "the values of")} ${names(a.names)} cannot be resolved, so the size of its environment variables is unknown (the rest takes ${a.known} of Lambda's ${a.limit} bytes)`,
   resource: about,
 });
 

@@ -3,17 +3,18 @@
  * tags, and trace context in Lambda and nested-execution steps.
  */
 import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
-import { literal } from "../config/parameters";
+import { literal, type Config } from "../config/parameters";
 import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
 import { canonicalName, type TemplateLogs } from "../forwarder/template-logs";
 import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
-import type { TagList } from "../instrument/function-tags";
+import { forwarderTags, type TagList } from "../instrument/function-tags";
 import { roleFor, type Grants, type Statement } from "../instrument/permissions";
+import { MAX_TAGS, tagsAfter } from "../instrument/tag-limits";
 import { addTags } from "../instrument/tags";
-import { LAMBDA_FUNCTION, LOG_GROUP, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
-import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, VALUE_NEEDED, type Report } from "../rules";
+import { LAMBDA_FUNCTION, LOG_GROUP, SAM_STATE_MACHINE_TAG, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
+import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
 import { readDefinition } from "./definition";
 import { injectTraceContext } from "./trace-context";
 
@@ -74,6 +75,17 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
   // A name the template declares is found however it is written (`${AWS::StackName}`, a function's name).
   if (name.includes("${")) return logs.groupByName.has(name) ? located(base, name, name, logs, undefined) : { unresolved: "its log destination" };
   return located(base, name, name, logs, { name });
+}
+
+/** The tags each instrumented state machine gets: the unified service tags and `tags`, the macro's version, and trace merging. */
+export function stateMachineTags(config: Config, macroVersion: string): TagList {
+  return [...forwarderTags(config).filter(([key]) => key !== "dd_sls_macro" && key !== "DD_TRACE_ENABLED"), ["dd_sls_macro", `v${macroVersion}`], ["DD_TRACE_ENABLED", "true"]];
+}
+
+/** An error when the macro's tags would take the machine past Step Functions' limit (SAM's own tag counted, for a machine SAM will make). */
+export function checkStateMachineTags(machine: StateMachineModel, tags: TagList, report: Report): void {
+  const after = tagsAfter(machine.properties.Tags, SHAPES[machine.kind].tags, tags, new Set(), machine.kind === "sam" ? [SAM_STATE_MACHINE_TAG] : []);
+  if (after !== undefined && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: machine.logicalId, service: "Step Functions", count: after.count, limit: MAX_TAGS, added: after.added });
 }
 
 export interface MachineSetup {

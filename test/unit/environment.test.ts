@@ -105,10 +105,4 @@ describe("environment variables", () => {
     expect(outcome.warnings.join("\n")).toMatch(/F: Environment.Variables is Fn::GetAtt, which the macro cannot edit/);
   });
 
-  test("warns when the variables pass Lambda's 4 KB limit", () => {
-    const outcome = run(template({ F: lambda({ Runtime: "python3.12", Handler: "a.b" }) }), { ...ALL_LAYERS, tags: Array.from({ length: 400 }, (_, i) => `key${i}:value`) });
-    expect(outcome.ok).toBe(true);
-    expect(outcome.warnings.join("\n")).toMatch(/F: its environment variables now exceed Lambda's 4 KB limit/);
-    expect(run(template({ F: lambda({ Runtime: "python3.12", Handler: "a.b" }) }), ALL_LAYERS).warnings).toEqual([]);
-  });
 });

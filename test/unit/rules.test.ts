@@ -146,6 +146,12 @@ const CASES: Record<string, Case> = {
   E202: when("Node.js sending metrics synchronously with a Secrets Manager API key", () =>
     run(template({ CreateOrder: node() }), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN, flushMetricsToLogs: false }),
   ),
+  E204: when("environment variables near 4 KB before Datadog's are added", () =>
+    run(template({ CreateOrder: python({ Environment: { Variables: { FEATURE_FLAGS: "f".repeat(4000) } } }) }), ALL_LAYERS),
+  ),
+  E205: when("a function with 50 tags of its own", () =>
+    run(template({ CreateOrder: python({ Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `tag${i}`, Value: "v" })) }) }), ALL_LAYERS),
+  ),
   E203: when("a function with four layers getting the library and the extension", () => {
     const layers = ["Shared", "Pandas", "Requests", "Crypto"].map((name) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:3`);
     return run(template({ CreateOrder: python({ Layers: layers }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN });
@@ -156,6 +162,9 @@ const CASES: Record<string, Case> = {
   ),
 
   // Forwarding.
+  E131: when("a 300-character service written as a tag with a forwarder", () =>
+    run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, service: "s".repeat(300) }),
+  ),
   E129: when("forwardLogGroups naming a function", () =>
     run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, forwardLogGroups: ["CreateOrder"] }),
   ),
@@ -220,8 +229,8 @@ const CASES: Record<string, Case> = {
       ALL_LAYERS,
     ),
   ),
-  W209: when("environment variables near 4 KB before Datadog's are added", () =>
-    run(template({ CreateOrder: python({ Environment: { Variables: { FEATURE_FLAGS: "f".repeat(4000) } } }) }), ALL_LAYERS),
+  W222: when("an environment variable holding a queue's URL (a Ref the macro cannot resolve)", () =>
+    run(template({ Jobs: { Type: "AWS::SQS::Queue" }, CreateOrder: python({ Environment: { Variables: { JOBS_URL: { Ref: "Jobs" } } } }) }), ALL_LAYERS),
   ),
   W210: when("a handler already Datadog's without DD_LAMBDA_HANDLER", () =>
     run(template({ CreateOrder: python({ Handler: "datadog_lambda.handler.handler" }) }), ALL_LAYERS),

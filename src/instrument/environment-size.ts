@@ -1,0 +1,140 @@
+/**
+ * Lambda's limit on environment variables, counted as Lambda counts it: every key plus its value, in
+ * UTF-8 bytes. A value the macro cannot resolve counts as the longest value it may take, or, when
+ * nothing is known of it, leaves the size unknown.
+ */
+import { hasOwn, isIntrinsic, isObject, literalBranches, own, possibleValues, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
+
+/** Lambda rejects a function whose environment variables take more than 4 KB in all. */
+export const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** How many of the macro's variables an error names, largest first. */
+export const LARGEST_NAMED = 3;
+
+export interface VariableSize {
+  name: string;
+  bytes: number;
+}
+
+/** The macro's additions take the function past the limit (or add to a function already past it). */
+export interface EnvironmentTooLarge {
+  before: number;
+  after: number;
+  largest: VariableSize[];
+}
+
+/** Some values have no known size, and the rest is within the limit. */
+export interface EnvironmentSizeUnknown {
+  names: string[];
+  known: number;
+}
+
+export type EnvironmentCheck = { tooLarge: EnvironmentTooLarge } | { unknown: EnvironmentSizeUnknown } | undefined;
+
+const EMPTY: JsonObject = {};
+
+/**
+ * `Environment` before and after the macro's edit, compared per `Fn::If` branch (the edit keeps the
+ * branches as they are, so they pair up). Variables of `inherited` (SAM Globals) count where the
+ * function does not set its own of the same name, as SAM merges them.
+ */
+export function checkEnvironment(before: unknown, after: unknown, inherited: JsonObject, context: TemplateContext): EnvironmentCheck {
+  const afterSets = variableSets(after);
+  if (afterSets === undefined) return undefined;
+  const beforeSets = variableSets(before);
+  const globals = largestVariables(inherited, context);
+  let worst: EnvironmentTooLarge | undefined;
+  const unknown = new Set<string>();
+  let known = 0;
+  afterSets.forEach((variables, i) => {
+    const previous = beforeSets?.length === afterSets.length ? beforeSets[i] : EMPTY;
+    const size = measure(variables, globals, context);
+    const added = Object.keys(variables).filter((name) => variables[name] !== own(previous, name));
+    if (added.length > 0 && size.bytes > ENVIRONMENT_LIMIT_BYTES) {
+      if (worst === undefined || size.bytes > worst.after) worst = { before: measure(previous, globals, context).bytes, after: size.bytes, largest: largestOf(added, variables, context) };
+      return;
+    }
+    size.unknown.forEach((name) => unknown.add(name));
+    known = Math.max(known, size.bytes);
+  });
+  if (worst !== undefined) return { tooLarge: worst };
+  // Over the limit with nothing added: not the macro's doing, and a second run must report what the first did.
+  return unknown.size > 0 && known <= ENVIRONMENT_LIMIT_BYTES ? { unknown: { names: [...unknown].sort(), known } } : undefined;
+}
+
+/** The variable maps of each branch of `Environment` (an absent one as {}), or undefined when one is not a map. */
+function variableSets(environment: unknown): JsonObject[] | undefined {
+  const sets: JsonObject[] = [];
+  for (const branch of literalBranches(environment) ?? []) {
+    const variables = literalBranches(own(branch, "Variables"));
+    if (variables === undefined) return undefined;
+    for (const map of variables) {
+      if (map !== undefined && (!isObject(map) || isIntrinsic(map))) return undefined;
+      sets.push(map ?? EMPTY);
+    }
+  }
+  return sets.length > 0 ? sets : undefined;
+}
+
+/** Of the Globals' branches, the one that takes the most bytes (it is the one that matters for the limit). */
+function largestVariables(inherited: JsonObject, context: TemplateContext): JsonObject {
+  if (!isIntrinsic(inherited)) return inherited;
+  let largest = EMPTY;
+  let most = -1;
+  for (const branch of literalBranches(inherited) ?? []) {
+    if (!isObject(branch)) continue;
+    const bytes = measure(branch, EMPTY, context).bytes;
+    if (bytes > most) [largest, most] = [branch, bytes];
+  }
+  return largest;
+}
+
+/** The known bytes of the function's variables and its Globals' (where it sets no variable of that name), and the names whose value has no known size. */
+function measure(variables: JsonObject, globals: JsonObject, context: TemplateContext): { bytes: number; unknown: string[] } {
+  let bytes = 0;
+  const unknown: string[] = [];
+  const add = (name: string, value: Json) => {
+    const size = variableBytes(name, value, context);
+    // The name is there whatever the value: it counts.
+    bytes += size ?? utf8Bytes(name);
+    if (size === undefined) unknown.push(name);
+  };
+  for (const name in variables) add(name, variables[name]);
+  for (const name in globals) if (!hasOwn(variables, name)) add(name, globals[name]);
+  return { bytes, unknown };
+}
+
+/** The `count` largest of the named variables, by size (a value of unknown size counts its name only). */
+function largestOf(added: string[], variables: JsonObject, context: TemplateContext): VariableSize[] {
+  return added
+    .map((name) => ({ name, bytes: variableBytes(name, variables[name], context) ?? utf8Bytes(name) }))
+    .sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1))
+    .slice(0, LARGEST_NAMED);
+}
+
+/** Name plus the longest value the variable may take, or undefined when no value of it is known. */
+export function variableBytes(name: string, value: Json, context: TemplateContext): number | undefined {
+  const scalar = scalarBytes(value);
+  if (scalar !== undefined) return utf8Bytes(name) + scalar;
+  const possibles = possibleValues(value, context);
+  if (possibles === undefined) return undefined;
+  let longest = 0;
+  for (const possible of possibles) {
+    // AWS::NoValue: the variable is absent under those conditions.
+    if (possible.value === undefined) continue;
+    const bytes = scalarBytes(possible.value);
+    if (bytes === undefined) return undefined;
+    longest = Math.max(longest, bytes);
+  }
+  return utf8Bytes(name) + longest;
+}
+
+/** Bytes of a value CloudFormation passes as text (numbers and booleans as written), else undefined. */
+function scalarBytes(value: unknown): number | undefined {
+  if (typeof value === "string") return utf8Bytes(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value).length;
+  return undefined;
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}

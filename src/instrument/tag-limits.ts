@@ -1,0 +1,55 @@
+/** What AWS accepts as resource tags, the same for Lambda and Step Functions: how many, how long, which characters. */
+import { isObject, literalBranches, type Json } from "../intrinsics";
+import type { TagStyle } from "./tags";
+
+/** Tags a resource may have (AWS's own `aws:` tags aside). */
+export const MAX_TAGS = 50;
+export const MAX_TAG_KEY_LENGTH = 128;
+export const MAX_TAG_VALUE_LENGTH = 256;
+/** Unicode letters, digits, white space and `_ . : / = + - @`. */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}\s_.:/=+\-@]*$/u;
+/** AWS's own tags: users may not set them, and they do not count against the limit. */
+const RESERVED_PREFIX = "aws:";
+
+/** Why `text` cannot be a tag key or value, or undefined when it can. Never quotes the text. */
+export function tagTextProblem(text: string, part: "key" | "value"): string | undefined {
+  const limit = part === "key" ? MAX_TAG_KEY_LENGTH : MAX_TAG_VALUE_LENGTH;
+  // AWS counts characters, not UTF-16 units.
+  const length = [...text].length;
+  if (part === "key" && length === 0) return "it is empty";
+  if (length > limit) return `it has ${length} characters, but a tag ${part} may have at most ${limit}`;
+  if (!TAG_CHARACTERS.test(text)) return "it has characters tags do not allow";
+  if (part === "key" && text.toLowerCase().startsWith(RESERVED_PREFIX)) return `it starts with \`${RESERVED_PREFIX}\`, which AWS keeps for its own tags`;
+  return undefined;
+}
+
+export interface TagsAfter {
+  /** Tags counted against the limit, the macro's included. */
+  count: number;
+  /** Keys of the tags the macro adds. */
+  added: string[];
+}
+
+/**
+ * The tags a resource would have with the macro's, in its `Fn::If` branch that would have the most,
+ * as `withTags` adds them: a key the resource (or `inherited`) already has is kept and counted once.
+ * `implicit` are tags added after the macro (SAM's own). Undefined when the macro adds no tag (or
+ * cannot edit the tags).
+ */
+export function tagsAfter(current: unknown, style: TagStyle, additions: ReadonlyArray<readonly [string, Json]>, inherited: ReadonlySet<string>, implicit: readonly string[]): TagsAfter | undefined {
+  let worst: TagsAfter | undefined;
+  for (const branch of literalBranches(current) ?? []) {
+    if (branch !== undefined && (style === "list" ? !Array.isArray(branch) : !isObject(branch))) return undefined;
+    const keys = new Set([...inherited, ...implicit]);
+    // A list entry whose key is an intrinsic is still one tag: it counts under a name no real key has.
+    if (Array.isArray(branch)) branch.forEach((tag, i) => keys.add(isObject(tag) && typeof tag.Key === "string" ? tag.Key : `\0${i}`));
+    else if (isObject(branch)) Object.keys(branch).forEach((key) => keys.add(key));
+    const added = additions.map(([key]) => key).filter((key) => !keys.has(key));
+    if (added.length === 0) continue;
+    let count = added.length;
+    for (const key of keys) if (!key.toLowerCase().startsWith(RESERVED_PREFIX)) count++;
+    if (worst === undefined || count > worst.count) worst = { count, added };
+  }
+  return worst;
+}
+

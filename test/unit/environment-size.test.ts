@@ -1,0 +1,123 @@
+/** Lambda's 4 KB of environment variables: the macro fails a function its variables would take past it (E204), or says when it cannot tell (W222). */
+import { ENVIRONMENT_LIMIT_BYTES } from "../../src/instrument/environment-size";
+import { ALL_LAYERS, lambda, run, template, variables } from "../helpers/macro";
+
+const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
+const bytes = (vars: Record<string, unknown>) => Object.entries(vars).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+/** What the macro adds to a plain Python function, in bytes (keys plus values). */
+const macroBytes = bytes(variables((run(template({ F: python() }), ALL_LAYERS).fragment as any).Resources.F));
+/** A user variable `PAD` that brings the function to `total` bytes with the macro's. */
+const padTo = (total: number) => ({ PAD: "p".repeat(total - macroBytes - "PAD".length) });
+const rulesOf = (outcome: ReturnType<typeof run>) => outcome.diagnostics.map((d) => d.rule);
+const sam = (resources: Record<string, unknown>, globals: Record<string, unknown>) => template(resources, { Transform: "AWS::Serverless-2016-10-31", Globals: { Function: globals } });
+const samFunction = (properties: Record<string, unknown> = {}) => ({ Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/", ...properties } });
+
+describe("Lambda's 4 KB of environment variables", () => {
+  test("the macro's own variables take a known size, well under the limit", () => {
+    expect(macroBytes).toBeGreaterThan(100);
+    expect(macroBytes).toBeLessThan(ENVIRONMENT_LIMIT_BYTES / 4);
+  });
+
+  test.each([4095, 4096])("%i bytes with the macro's: instrumented", (total) => {
+    const outcome = run(template({ F: python({ Environment: { Variables: padTo(total) } }) }), ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect(bytes(variables((outcome.fragment as any).Resources.F))).toBe(total);
+    expect(rulesOf(outcome)).toEqual([]);
+  });
+
+  test("4,097 bytes: E204 names the function, both sizes and the largest additions, never a value; the fragment comes back as received", () => {
+    const fragment = template({ F: python({ Environment: { Variables: padTo(4097) } }) });
+    const before = JSON.stringify(fragment);
+    const outcome = run(fragment, ALL_LAYERS);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.fragment).toBe(fragment);
+    expect(JSON.stringify(fragment)).toBe(before);
+    expect(outcome.errors).toHaveLength(1);
+    const [error] = outcome.errors;
+    expect(error).toMatch(/^\[E204\] F: its environment variables would take 4097 bytes with the macro's \(\d+ before\), but Lambda allows 4096/);
+    expect(error).toContain(`(${4097 - macroBytes} before)`);
+    // The three largest the macro adds, by size (key plus value).
+    expect(error).toContain("the largest the macro adds: DD_CAPTURE_LAMBDA_PAYLOAD (30 bytes), DD_SERVERLESS_LOGS_ENABLED (30 bytes), DD_LAMBDA_HANDLER (28 bytes)");
+    expect(error).not.toContain("ppp");
+  });
+
+  test("a secret-looking value is never in the message", () => {
+    const outcome = run(template({ F: python({ Environment: { Variables: { TOKEN: "s3cr3t-".repeat(600) } } }) }), { ...ALL_LAYERS, tags: ["team:checkout-and-payments-platform"] });
+    expect(rulesOf(outcome)).toEqual(["E204"]);
+    expect(outcome.errors[0]).not.toContain("s3cr3t");
+    expect(outcome.errors[0]).toContain("the largest the macro adds: DD_TAGS (42 bytes), ");
+  });
+
+  test("bytes are counted in UTF-8: a 2-byte character counts twice", () => {
+    const ascii = padTo(4096).PAD;
+    // As many characters as 4,096 bytes of ASCII, one of them 2 bytes long.
+    const wide = `${ascii.slice(1)}é`;
+    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { PAD: wide } } }) }), ALL_LAYERS))).toEqual(["E204"]);
+    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { PAD: `${ascii.slice(1)}e` } } }) }), ALL_LAYERS))).toEqual([]);
+  });
+
+  test("a function already past the limit fails too when the macro adds to it; one it leaves alone does not", () => {
+    const big = { Environment: { Variables: { PAD: "p".repeat(5000) } } };
+    const outcome = run(template({ F: python(big) }), ALL_LAYERS);
+    expect(outcome.errors[0]).toContain("(5003 before)");
+    expect(run(template({ F: python(big) }), { ...ALL_LAYERS, exclude: ["F"] }).ok).toBe(true);
+    // Every DD_* variable already set by the user: nothing added, nothing reported.
+    const own = variables((run(template({ F: python() }), ALL_LAYERS).fragment as any).Resources.F);
+    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { ...own, PAD: "p".repeat(5000) } } }) }), ALL_LAYERS))).toEqual([]);
+  });
+
+  test("Fn::If: the longest branch counts", () => {
+    const conditions = { Conditions: { Long: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] } } };
+    const value = (long: number) => ({ "Fn::If": ["Long", "p".repeat(long), "short"] });
+    const at = (total: number) => run(template({ F: python({ Environment: { Variables: { PAD: value(padTo(total).PAD.length) } } }) }, conditions), ALL_LAYERS);
+    expect(rulesOf(at(4096))).toEqual([]);
+    expect(rulesOf(at(4097))).toEqual(["E204"]);
+    // A branch without the variable (AWS::NoValue) does not hide the other's length.
+    const absent = { "Fn::If": ["Long", "p".repeat(padTo(4097).PAD.length), { Ref: "AWS::NoValue" }] };
+    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { PAD: absent } } }) }, conditions), ALL_LAYERS))).toEqual(["E204"]);
+  });
+
+  test("Environment as Fn::If: each branch is checked", () => {
+    const conditions = { Conditions: { Big: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] } } };
+    const environment = (total: number) => ({ "Fn::If": ["Big", { Variables: padTo(total) }, { Variables: { SMALL: "x" } }] });
+    expect(rulesOf(run(template({ F: python({ Environment: environment(4096) }) }, conditions), ALL_LAYERS))).toEqual([]);
+    expect(rulesOf(run(template({ F: python({ Environment: environment(4097) }) }, conditions), ALL_LAYERS))).toEqual(["E204"]);
+  });
+
+  test("a Ref to a template parameter counts its value", () => {
+    const parameters = { Parameters: { Pad: { Type: "String" } } };
+    const at = (total: number) => run(template({ F: python({ Environment: { Variables: { PAD: { Ref: "Pad" } } } }) }, parameters), ALL_LAYERS, { templateParameterValues: { Pad: padTo(total).PAD } });
+    expect(rulesOf(at(4096))).toEqual([]);
+    expect(rulesOf(at(4097))).toEqual(["E204"]);
+  });
+
+  test("an unresolvable value: W222 while the rest is within the limit, E204 once the rest alone is past it", () => {
+    const withQueue = (total: number) => template({ Queue: { Type: "AWS::SQS::Queue" }, F: python({ Environment: { Variables: { ...padTo(total - "QUEUE".length), QUEUE: { Ref: "Queue" } } } }) });
+    const within = run(withQueue(4096), ALL_LAYERS);
+    expect(within.ok).toBe(true);
+    expect(within.warnings).toEqual([expect.stringMatching(/^\[W222\] F: the value of `QUEUE` cannot be resolved, so the size of its environment variables is unknown \(the rest takes 4096 of Lambda's 4096 bytes\)/)]);
+    expect(rulesOf(run(withQueue(4097), ALL_LAYERS))).toEqual(["E204"]);
+  });
+
+  test("SAM: Globals' variables count, and a name the function sets too counts once", () => {
+    const globals = (vars: Record<string, string>) => ({ Environment: { Variables: vars } });
+    // The function's PAD replaces the Globals' one: only the function's counts.
+    const shadowed = run(sam({ F: samFunction({ Environment: { Variables: padTo(4096) } }) }, globals({ PAD: "p".repeat(3000) })), ALL_LAYERS);
+    expect(rulesOf(shadowed)).toEqual([]);
+    const split = (total: number) => {
+      const pad = padTo(total).PAD;
+      return run(sam({ F: samFunction({ Environment: { Variables: { PAD: pad.slice(0, 1000) } } }) }, globals({ GLOBAL: pad.slice(1000 + "GLOBAL".length) })), ALL_LAYERS);
+    };
+    expect(rulesOf(split(4096))).toEqual([]);
+    expect(rulesOf(split(4097))).toEqual(["E204"]);
+  });
+
+  test("idempotent at the edge: the output of a function at 4,096 bytes, transformed again, is the same, byte for byte", () => {
+    const first = run(template({ Queue: { Type: "AWS::SQS::Queue" }, F: python({ Environment: { Variables: { ...padTo(4096 - "QUEUE".length), QUEUE: { Ref: "Queue" } } } }) }), ALL_LAYERS);
+    expect(first.ok).toBe(true);
+    const second = run(first.fragment, ALL_LAYERS);
+    expect(second.ok).toBe(true);
+    expect(JSON.stringify(second.fragment)).toBe(JSON.stringify(first.fragment));
+    expect(second.warnings).toEqual(first.warnings);
+  });
+});
