@@ -7,6 +7,12 @@ import { hasOwn, isIntrinsic, isObject, literalBranches, own, possibleValues, ty
 
 /** Lambda rejects a function whose environment variables take more than 4 KB in all. */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;
+/**
+ * What a value the macro cannot resolve (a resource's `Ref` or ARN, an import) is assumed to take at most:
+ * ARNs, URLs and names are well under it. W222 says the size could not be checked only when values of
+ * that size would take the function past the limit, so a few ARNs in a small environment do not warn.
+ */
+export const UNKNOWN_VALUE_ALLOWANCE = 256;
 /** How many of the macro's variables an error names, largest first. */
 export const LARGEST_NAMED = 3;
 
@@ -58,7 +64,8 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
   });
   if (worst !== undefined) return { tooLarge: worst };
   // Over the limit with nothing added: not the macro's doing, and a second run must report what the first did.
-  return unknown.size > 0 && known <= ENVIRONMENT_LIMIT_BYTES ? { unknown: { names: [...unknown].sort(), known } } : undefined;
+  const atMost = known + unknown.size * UNKNOWN_VALUE_ALLOWANCE;
+  return unknown.size > 0 && known <= ENVIRONMENT_LIMIT_BYTES && atMost > ENVIRONMENT_LIMIT_BYTES ? { unknown: { names: [...unknown].sort(), known } } : undefined;
 }
 
 /** The variable maps of each branch of `Environment` (an absent one as {}), or undefined when one is not a map. */

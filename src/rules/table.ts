@@ -391,12 +391,12 @@ export const PROFILING_UNSUPPORTED = warning<About & { runtime: string }>({
   resource: about,
 });
 
-export const ENVIRONMENT_SIZE_UNKNOWN = warning<About & { names: string[]; known: number; limit: number }>({
+export const ENVIRONMENT_SIZE_UNKNOWN = warning<About & { names: string[]; known: number; limit: number; allowance: number }>({
   id: "W222",
-  summary: "The size of a function's environment variables could not be checked against Lambda's 4 KB limit: some values are intrinsic functions the macro cannot resolve.",
+  summary: "The size of a function's environment variables could not be checked against Lambda's 4 KB limit: some values are intrinsic functions the macro cannot resolve, and the rest is close enough to the limit for them to matter.",
   fix: "Make sure the deployed values keep the function's variables under 4 KB, or give them as literals or `Ref`s to template parameters so the macro can count them.",
   message: (a) =>
-    `${plural(a.names, "the value of", "the values of")} ${names(a.names)} cannot be resolved, so the size of its environment variables is unknown (the rest takes ${a.known} of Lambda's ${a.limit} bytes)`,
+    `${plural(a.names, "the value of", "the values of")} ${names(a.names)} cannot be resolved, and the rest takes ${a.known} of Lambda's ${a.limit} bytes: with values of up to ${a.allowance} bytes each its variables could exceed the limit, so their size could not be checked`,
   resource: about,
 });
 

@@ -95,8 +95,20 @@ describe("Lambda's 4 KB of environment variables", () => {
     const withQueue = (total: number) => template({ Queue: { Type: "AWS::SQS::Queue" }, F: python({ Environment: { Variables: { ...padTo(total - "QUEUE".length), QUEUE: { Ref: "Queue" } } } }) });
     const within = run(withQueue(4096), ALL_LAYERS);
     expect(within.ok).toBe(true);
-    expect(within.warnings).toEqual([expect.stringMatching(/^\[W222\] F: the value of `QUEUE` cannot be resolved, so the size of its environment variables is unknown \(the rest takes 4096 of Lambda's 4096 bytes\)/)]);
+    expect(within.warnings).toEqual([expect.stringMatching(/^\[W222\] F: the value of `QUEUE` cannot be resolved, and the rest takes 4096 of Lambda's 4096 bytes/)]);
     expect(rulesOf(run(withQueue(4097), ALL_LAYERS))).toEqual(["E204"]);
+  });
+
+  test("an unresolvable value warns only when a value of up to 256 bytes could take the function past the limit", () => {
+    const withQueue = (total: number) => template({ Queue: { Type: "AWS::SQS::Queue" }, F: python({ Environment: { Variables: { ...padTo(total - "QUEUE".length), QUEUE: { Ref: "Queue" } } } }) });
+    // The total with the macro's variables is what counts: find the padding at which the known part is exactly 4096 - 256.
+    const known = (outcome: ReturnType<typeof run>) => Number(/the rest takes (\d+)/.exec(outcome.warnings.join())?.[1]);
+    const atLimit = run(withQueue(4096), ALL_LAYERS);
+    const added = known(atLimit) - 4096;
+    expect(rulesOf(run(withQueue(4096 - 256 - added), ALL_LAYERS))).toEqual([]);
+    expect(rulesOf(run(withQueue(4096 - 256 - added + 1), ALL_LAYERS))).toEqual(["W222"]);
+    // A small environment with a few ARNs does not warn.
+    expect(rulesOf(run(withQueue(macroBytes + 400), ALL_LAYERS))).toEqual([]);
   });
 
   test("SAM: Globals' variables count, and a name the function sets too counts once", () => {

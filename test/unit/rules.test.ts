@@ -229,8 +229,8 @@ const CASES: Record<string, Case> = {
       ALL_LAYERS,
     ),
   ),
-  W222: when("an environment variable holding a queue's URL (a Ref the macro cannot resolve)", () =>
-    run(template({ Jobs: { Type: "AWS::SQS::Queue" }, CreateOrder: python({ Environment: { Variables: { JOBS_URL: { Ref: "Jobs" } } } }) }), ALL_LAYERS),
+  W222: when("an environment of about 3,950 bytes with a variable holding a queue's URL (a Ref the macro cannot resolve)", () =>
+    run(template({ Jobs: { Type: "AWS::SQS::Queue" }, CreateOrder: python({ Environment: { Variables: { PAD: "p".repeat(3750), JOBS_URL: { Ref: "Jobs" } } } }) }), ALL_LAYERS),
   ),
   W210: when("a handler already Datadog's without DD_LAMBDA_HANDLER", () =>
     run(template({ CreateOrder: python({ Handler: "datadog_lambda.handler.handler" }) }), ALL_LAYERS),
