@@ -286,10 +286,19 @@ export function templateString(value: unknown, context: TemplateContext, depth =
   const name = intrinsicName(value);
   const args = name === undefined ? undefined : (value as JsonObject)[name];
   if (name === "Ref" && typeof args === "string") return `\${${args}}`;
-  if (name === "Fn::Sub" && typeof args === "string") {
-    return subPieces(args)
-      .map((piece) => (piece.kind === "text" ? piece.text : resolveString({ Ref: piece.name }, context) ?? `\${${piece.name}}`))
-      .join("");
+  if (name === "Fn::Sub" && (typeof args === "string" || (Array.isArray(args) && typeof args[0] === "string" && (args.length === 1 || isObject(args[1]))))) {
+    // `[text, {Name: value}]`: a variable of the map reads as its value's template string.
+    const [text, variables] = typeof args === "string" ? [args, {}] : [args[0] as string, (args[1] ?? {}) as JsonObject];
+    const parts: string[] = [];
+    for (const piece of subPieces(text)) {
+      if (piece.kind === "text") parts.push(piece.text);
+      else if (hasOwn(variables, piece.name)) {
+        const value = templateString(variables[piece.name], context, depth + 1);
+        if (value === undefined) return undefined;
+        parts.push(value);
+      } else parts.push(resolveString({ Ref: piece.name }, context) ?? `\${${piece.name}}`);
+    }
+    return parts.join("");
   }
   if (name === "Fn::Join" && Array.isArray(args) && typeof args[0] === "string" && Array.isArray(args[1])) {
     const parts: string[] = [];

@@ -165,6 +165,7 @@ describe("log groups named through the function", () => {
     ["Fn::Sub", { "Fn::Sub": "/aws/lambda/${F}" }],
     ["Fn::Join", { "Fn::Join": ["", ["/aws/lambda/", { Ref: "F" }]] }],
     ["Fn::Join with a Sub part", { "Fn::Join": ["/", ["/aws/lambda", { "Fn::Sub": "${F}" }]] }],
+    ["Fn::Sub with a variable map", { "Fn::Sub": ["/aws/lambda/${Name}", { Name: { Ref: "F" } }] }],
   ])("a group declared with %s over a named function is that function's group: subscribed, not declared again", (_, name) => {
     const out = instrument(template({ F: named("orders-worker"), FGroup: group(name) }), params);
     expect(logGroups(out)).toEqual(["FGroup"]);

@@ -1,4 +1,4 @@
-import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, type TemplateContext } from "../../src/intrinsics";
+import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, templateString, type TemplateContext } from "../../src/intrinsics";
 
 const context: TemplateContext = {
   parameterValues: { Given: "python3.12" },
@@ -81,5 +81,20 @@ describe("pseudo parameters, Fn::Join and Fn::Sub", () => {
     expect(resolveString({ "Fn::Sub": "${AWS::Region}-${Given}" }, withPseudo)).toBe("eu-west-1-python3.12");
     expect(resolveString({ "Fn::Sub": ["${A}/${!Literal}", { A: { Ref: "AWS::AccountId" } }] }, withPseudo)).toBe("123456789012/${Literal}");
     expect(resolve({ "Fn::Sub": "${Bucket.Arn}" }, withPseudo).known).toBe(false);
+  });
+});
+
+describe("templateString", () => {
+  test("reads Sub, Join and Ref alike, resolving what can be resolved and keeping ${Name} for the rest", () => {
+    expect(templateString({ "Fn::Sub": "/aws/lambda/${Fn}" }, context)).toBe("/aws/lambda/${Fn}");
+    expect(templateString({ "Fn::Join": ["", ["/aws/lambda/", { Ref: "Fn" }]] }, context)).toBe("/aws/lambda/${Fn}");
+    expect(templateString({ "Fn::Sub": "/logs/${Given}" }, context)).toBe("/logs/python3.12");
+  });
+  test("Fn::Sub with a variable map reads each variable as its value's template string", () => {
+    expect(templateString({ "Fn::Sub": ["/aws/lambda/${Name}", { Name: { Ref: "Fn" } }] }, context)).toBe("/aws/lambda/${Fn}");
+    expect(templateString({ "Fn::Sub": ["/${A}/${Given}", { A: { "Fn::Join": ["-", ["x", { Ref: "Given" }]] } }] }, context)).toBe("/x-python3.12/python3.12");
+    // A variable whose value has no template string makes the whole unreadable.
+    expect(templateString({ "Fn::Sub": ["/${A}", { A: { "Fn::GetAZs": "" } }] }, context)).toBeUndefined();
+    expect(templateString({ "Fn::Sub": ["/${A}", "not a map"] }, context)).toBeUndefined();
   });
 });
