@@ -86,5 +86,7 @@ export function located(base: TargetBase, name: string, nameValue: LogTarget["na
     return { target: { ...base, location: { kind: "created", creatorId: creator.creatorId, accountName }, keys: [name], name: creator.logGroupName } };
   }
   if (accountName === undefined) return { unresolved: what };
+  // A group of the template may take this name under a Condition: declaring it too could fail with "already exists".
+  if (logs.conditionalNames.has(name)) return { unresolved: `${what} (a LogGroup of the template is named so under a Condition)` };
   return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue } };
 }

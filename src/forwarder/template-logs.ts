@@ -1,5 +1,5 @@
 /** The log groups and subscription filters a template already declares, indexed by group. */
-import { isObject, own, referencedLogicalId, templateString, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
+import { isObject, own, possibleStrings, referencedLogicalId, templateString, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
 import { functionProperty, type TemplateModel } from "../model";
 
 export interface DeclaredFilter {
@@ -16,13 +16,15 @@ export interface TemplateLogs {
   creatorByName: Map<string, { creatorId: string; logGroupName: Json }>;
   /** Filters on a group, keyed by the group's logical id or by its name. */
   filtersByGroup: Map<string, DeclaredFilter[]>;
+  /** Names a LogGroup of the template takes under some Conditions only (`Fn::If`): the macro must not declare them too. */
+  conditionalNames: Set<string>;
   /** The name (as a template string) of each function of the template that has a FunctionName: what `Ref` to it is. */
   functionNames: Map<string, string>;
   context: TemplateContext;
 }
 
 export function emptyTemplateLogs(context: TemplateContext): TemplateLogs {
-  return { groupByName: new Map(), nameById: new Map(), creatorByName: new Map(), filtersByGroup: new Map(), functionNames: new Map(), context };
+  return { groupByName: new Map(), nameById: new Map(), creatorByName: new Map(), filtersByGroup: new Map(), conditionalNames: new Set(), functionNames: new Map(), context };
 }
 
 export function readTemplateLogs(model: TemplateModel, context: TemplateContext): TemplateLogs {
@@ -36,6 +38,7 @@ export function readTemplateLogs(model: TemplateModel, context: TemplateContext)
     const properties = own(model.resources[id], "Properties");
     const name = isObject(properties) ? groupName(properties.LogGroupName, logs) : undefined;
     if (name !== undefined) declareGroup(logs, id, name);
+    else if (isObject(properties)) for (const possible of possibleStrings(properties.LogGroupName, context) ?? []) logs.conditionalNames.add(canonicalName(possible.value, logs));
   }
   for (const id of model.retentionIds) {
     const properties = own(model.resources[id], "Properties");

@@ -269,3 +269,17 @@ describe("log groups named through the function", () => {
     expect(JSON.stringify(second.fragment)).toBe(JSON.stringify(first.fragment));
   });
 });
+
+describe("log groups the template names under a Condition", () => {
+  test("a group that may take the function's group name under a Condition is not declared again: W301 says why", () => {
+    const fragment = template({
+      F: named("orders-worker"),
+      Maybe: { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: { "Fn::If": ["Custom", "/aws/lambda/orders-worker", "/custom/orders"] } } },
+    }, { Conditions: { Custom: { "Fn::Equals": ["a", "b"] } } });
+    const outcome = run(fragment, params);
+    expect(outcome.ok).toBe(true);
+    const resources = (outcome.fragment as any).Resources;
+    expect(Object.keys(resources).filter((id) => resources[id].Type === "AWS::Logs::LogGroup")).toEqual(["Maybe"]);
+    expect(outcome.warnings.join("\n")).toMatch(/\[W301\] F: its log group's name \(a LogGroup of the template is named so under a Condition\) cannot be resolved/);
+  });
+});
