@@ -17,11 +17,12 @@ import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
 import { ENVIRONMENT_LIMIT_BYTES } from "./instrument/environment-size";
 import { applyFunction, planFunction, type FunctionPlan } from "./instrument/function";
+import { checkExistingLimits } from "./instrument/existing-limits";
 import { checkFunctionTags, checkTagParameters, functionTagSets, type TagList } from "./instrument/function-tags";
 import { defaultedLayers, type LayerCache } from "./instrument/layers";
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
-import { isObject, type JsonObject, type TemplateContext } from "./intrinsics";
+import { isObject, own, type JsonObject, type TemplateContext } from "./intrinsics";
 import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
@@ -292,7 +293,11 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   // Checked on the result: what the macro adds must not take the template past CloudFormation's limit.
   const before = Object.keys(ctx.resources).length;
   if (ctx.draft.added > 0 && before + ctx.draft.added > MAX_RESOURCES) report.error(TOO_MANY_RESOURCES, { before, after: before + ctx.draft.added, limit: MAX_RESOURCES });
-  // Every limit found here (E204 environment, E206 role policies, E104 resources) fails the transform at once.
+  // What the template breaks by itself (E208), beside what the macro's additions would break.
+  const reported = new Set(report.diagnostics.filter((d) => d.severity === "error" && d.resource !== undefined).map((d) => d.resource as string));
+  const output = ctx.draft.result();
+  checkExistingLimits({ resources: isObject(output.Resources) ? output.Resources : {}, functionGlobals: functionGlobalsOf(output), context: ctx.template }, reported, report);
+  // Every limit found here (E204 environment, E206 role policies, E104 resources, E208) fails the transform at once.
   if (report.failed) return outcome(report, prepared.redact, prepared.request.fragment);
   const machineIds = [...prepared.machines.map(({ machine }) => machine.logicalId), ...prepared.traced.machines.map((machine) => machine.logicalId)];
   const instrumented = [...plans.filter(({ fn }) => fn.edge === undefined).map(({ fn }) => fn.logicalId), ...new Set(machineIds)];
@@ -301,6 +306,11 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
   const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, { instrumented, tagsOnly, skipped: prepared.skipped }, report.diagnostics) } : undefined;
   return outcome(report, prepared.redact, ctx.draft.result(metadata), { instrumented, tagsOnly, skipped: prepared.skipped });
+}
+
+function functionGlobalsOf(fragment: JsonObject): JsonObject {
+  const globals = own(own(fragment, "Globals"), "Function");
+  return isObject(globals) ? globals : {};
 }
 
 function pseudoParameters(region: string | undefined, accountId: unknown, stackName: string | undefined): Record<string, string> {

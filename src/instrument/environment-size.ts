@@ -55,7 +55,8 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
     const previous = beforeSets?.length === afterSets.length ? beforeSets[i] : EMPTY;
     const size = measure(variables, globals, context);
     const added = Object.keys(variables).filter((name) => variables[name] !== own(previous, name));
-    if (added.length > 0 && size.bytes > ENVIRONMENT_LIMIT_BYTES) {
+    // Past the limit with nothing added, the environment is the template's own excess: `largest` is empty.
+    if (size.bytes > ENVIRONMENT_LIMIT_BYTES) {
       if (worst === undefined || size.bytes > worst.after) worst = { before: measure(previous, globals, context).bytes, after: size.bytes, largest: largestOf(added, variables, context) };
       return;
     }
@@ -63,7 +64,6 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
     known = Math.max(known, size.bytes);
   });
   if (worst !== undefined) return { tooLarge: worst };
-  // Over the limit with nothing added: not the macro's doing, and a second run must report what the first did.
   const atMost = known + unknown.size * UNKNOWN_VALUE_ALLOWANCE;
   return unknown.size > 0 && known <= ENVIRONMENT_LIMIT_BYTES && atMost > ENVIRONMENT_LIMIT_BYTES ? { unknown: { names: [...unknown].sort(), known } } : undefined;
 }

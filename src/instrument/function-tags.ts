@@ -82,5 +82,6 @@ export function applyFunctionTags(fn: FunctionModel, ctx: InstrumentContext, tag
 /** An error when the macro's tags would take the function past Lambda's limit (SAM's own tag counted, for a function SAM will make). */
 export function checkFunctionTags(fn: FunctionModel, tags: TagList, report: Report): void {
   const after = tagsAfter(fn.properties.Tags, styleOf(fn), tags, inheritedTags(fn) ?? new Set(), fn.kind === "serverless" ? [SAM_FUNCTION_TAG] : []);
-  if (after !== undefined && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: fn.logicalId, service: "Lambda", count: after.count, limit: MAX_TAGS, added: after.added });
+  // A resource already past the limit without the macro's tags is reported with the template's own excesses (E208).
+  if (after !== undefined && after.added.length > 0 && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: fn.logicalId, service: "Lambda", count: after.count, limit: MAX_TAGS, added: after.added });
 }

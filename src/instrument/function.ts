@@ -74,7 +74,8 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     // Checked whatever the macro added, so a second run reports what the first did.
     const size = checkEnvironment(current, environment, inherited, ctx.template);
     if (size !== undefined && "unknown" in size) ctx.warnings.warn(ENVIRONMENT_SIZE_UNKNOWN, { resource: fn.logicalId, ...size.unknown, limit: ENVIRONMENT_LIMIT_BYTES, allowance: UNKNOWN_VALUE_ALLOWANCE });
-    if (size !== undefined && "tooLarge" in size) tooLarge = size.tooLarge;
+    // Past the limit by the template's own variables alone: reported with the template's excesses (E208).
+    if (size !== undefined && "tooLarge" in size && size.tooLarge.largest.length > 0) tooLarge = size.tooLarge;
     if (environment !== current) {
       ctx.draft.properties(fn.logicalId).Environment = environment as Json;
     }

@@ -22,7 +22,15 @@ export const MAX_MANAGED_POLICIES_PER_ROLE = 10;
  * short ARN, and `Fn::Sub` text holds most of its ARN), and counts both branches of an `Fn::If`.
  * Iterative, so a hostile depth costs no stack; the work is linear in the value's size.
  */
-export function policyChars(value: unknown, context: TemplateContext): number {
+/**
+ * How to count what is not known at transform time. `estimate` (deciding where the macro's grants go):
+ * unresolved intrinsics in their template form, policy names included, erring on the large side.
+ * `certain` (saying a role is already past the limit): only what is sure to be there, so the macro never
+ * refuses a template on a guess.
+ */
+export type Counting = "estimate" | "certain";
+
+export function policyChars(value: unknown, context: TemplateContext, counting: Counting = "estimate"): number {
   let total = 0;
   const pending: { value: unknown; resolvable: boolean }[] = [{ value, resolvable: true }];
   while (pending.length > 0) {
@@ -33,6 +41,7 @@ export function policyChars(value: unknown, context: TemplateContext): number {
       const resolved = resolve(current, context);
       if (resolved.known && typeof resolved.value === "string") current = resolved.value;
       // Parts of an intrinsic that did not resolve are not tried one by one: that would repeat the work at every level.
+      else if (counting === "certain") continue;
       else resolvable = false;
     }
     if (typeof current === "string") total += compact(JSON.stringify(current));
@@ -52,10 +61,10 @@ export function policyChars(value: unknown, context: TemplateContext): number {
 }
 
 /** A document given as a JSON string counts as the JSON it holds. */
-function documentChars(document: unknown, context: TemplateContext): number {
-  if (typeof document !== "string") return policyChars(document, context);
+function documentChars(document: unknown, context: TemplateContext, counting: Counting): number {
+  if (typeof document !== "string") return policyChars(document, context, counting);
   try {
-    return policyChars(JSON.parse(document), context);
+    return policyChars(JSON.parse(document), context, counting);
   } catch {
     return compact(document);
   }
@@ -67,16 +76,16 @@ const compact = (text: string): number => text.replace(/\s/g, "").length;
  * One inline policy (`PolicyName` and `PolicyDocument`): IAM documents the quota as the size of the
  * policies; the name is counted too, which errs on the safe side by at most 128 characters a policy.
  */
-export function inlinePolicyChars(policy: unknown, context: TemplateContext): number {
-  if (!isObject(policy) || isIntrinsic(policy)) return policyChars(policy, context);
+export function inlinePolicyChars(policy: unknown, context: TemplateContext, counting: Counting = "estimate"): number {
+  if (!isObject(policy) || isIntrinsic(policy)) return policyChars(policy, context, counting);
   const name = resolve(policy.PolicyName, context);
-  const nameChars = name.known && typeof name.value === "string" ? compact(name.value) : policyChars(policy.PolicyName, context);
-  return nameChars + documentChars(policy.PolicyDocument, context);
+  const nameChars = counting === "certain" ? 0 : name.known && typeof name.value === "string" ? compact(name.value) : policyChars(policy.PolicyName, context);
+  return nameChars + documentChars(policy.PolicyDocument, context, counting);
 }
 
 /** The size of a role's `Policies` list (an entry that is an intrinsic function counts in its template form). */
-export function policiesChars(policies: readonly unknown[], context: TemplateContext): number {
-  return policies.reduce<number>((sum, policy) => sum + inlinePolicyChars(policy, context), 0);
+export function policiesChars(policies: readonly unknown[], context: TemplateContext, counting: Counting = "estimate"): number {
+  return policies.reduce<number>((sum, policy) => sum + inlinePolicyChars(policy, context, counting), 0);
 }
 
 /** The managed policies a role lists itself: the longest list an `Fn::If` may give; unknown (another intrinsic) as none. */
@@ -94,7 +103,7 @@ interface Attached {
 export class AttachedPolicies {
   private readonly byRole = new Map<string, Attached>();
 
-  constructor(resources: JsonObject, context: TemplateContext) {
+  constructor(resources: JsonObject, context: TemplateContext, counting: Counting = "estimate") {
     const roleIdsByName = new Map<string, string>();
     for (const [id, resource] of Object.entries(resources)) {
       const name = own(own(resource, "Properties"), "RoleName");
@@ -106,7 +115,7 @@ export class AttachedPolicies {
       const properties = own(resource, "Properties");
       const roles = attachedRoles(own(properties, type === IAM_ROLE_POLICY ? "RoleName" : "Roles"), roleIdsByName);
       if (roles.length === 0) continue;
-      const chars = type === IAM_MANAGED_POLICY ? 0 : inlinePolicyChars(properties, context);
+      const chars = type === IAM_MANAGED_POLICY ? 0 : inlinePolicyChars(properties, context, counting);
       for (const roleId of roles) {
         const attached = this.of(roleId);
         this.byRole.set(roleId, {

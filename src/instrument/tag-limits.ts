@@ -26,15 +26,15 @@ export function tagTextProblem(text: string, part: "key" | "value"): string | un
 export interface TagsAfter {
   /** Tags counted against the limit, the macro's included. */
   count: number;
-  /** Keys of the tags the macro adds. */
+  /** Keys of the tags the macro adds (none: the count is the resource's own). */
   added: string[];
 }
 
 /**
  * The tags a resource would have with the macro's, in its `Fn::If` branch that would have the most,
  * as `withTags` adds them: a key the resource (or `inherited`) already has is kept and counted once.
- * `implicit` are tags added after the macro (SAM's own). Undefined when the macro adds no tag (or
- * cannot edit the tags).
+ * `implicit` are tags added after the macro (SAM's own). Undefined when the tags cannot be read
+ * (an intrinsic function other than `Fn::If`, or not a list or map).
  */
 export function tagsAfter(current: unknown, style: TagStyle, additions: ReadonlyArray<readonly [string, Json]>, inherited: ReadonlySet<string>, implicit: readonly string[]): TagsAfter | undefined {
   let worst: TagsAfter | undefined;
@@ -45,10 +45,9 @@ export function tagsAfter(current: unknown, style: TagStyle, additions: Readonly
     if (Array.isArray(branch)) branch.forEach((tag, i) => keys.add(isObject(tag) && typeof tag.Key === "string" ? tag.Key : `\0${i}`));
     else if (isObject(branch)) Object.keys(branch).forEach((key) => keys.add(key));
     const added = additions.map(([key]) => key).filter((key) => !keys.has(key));
-    if (added.length === 0) continue;
     let count = added.length;
     for (const key of keys) if (!key.toLowerCase().startsWith(RESERVED_PREFIX)) count++;
-    if (worst === undefined || count > worst.count) worst = { count, added };
+    if (worst === undefined || count > worst.count || (count === worst.count && added.length > worst.added.length)) worst = { count, added };
   }
   return worst;
 }

@@ -184,6 +184,13 @@ export const TOO_MANY_TAGS = error<About & { service: string; count: number; lim
   message: (a) => `it would have ${a.count} tags with the macro's (${names(a.added)}), but ${a.service} allows ${a.limit}`,
   resource: about,
 });
+export const LIMIT_ALREADY_EXCEEDED = error<About & { what: string; size: string; quota: string }>({
+  id: "E208",
+  summary: "A function, state machine or role of the template is already past an AWS quota without the macro's additions: CloudFormation would fail to deploy it.",
+  fix: "Bring it under the quota (README.md, \"Limits\"); the macro checks every function, state machine and role of the template, instrumented or not, since the deploy fails either way.",
+  message: (a) => `its ${a.what} take ${a.size} without the macro's additions, past ${a.quota}: the deploy would fail whatever the macro does`,
+  resource: about,
+});
 
 // Forwarding.
 export const FORWARDER_NEEDS_STACK_NAME = error<{ ids: string[] }>({

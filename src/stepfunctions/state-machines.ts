@@ -85,7 +85,7 @@ export function stateMachineTags(config: Config, macroVersion: string): TagList 
 /** An error when the macro's tags would take the machine past Step Functions' limit (SAM's own tag counted, for a machine SAM will make). */
 export function checkStateMachineTags(machine: StateMachineModel, tags: TagList, report: Report): void {
   const after = tagsAfter(machine.properties.Tags, SHAPES[machine.kind].tags, tags, new Set(), machine.kind === "sam" ? [SAM_STATE_MACHINE_TAG] : []);
-  if (after !== undefined && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: machine.logicalId, service: "Step Functions", count: after.count, limit: MAX_TAGS, added: after.added });
+  if (after !== undefined && after.added.length > 0 && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: machine.logicalId, service: "Step Functions", count: after.count, limit: MAX_TAGS, added: after.added });
 }
 
 export interface MachineSetup {

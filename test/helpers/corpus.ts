@@ -55,3 +55,18 @@ export function confirmedLayerLimit(error: string, input: unknown): boolean {
   const total = Number(match[2]);
   return Array.isArray(own) && own.length + match[3].split(", ").length === total && total > 5;
 }
+
+/**
+ * True when `error` is E208 about a role whose inline policies, measured here independently (the JSON of
+ * its `Policies` documents without white space, intrinsics in their template form), are past IAM's
+ * 10,240 characters: a template that cannot deploy, which the macro is right to refuse.
+ */
+export function confirmedPolicyExcess(error: string, input: unknown): boolean {
+  const match = /^\[E208\] (\w+): its inline policies take (\d+) characters/.exec(error);
+  if (!match) return false;
+  const resources = (input as { Resources?: Record<string, { Properties?: { Policies?: unknown } }> }).Resources;
+  const policies = resources?.[match[1]]?.Properties?.Policies;
+  if (!Array.isArray(policies)) return false;
+  const size = policies.reduce((sum: number, policy: any) => sum + JSON.stringify(policy?.PolicyDocument ?? {}).replace(/\s/g, "").length, 0);
+  return size > 10_240;
+}

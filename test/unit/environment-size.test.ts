@@ -56,14 +56,17 @@ describe("Lambda's 4 KB of environment variables", () => {
     expect(rulesOf(run(template({ F: python({ Environment: { Variables: { PAD: `${ascii.slice(1)}e` } } }) }), ALL_LAYERS))).toEqual([]);
   });
 
-  test("a function already past the limit fails too when the macro adds to it; one it leaves alone does not", () => {
+  test("a function already past the limit fails: E204 when the macro adds to it, E208 when it adds nothing or leaves it alone", () => {
     const big = { Environment: { Variables: { PAD: "p".repeat(5000) } } };
     const outcome = run(template({ F: python(big) }), ALL_LAYERS);
+    expect(rulesOf(outcome)).toEqual(["E204"]);
     expect(outcome.errors[0]).toContain("(5003 before)");
-    expect(run(template({ F: python(big) }), { ...ALL_LAYERS, exclude: ["F"] }).ok).toBe(true);
-    // Every DD_* variable already set by the user: nothing added, nothing reported.
+    const excluded = run(template({ F: python(big) }), { ...ALL_LAYERS, exclude: ["F"] });
+    expect(excluded.errors).toEqual([expect.stringMatching(/^\[E208\] F:/)]);
+    expect(excluded.errors[0]).toMatch(/^\[E208\] F: its environment variables take 5003 bytes without the macro's additions, past Lambda's 4096 bytes/);
+    // Every DD_* variable already set by the user: nothing added, still past the limit.
     const own = variables((run(template({ F: python() }), ALL_LAYERS).fragment as any).Resources.F);
-    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { ...own, PAD: "p".repeat(5000) } } }) }), ALL_LAYERS))).toEqual([]);
+    expect(rulesOf(run(template({ F: python({ Environment: { Variables: { ...own, PAD: "p".repeat(5000) } } }) }), ALL_LAYERS))).toEqual(["E208"]);
   });
 
   test("Fn::If: the longest branch counts", () => {

@@ -41,7 +41,7 @@ const roleWithFullPolicies = (managedPolicyArns: string[]) =>
       Properties: {
         AssumeRolePolicyDocument: { Statement: [] },
         ManagedPolicyArns: managedPolicyArns,
-        Policies: [{ PolicyName: "Orders", PolicyDocument: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"o".repeat(10_240)}` }] } }],
+        Policies: [{ PolicyName: "Orders", PolicyDocument: { Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::${"o".repeat(10_000)}` }] } }],
       },
     },
   });
@@ -257,6 +257,9 @@ const CASES: Record<string, Case> = {
   ),
   W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
   I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
+  E208: when("a state machine the macro leaves alone whose own tags are already past 50", () =>
+    run(template({ CreateOrder: python(), Flow: machine({ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `team${i}`, Value: "orders" })) }) }), ALL_LAYERS),
+  ),
   I102: when("a role whose inline policies are full: the grants go to a managed policy", () => run(roleWithFullPolicies([]), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN })),
   W213: when("a container image command without a DatadogRuntime hint", () =>
     run(template({ CreateOrder: image({ ImageConfig: { Command: ["app.handler"] } }) }), { ...ALL_LAYERS, instrumentContainerImages: true }),

@@ -49,10 +49,15 @@ describe("50 tags per function", () => {
     expect(run(template({ F: python({ Tags: [...list(49), { Key: "aws:cloudformation:stack-name", Value: "s" }] }) }), ALL_LAYERS).ok).toBe(true);
   });
 
-  test("a function whose tags already fill the limit, and which gets no tag of the macro's, is left alone", () => {
+  test("a function already past the limit by its own tags fails with E208, even when the macro adds none or leaves it alone", () => {
     const full = [...list(49), { Key: "dd_sls_macro", Value: "v1" }, { Key: "extra", Value: "x" }];
-    expect(run(template({ F: python({ Tags: full }) }), ALL_LAYERS).ok).toBe(true);
-    expect(run(template({ F: python({ Tags: list(60) }) }), { ...ALL_LAYERS, exclude: ["F"] }).ok).toBe(true);
+    const own = run(template({ F: python({ Tags: full }) }), ALL_LAYERS);
+    expect(own.diagnostics.filter((d) => d.severity === "error").map((d) => d.rule)).toEqual(["E208"]);
+    expect(own.errors[0]).toMatch(/^\[E208\] F: its tags take 51 without the macro's additions, past Lambda's 50 tags per resource/);
+    const excluded = run(template({ F: python({ Tags: list(60) }) }), { ...ALL_LAYERS, exclude: ["F"] });
+    expect(excluded.errors).toEqual([expect.stringMatching(/^\[E208\] F: its tags take 60/)]);
+    // Exactly at the limit with nothing to add: fine.
+    expect(run(template({ F: python({ Tags: [...list(49), { Key: "dd_sls_macro", Value: "v1" }] }) }), ALL_LAYERS).ok).toBe(true);
   });
 
   test("Fn::If: the branch with the most tags counts", () => {
