@@ -23,6 +23,7 @@ import { isObject, type Json, type JsonObject, type TemplateContext } from "./in
 import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
+import { checkTemplateSize } from "./model/size";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { GOV_SITES } from "./sites";
 import {
@@ -279,7 +280,11 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   // A template the macro did nothing to comes back as it was, without a summary.
   const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
   const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, instrumented, prepared.skipped, report.diagnostics) } : undefined;
-  return outcome(report, prepared.redact, ctx.draft.result(metadata), { instrumented, skipped: prepared.skipped });
+  const result = ctx.draft.result(metadata);
+  // Measured after the summary is written, and its note left out of it: the note depends on the input's
+  // size, which a second run (on this output) sees differently, and the summary must not change then.
+  if (!checkTemplateSize(prepared.request.fragment, result, report)) return outcome(report, prepared.redact, prepared.request.fragment);
+  return outcome(report, prepared.redact, result, { instrumented, skipped: prepared.skipped });
 }
 
 function pseudoParameters(region: string | undefined, accountId: unknown, stackName: string | undefined): Record<string, string> {

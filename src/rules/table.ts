@@ -33,6 +33,12 @@ export const TOO_MANY_RESOURCES = error<{ before: number; after: number; limit: 
   fix: "Split the stack (nested stacks), or leave some functions out with `exclude`, or turn off what adds resources (`forwarderArn` subscriptions, `stepFunctionForwarderArn`).",
   message: (a) => `The template has ${a.before} resources and would have ${a.after} with the macro's additions, but CloudFormation allows ${a.limit}`,
 });
+export const TEMPLATE_TOO_LARGE = error<{ before: number; after: string; limit: number }>({
+  id: "E105",
+  summary: "What the macro adds would take the processed template past CloudFormation's size limit (1 MB).",
+  fix: "Split the stack (nested stacks), or leave some functions out with `exclude`, or turn off what adds resources (`forwarderArn` subscriptions, `stepFunctionForwarderArn`).",
+  message: (a) => `The template is ${a.before} bytes and would be ${a.after} bytes with the macro's additions (JSON without whitespace), but CloudFormation allows ${a.limit}`,
+});
 
 // Parameters.
 export const UNKNOWN_PARAMETER = error<{ name: string; guess?: string }>({
@@ -374,6 +380,12 @@ export const DEFAULT_LAYER_VERSIONS = note<{ layers: string[] }>({
   summary: "Layers without a `*LayerVersion` parameter got this release's default version.",
   fix: "Set the `*LayerVersion` parameters to pin versions (README.md, \"Layer versions\").",
   message: (a) => `Layer versions from this release's defaults: ${a.layers.join(", ")}`,
+});
+export const TEMPLATE_NEEDS_S3 = note<{ before: number; after: number; limit: number }>({
+  id: "I103",
+  summary: "With the macro's additions the processed template is over 51,200 bytes, the limit for a template passed directly.",
+  fix: "Deploy the template through S3, as `sam deploy` and `cdk deploy` do: `aws cloudformation deploy --s3-bucket`, or `create-stack --template-url`.",
+  message: (a) => `The template is ${a.before} bytes and becomes ${a.after} bytes with the macro's additions (JSON without whitespace), past the ${a.limit} bytes of a template passed directly`,
 });
 
 // Warnings about log forwarding.

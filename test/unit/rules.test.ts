@@ -48,6 +48,12 @@ function failingView(error: Error): AccountView {
   };
 }
 
+/** A template of about `bytes` bytes of JSON: a Python function and a padding resource. */
+function templateOfAbout(bytes: number): Record<string, unknown> {
+  const padding = (text: string) => template({ CreateOrder: python(), Padding: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { Text: text } } });
+  return padding("x".repeat(bytes - JSON.stringify(padding("")).length));
+}
+
 /** A forwarder that must look up the log group of a function with a literal FunctionName. */
 const lookedUp = () => ({ fragment: template({ CreateOrder: python({ FunctionName: "orders-create" }) }), params: { ...ALL_LAYERS, forwarderArn: FORWARDER } });
 
@@ -93,6 +99,7 @@ const CASES: Record<string, Case> = {
     const functions = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`Fn${i}`, python({ FunctionName: `orders-fn-${i}` })]));
     return run(template(functions), { ...ALL_LAYERS, forwarderArn: FORWARDER });
   }),
+  E105: when("a template of 1,048,300 bytes that the macro instruments (it adds about 500)", () => run(templateOfAbout(1_048_300), ALL_LAYERS)),
 
   // Parameters.
   E110: when("a misspelt parameter name", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, servcie: "orders" })),
@@ -137,7 +144,6 @@ const CASES: Record<string, Case> = {
     const layers = ["Shared", "Pandas", "Requests", "Crypto"].map((name) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:3`);
     return run(template({ CreateOrder: python({ Layers: layers }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN });
   }),
-
   // Forwarding.
   E129: when("forwardLogGroups naming a function", () =>
     run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, forwardLogGroups: ["CreateOrder"] }),
@@ -230,6 +236,7 @@ const CASES: Record<string, Case> = {
     run(template({ CreateOrder: { ...image({ ImageConfig: { Command: ["app.handler"] } }), Metadata: { DatadogRuntime: "python3.12" } } }), ALL_LAYERS),
   ),
   W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
+  I103: when("a template of 51,000 bytes that the macro instruments", () => run(templateOfAbout(51_000), ALL_LAYERS)),
   I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
   W213: when("a container image command without a DatadogRuntime hint", () =>
     run(template({ CreateOrder: image({ ImageConfig: { Command: ["app.handler"] } }) }), { ...ALL_LAYERS, instrumentContainerImages: true }),
