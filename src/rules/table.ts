@@ -160,6 +160,12 @@ export const LAYER_LIMIT = error<About & { count: number; layers: string[]; limi
   message: (a) => `it would have ${a.count} layers with Datadog's (${a.layers.join(", ")}), but Lambda allows ${a.limit}`,
   resource: about,
 });
+export const LAYER_VERSION_NOT_FOUND = error<{ parameter: string; arn: string }>({
+  id: "E207",
+  summary: "A layer version given by a parameter does not exist: the deploy would fail part-way.",
+  fix: "Correct the parameter to a version that is published, or remove it to use this release's default; with `useLayersFromAccount` or a `*LayerArn`, publish that version in that account first.",
+  message: (a) => `\`${a.parameter}\` gives the layer version ${a.arn}, which does not exist`,
+});
 
 // Forwarding.
 export const FORWARDER_NEEDS_STACK_NAME = error<{ ids: string[] }>({
@@ -372,6 +378,12 @@ export const PROFILING_UNSUPPORTED = warning<About & { runtime: string }>({
   fix: "Set `enableProfiling` only where it works (Python, Node.js), or exclude the other functions; the variable was set anyway.",
   message: (a) => `DD_PROFILING_ENABLED is set, but Datadog documents serverless profiling for Python and Node.js only, not ${a.runtime}`,
   resource: about,
+});
+export const LAYER_NOT_CHECKED = warning<{ parameter: string; arn: string; detail: string }>({
+  id: "W223",
+  summary: "The macro could not check that a layer version given by a parameter exists.",
+  fix: "Give the macro function's role `lambda:GetLayerVersion` (`template.yml` does) and deploy again, or make sure the version exists yourself: a missing one fails the deploy part-way.",
+  message: (a) => `Could not check that ${a.arn} (from \`${a.parameter}\`) exists (${a.detail})`,
 });
 
 // Notes: what the macro chose.

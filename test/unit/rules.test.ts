@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { respond } from "../../src/index";
 import type { Logger } from "../../src/log";
-import { LookupError, type AccountView } from "../../src/lookup/account-view";
+import { LookupError, offlineAccountView, type AccountView } from "../../src/lookup/account-view";
 import { RULES, type Diagnostic } from "../../src/rules";
 import { RULES_END, RULES_START, withRulesTable } from "../../src/rules/docs";
 import { transformWithLookups, type MacroOutcome, type MacroRequest } from "../../src/transform";
@@ -39,12 +39,13 @@ function request(fragment: unknown, params: Record<string, unknown>): MacroReque
   return { fragment, params, region: REGION, templateParameterValues: {}, env: {}, macroVersion: VERSION, accountId: "123456789012" };
 }
 
-/** An account view whose every call fails with `error`. */
+/** An account view whose every log lookup fails with `error` (every layer version exists). */
 function failingView(error: Error): AccountView {
   return {
     logGroupNames: async () => Promise.reject(error),
     subscriptionFilters: async () => Promise.reject(error),
     stackResourceIds: async () => Promise.reject(error),
+    layerVersionExists: async () => true,
   };
 }
 
@@ -71,6 +72,7 @@ async function internalError() {
     },
     subscriptionFilters: async () => [],
     stackResourceIds: async () => new Map(),
+    layerVersionExists: async () => true,
   }));
   return { before, event, response };
 }
@@ -144,6 +146,12 @@ const CASES: Record<string, Case> = {
     const layers = ["Shared", "Pandas", "Requests", "Crypto"].map((name) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:3`);
     return run(template({ CreateOrder: python({ Layers: layers }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN });
   }),
+  E207: when("a pinned pythonLayerVersion that does not exist", () =>
+    transformWithLookups(request(template({ CreateOrder: python() }), { ...ALL_LAYERS, pythonLayerVersion: 1270 }), () =>
+      offlineAccountView({}, {}, [layerArn("Datadog-Python312", 1270)]),
+    ),
+  ),
+
   // Forwarding.
   E129: when("forwardLogGroups naming a function", () =>
     run(template({ CreateOrder: python({ FunctionName: "orders-create" }) }), { ...ALL_LAYERS, forwarderArn: FORWARDER, forwardLogGroups: ["CreateOrder"] }),
@@ -236,6 +244,11 @@ const CASES: Record<string, Case> = {
     run(template({ CreateOrder: { ...image({ ImageConfig: { Command: ["app.handler"] } }), Metadata: { DatadogRuntime: "python3.12" } } }), ALL_LAYERS),
   ),
   W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
+  W223: when("a macro role that may not read layer versions", () => {
+    const denied = new LookupError("not authorized to perform: lambda:GetLayerVersion", "GetLayerVersionByArn", true, "lambda:GetLayerVersion", "AccessDeniedException: not authorized");
+    const view = (): AccountView => ({ ...offlineAccountView(), layerVersionExists: async () => Promise.reject(denied) });
+    return transformWithLookups(request(template({ CreateOrder: python() }), ALL_LAYERS), view);
+  }),
   I103: when("a template of 51,000 bytes that the macro instruments", () => run(templateOfAbout(51_000), ALL_LAYERS)),
   I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
   W213: when("a container image command without a DatadogRuntime hint", () =>
