@@ -7,6 +7,7 @@ import { isObject, own } from "./intrinsics";
 import { jsonLogger, levelFrom, type Logger } from "./log";
 import type { AccountView } from "./lookup/account-view";
 import { cloudWatchAccountView } from "./lookup/cloudwatch";
+import { lambdaLayerView } from "./lookup/lambda-layers";
 import { formatDiagnostic, formatErrors, INTERNAL, redactor } from "./rules";
 import { transformWithLookups, type MacroOutcome } from "./transform";
 import { MACRO_VERSION } from "./version";
@@ -18,14 +19,14 @@ export interface MacroResponse {
   errorMessage?: string;
 }
 
-/** Builds the account view only when a forwarder needs lookups; tests pass an offline one. */
+/** Builds the account view only when lookups are needed (a forwarder, pinned layer versions); tests pass an offline one. */
 export type ViewFactory = (region: string) => AccountView;
 
 export async function respond(
   event: unknown,
   env: Record<string, string | undefined>,
   logger: Logger,
-  view: ViewFactory = (region) => cloudWatchAccountView({ region }),
+  view: ViewFactory = (region) => ({ ...cloudWatchAccountView({ region }), ...lambdaLayerView({ region }) }),
 ): Promise<MacroResponse> {
   const request = isObject(event) ? event : {};
   const requestId = typeof request.requestId === "string" ? request.requestId.slice(0, 200) : "";

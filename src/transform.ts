@@ -1,8 +1,8 @@
 /**
  * The core: takes a macro request, returns the instrumented fragment or every problem found.
- * `prepare` reads and checks everything that can fail; the only I/O (read-only log group lookups, needed
- * with a forwarder) happens between it and `finish`, which writes the draft; the errors `finish` finds
- * are on the result (limits the additions would exceed).
+ * `prepare` reads and checks everything that can fail offline; the only I/O (read-only log group lookups,
+ * needed with a forwarder, and checks of pinned layer versions) happens between it and `finish`, which
+ * writes the draft; the errors `finish` finds are on the result (limits the additions would exceed).
  * The fragment as received is never changed: a failure returns it as it was.
  */
 import { loadConfig } from "./config/load";
@@ -19,13 +19,15 @@ import { ENVIRONMENT_LIMIT_BYTES } from "./instrument/environment-size";
 import { applyFunction, planFunction, type FunctionPlan } from "./instrument/function";
 import { checkExistingLimits } from "./instrument/existing-limits";
 import { checkFunctionTags, checkTagParameters, functionTagSets, type TagList } from "./instrument/function-tags";
-import { defaultedLayers, type LayerCache } from "./instrument/layers";
+import { defaultedLayers, pinnedLayers, type LayerCache } from "./instrument/layers";
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
 import { isObject, own, type JsonObject, type TemplateContext } from "./intrinsics";
 import { LookupError, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
+import { checkPinnedLayers, type PinnedLayer } from "./lookup/layer-checks";
 import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
+import { checkTemplateSize } from "./model/size";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
 import { GOV_SITES } from "./sites";
 import {
@@ -103,35 +105,43 @@ interface Prepared {
   /** State machines and API stages to give X-Ray tracing (`enableXrayTracing`). */
   traced: { machines: StateMachineModel[]; stages: ApiStageModel[] };
   otherGroups: OtherGroups;
+  /** Layer versions chosen by parameters, to check with the lookups. */
+  pinned: PinnedLayer[];
 }
 
-/** Transforms with the given account facts (none: no log group exists), synchronously. */
+/** Transforms with the given account facts (none: no log group exists), synchronously, without checking layer versions. */
 export function transformFragment(request: MacroRequest, facts: LogFacts = NO_FACTS): MacroOutcome {
   const prepared = prepare(request);
   return "ok" in prepared ? prepared : finish(prepared, facts);
 }
 
-/** Transforms, asking `view` about the log groups a forwarder needs (the view is created only then). */
+/**
+ * Transforms, asking `view` about the log groups a forwarder needs and the layer versions parameters
+ * pin, both at once (the view is created only when needed).
+ */
 export async function transformWithLookups(request: MacroRequest, view: () => AccountView): Promise<MacroOutcome> {
   const prepared = prepare(request);
   if ("ok" in prepared) return prepared;
   let account: AccountView | undefined;
   const connect = () => (account ??= view());
-  let facts: LogFacts;
-  try {
-    // First the stack's resources when execution log groups are named after an API's id, then the groups.
-    const stackName = prepared.ctx.config.stackName;
-    const stackResources = needsStackResources(prepared.otherGroups) && stackName !== undefined ? await connect().stackResourceIds(stackName) : new Map<string, string>();
-    const queries = lookupQueries(prepared, stackResources);
-    facts = queries.length === 0 ? { ...NO_FACTS, stackResources } : { ...(await gatherLogFacts(connect(), queries)), stackResources };
-  } catch (error) {
-    // Only a failed lookup is the user's to fix; any other exception is a bug and reaches the handler.
-    if (!(error instanceof LookupError)) throw error;
+  const [logs, layers] = await Promise.allSettled([lookUpLogFacts(prepared, connect), checkPinnedLayers(prepared.pinned, connect, prepared.report)]);
+  // Only a failed lookup is the user's to fix; any other exception is a bug and reaches the handler.
+  for (const settled of [layers, logs]) if (settled.status === "rejected" && !(settled.reason instanceof LookupError)) throw settled.reason;
+  if (logs.status === "rejected") {
+    const error = logs.reason as LookupError;
     if (error.denied) prepared.report.error(LOOKUP_DENIED, { operation: error.operation, permission: error.permission });
     else prepared.report.error(LOOKUP_FAILED, { operation: error.operation, detail: error.detail });
-    return outcome(prepared.report, prepared.redact, request.fragment);
   }
-  return finish(prepared, facts);
+  if (logs.status === "rejected" || prepared.report.failed) return outcome(prepared.report, prepared.redact, request.fragment);
+  return finish(prepared, logs.value);
+}
+
+async function lookUpLogFacts(prepared: Prepared, connect: () => AccountView): Promise<LogFacts> {
+  // First the stack's resources when execution log groups are named after an API's id, then the groups.
+  const stackName = prepared.ctx.config.stackName;
+  const stackResources = needsStackResources(prepared.otherGroups) && stackName !== undefined ? await connect().stackResourceIds(stackName) : new Map<string, string>();
+  const queries = lookupQueries(prepared, stackResources);
+  return queries.length === 0 ? { ...NO_FACTS, stackResources } : { ...(await gatherLogFacts(connect(), queries)), stackResources };
 }
 
 function outcome(report: Report, redact: Redactor, fragment: unknown, success?: { instrumented: string[]; tagsOnly?: string[]; skipped: Skipped[] }): MacroOutcome {
@@ -227,7 +237,8 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   const traced = config.enableXrayTracing ? { machines: selection.stateMachines, stages: selection.apiStages } : { machines: [], stages: [] };
   const { functionTags, machineTags } = planTags(plans, machines, ctx, report);
   if (report.failed) return outcome(report, redact, request.fragment);
-  return { request, report, redact, fragment, ctx, plans, functionTags, machineTags, skipped: selection.skipped, logs, functionTargets, machines, traced, otherGroups };
+  const pinned = pinnedLayers(plans.map((plan) => plan.layers));
+  return { request, report, redact, fragment, ctx, plans, functionTags, machineTags, skipped: selection.skipped, logs, functionTargets, machines, traced, otherGroups, pinned };
 }
 
 /** The tags the macro writes, checked against what AWS accepts before anything is written. */
@@ -305,7 +316,11 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   // A template the macro did nothing to comes back as it was, without a summary.
   const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
   const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, { instrumented, tagsOnly, skipped: prepared.skipped }, report.diagnostics) } : undefined;
-  return outcome(report, prepared.redact, ctx.draft.result(metadata), { instrumented, tagsOnly, skipped: prepared.skipped });
+  const result = ctx.draft.result(metadata);
+  // Measured after the summary is written, and its note left out of it: the note depends on the input's
+  // size, which a second run (on this output) sees differently, and the summary must not change then.
+  if (!checkTemplateSize(prepared.request.fragment, result, report)) return outcome(report, prepared.redact, prepared.request.fragment);
+  return outcome(report, prepared.redact, result, { instrumented, tagsOnly, skipped: prepared.skipped });
 }
 
 function functionGlobalsOf(fragment: JsonObject): JsonObject {

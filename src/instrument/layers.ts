@@ -5,6 +5,7 @@ import { layerArn, parseLayerArn } from "../partitions";
 import { LAYER_IN_GLOBALS, LAYER_LIMIT, LAYERS_NOT_EDITABLE, NO_LAYER_FOR_ARCHITECTURE, type Report } from "../rules";
 import { DEFAULTED_RUNTIMES, DEFAULT_LAYER_VERSIONS, LAST_LAYER_VERSIONS } from "../layer-versions";
 import { datadogLayerSlot, extensionLayerName, type RuntimeInfo } from "../runtimes";
+import type { PinnedLayer } from "../lookup/layer-checks";
 import type { InstrumentContext } from "./context";
 
 /** Lambda's limit on layers per function. */
@@ -14,6 +15,8 @@ export interface DesiredLayer {
   name: string;
   arn: string;
   slot: string;
+  /** The parameter that chose this version (a `*LayerVersion` or `*LayerArn`); none for this release's defaults. */
+  parameter?: string;
 }
 
 interface LayerChoice {
@@ -44,26 +47,34 @@ function computeChoice(variant: Variant, packageType: FunctionModel["packageType
   const defaulted: string[] = [];
   if (packageType !== "Zip" || !info) return { layers: [], missingLibrary: false, defaulted };
   const layers: DesiredLayer[] = [];
-  const make = (name: string, version: number, slot: string): DesiredLayer => ({ name, arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version), slot });
+  const make = (name: string, version: number, slot: string, parameter: string | undefined): DesiredLayer => ({
+    name,
+    arn: layerArn(ctx.partition, ctx.region, ctx.layerAccount, name, version),
+    slot,
+    ...(parameter === undefined ? {} : { parameter }),
+  });
   /** A layer ARN given as a parameter replaces Datadog's (mirrors, private copies, other partitions). */
-  const given = (arn: string, slot: string): DesiredLayer => ({ name: parseLayerArn(arn)?.name ?? arn, arn, slot });
+  const given = (arn: string, slot: string, parameter: string): DesiredLayer => ({ name: parseLayerArn(arn)?.name ?? arn, arn, slot, parameter });
   let missingLibrary = false;
   if (config.addLayers && info.layerVersionParameter) {
-    const override = info.layerArnParameter === undefined ? undefined : config[info.layerArnParameter];
+    const arnParameter = info.layerArnParameter;
+    const override = arnParameter === undefined ? undefined : config[arnParameter];
     const name = info.layerName(variant.architecture);
-    if (override !== undefined) layers.push(given(override, info.family));
+    if (arnParameter !== undefined && override !== undefined) layers.push(given(override, info.family, arnParameter));
     else if (name === undefined) missingLibrary = true;
     else {
-      const version = config[info.layerVersionParameter] ?? defaultVersion(name, info);
-      if (version !== undefined) layers.push(make(name, version, info.family));
-      if (config[info.layerVersionParameter] === undefined && version !== undefined) defaulted.push(`${name}:${version}`);
+      const pinned = config[info.layerVersionParameter];
+      const version = pinned ?? defaultVersion(name, info);
+      if (version !== undefined) layers.push(make(name, version, info.family, pinned === undefined ? undefined : info.layerVersionParameter));
+      if (pinned === undefined && version !== undefined) defaulted.push(`${name}:${version}`);
     }
   }
   if (ctx.extension) {
     const name = extensionLayerName(variant.architecture, config.lambdaFips === true);
-    if (config.extensionLayerArn !== undefined) layers.push(given(config.extensionLayerArn, "extension"));
+    if (config.extensionLayerArn !== undefined) layers.push(given(config.extensionLayerArn, "extension", "extensionLayerArn"));
     else {
-      layers.push(make(name, config.extensionLayerVersion ?? DEFAULT_LAYER_VERSIONS.extension, "extension"));
+      const pinned = config.extensionLayerVersion === undefined ? undefined : "extensionLayerVersion";
+      layers.push(make(name, config.extensionLayerVersion ?? DEFAULT_LAYER_VERSIONS.extension, "extension", pinned));
       if (config.extensionLayerVersion === undefined) defaulted.push(`${name}:${DEFAULT_LAYER_VERSIONS.extension}`);
     }
   }
@@ -81,6 +92,18 @@ export function defaultedLayers(cache: LayerCache): string[] {
   const all = new Set<string>();
   for (const choice of cache.values()) for (const layer of choice.defaulted) all.add(layer);
   return [...all].sort();
+}
+
+/**
+ * The distinct layer versions, chosen by a parameter, that the plans put on some function: the ones
+ * worth checking before deploy (this release's defaults are known to exist).
+ */
+export function pinnedLayers(plans: readonly DesiredLayer[][][]): PinnedLayer[] {
+  const pinned = new Map<string, PinnedLayer>();
+  for (const variants of plans) {
+    for (const layers of variants) for (const { arn, parameter } of layers) if (parameter !== undefined && !pinned.has(arn)) pinned.set(arn, { arn, parameter });
+  }
+  return [...pinned.values()];
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * The macro's only I/O: read-only questions about CloudWatch Logs (and the stack's resources) in the
- * deploying account.
- * The real implementation calls AWS; the offline one (preview, tests) answers from a fixture.
+ * deploying account, and whether the layer versions pinned by parameters exist.
+ * The real implementations call AWS; the offline one (preview, tests) answers from a fixture.
  */
 export interface SubscriptionFilterInfo {
   filterName: string;
   destinationArn: string;
 }
 
-export interface AccountView {
+/** Log groups and the stack's resources (CloudWatch Logs, CloudFormation). */
+export interface LogView {
   /** Names of every log group starting with `prefix` (all pages); the empty prefix lists every group. */
   logGroupNames(prefix: string): Promise<string[]>;
   /** The subscription filters of an existing log group. */
@@ -19,6 +20,14 @@ export interface AccountView {
    */
   stackResourceIds(stackName: string): Promise<Map<string, string>>;
 }
+
+/** Lambda layer versions (Lambda). */
+export interface LayerView {
+  /** False when the layer version does not exist (ResourceNotFoundException); throws LookupError when it cannot tell. */
+  layerVersionExists(layerVersionArn: string): Promise<boolean>;
+}
+
+export interface AccountView extends LogView, LayerView {}
 
 /** A lookup that failed; the message names what to fix (often a missing permission of the macro's role). */
 export class LookupError extends Error {
@@ -36,9 +45,17 @@ export class LookupError extends Error {
   }
 }
 
-/** An account view over a fixed set of log groups and stack resources: nothing exists unless listed. */
-export function offlineAccountView(groups: Record<string, SubscriptionFilterInfo[]> = {}, stackResources: Record<string, string> = {}): AccountView {
+/**
+ * An account view over a fixed set of log groups and stack resources: nothing exists unless listed.
+ * Every layer version exists but those listed in `missingLayers`.
+ */
+export function offlineAccountView(
+  groups: Record<string, SubscriptionFilterInfo[]> = {},
+  stackResources: Record<string, string> = {},
+  missingLayers: readonly string[] = [],
+): AccountView {
   return {
+    ...offlineLayerView(missingLayers),
     async stackResourceIds() {
       return new Map(Object.entries(stackResources));
     },
@@ -47,6 +64,15 @@ export function offlineAccountView(groups: Record<string, SubscriptionFilterInfo
     },
     async subscriptionFilters(name) {
       return groups[name] ?? [];
+    },
+  };
+}
+
+/** A layer view where every layer version exists but the `missing` ones. */
+export function offlineLayerView(missing: readonly string[] = []): LayerView {
+  return {
+    async layerVersionExists(layerVersionArn) {
+      return !missing.includes(layerVersionArn);
     },
   };
 }

@@ -14,7 +14,7 @@
  */
 import type { CloudFormationClientConfig } from "@aws-sdk/client-cloudformation";
 import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
-import { LookupError, type AccountView } from "./account-view";
+import { LookupError, type LogView } from "./account-view";
 
 export interface CloudWatchOptions {
   region: string;
@@ -62,7 +62,7 @@ const PERMISSION: Record<string, string> = {
 /** Pages of ListStackResources (100 resources each) read at most: a stack holds at most 500 resources. */
 const MAX_STACK_PAGES = 10;
 
-export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
+export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
   // Retries are ours (see the top of this file); one set of settings for both clients.
   const settings = {
     region: options.region,
@@ -157,7 +157,7 @@ export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
 }
 
 /** `make`, called once, on first use. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
   return () => (made ??= make());
 }

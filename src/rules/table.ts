@@ -33,6 +33,12 @@ export const TOO_MANY_RESOURCES = error<{ before: number; after: number; limit: 
   fix: "Split the stack (nested stacks), or leave some functions out with `exclude`, or turn off what adds resources (`forwarderArn` subscriptions, `stepFunctionForwarderArn`).",
   message: (a) => `The template has ${a.before} resources and would have ${a.after} with the macro's additions, but CloudFormation allows ${a.limit}`,
 });
+export const TEMPLATE_TOO_LARGE = error<{ before: number; after: string; limit: number }>({
+  id: "E105",
+  summary: "What the macro adds would take the processed template past CloudFormation's size limit (1 MB).",
+  fix: "Split the stack (nested stacks), or leave some functions out with `exclude`, or turn off what adds resources (`forwarderArn` subscriptions, `stepFunctionForwarderArn`).",
+  message: (a) => `The template is ${a.before} bytes and would be ${a.after} bytes with the macro's additions (JSON without whitespace), but CloudFormation allows ${a.limit}`,
+});
 
 // Parameters.
 export const UNKNOWN_PARAMETER = error<{ name: string; guess?: string }>({
@@ -160,6 +166,12 @@ export const LAYER_LIMIT = error<About & { count: number; layers: string[]; limi
   fix: "Remove layers the function does not need, list it in `exclude`, or set `addLayers: false` and bundle the Datadog library.",
   message: (a) => `it would have ${a.count} layers with Datadog's (${a.layers.join(", ")}), but Lambda allows ${a.limit}`,
   resource: about,
+});
+export const LAYER_VERSION_NOT_FOUND = error<{ parameter: string; arn: string }>({
+  id: "E207",
+  summary: "A layer version given by a parameter does not exist: the deploy would fail part-way.",
+  fix: "Correct the parameter to a version that is published, or remove it to use this release's default; with `useLayersFromAccount` or a `*LayerArn`, publish that version in that account first.",
+  message: (a) => `\`${a.parameter}\` gives the layer version ${a.arn}, which does not exist`,
 });
 
 export const ROLE_POLICY_LIMIT = error<About & { inline: number; inlineLimit: number; why: string; users: string[] }>({
@@ -397,6 +409,12 @@ export const PROFILING_UNSUPPORTED = warning<About & { runtime: string }>({
   message: (a) => `DD_PROFILING_ENABLED is set, but Datadog documents serverless profiling for Python and Node.js only, not ${a.runtime}`,
   resource: about,
 });
+export const LAYER_NOT_CHECKED = warning<{ parameter: string; arn: string; detail: string }>({
+  id: "W223",
+  summary: "The macro could not check that a layer version given by a parameter exists.",
+  fix: "Give the macro function's role `lambda:GetLayerVersion` (`template.yml` does) and deploy again, or make sure the version exists yourself: a missing one fails the deploy part-way.",
+  message: (a) => `Could not check that ${a.arn} (from \`${a.parameter}\`) exists (${a.detail})`,
+});
 
 export const ENVIRONMENT_SIZE_UNKNOWN = warning<About & { names: string[]; known: number; limit: number; allowance: number }>({
   id: "W222",
@@ -413,6 +431,12 @@ export const DEFAULT_LAYER_VERSIONS = note<{ layers: string[] }>({
   summary: "Layers without a `*LayerVersion` parameter got this release's default version.",
   fix: "Set the `*LayerVersion` parameters to pin versions (README.md, \"Layer versions\").",
   message: (a) => `Layer versions from this release's defaults: ${a.layers.join(", ")}`,
+});
+export const TEMPLATE_NEEDS_S3 = note<{ before: number; after: number; limit: number }>({
+  id: "I103",
+  summary: "With the macro's additions the processed template is over 51,200 bytes, the limit for a template passed directly.",
+  fix: "Deploy the template through S3, as `sam deploy` and `cdk deploy` do: `aws cloudformation deploy --s3-bucket`, or `create-stack --template-url`.",
+  message: (a) => `The template is ${a.before} bytes and becomes ${a.after} bytes with the macro's additions (JSON without whitespace), past the ${a.limit} bytes of a template passed directly`,
 });
 
 export const GRANTS_IN_MANAGED_POLICY = note<About & { policy: string; inline: number; inlineLimit: number }>({

@@ -112,6 +112,15 @@ export function macroStack(version: string, code: CodeLocation = {}): JsonObject
                 ],
               },
             },
+            {
+              // Read-only: the macro checks that the layer versions parameters pin exist. Any account's
+              // layers, as `useLayersFromAccount` and the `*LayerArn` parameters may name any.
+              PolicyName: "LayerLookups",
+              PolicyDocument: {
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: ["lambda:GetLayerVersion"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:lambda:*:*:layer:*:*" } }],
+              },
+            },
           ],
         },
       },

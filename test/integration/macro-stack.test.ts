@@ -28,7 +28,9 @@ describe("template.yml", () => {
       Macro: "AWS::CloudFormation::Macro",
     });
     const actions = resources.MacroFunctionRole.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement.flatMap((s: any) => s.Action)).sort();
-    expect(actions).toEqual(["cloudformation:ListStackResources", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeSubscriptionFilters", "logs:PutLogEvents"]);
+    expect(actions).toEqual(["cloudformation:ListStackResources", "lambda:GetLayerVersion", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeSubscriptionFilters", "logs:PutLogEvents"]);
+    const layerLookups = resources.MacroFunctionRole.Properties.Policies.find((p: any) => p.PolicyName === "LayerLookups").PolicyDocument.Statement;
+    expect(layerLookups).toEqual([{ Effect: "Allow", Action: ["lambda:GetLayerVersion"], Resource: { "Fn::Sub": "arn:${AWS::Partition}:lambda:*:*:layer:*:*" } }]);
     expect(resources.MacroLogGroup).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
     expect(resources.MacroFunction.Properties).toMatchObject({ Handler: "index.handler", Runtime: expect.stringMatching(/^nodejs(2\d)\.x$/) });
     expect(Number(/\d+/.exec(resources.MacroFunction.Properties.Runtime)![0])).toBeGreaterThanOrEqual(20);

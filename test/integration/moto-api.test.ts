@@ -10,6 +10,7 @@
 import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand, ListStacksCommand } from "@aws-sdk/client-cloudformation";
 import { OWNED_GROUP_FILTER, filterNameFor } from "../../src/forwarder/subscriptions";
 import { respond } from "../../src/index";
+import { offlineLayerView } from "../../src/lookup/account-view";
 import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
 import { skipUnless } from "../helpers/corpus";
 import { MOTO_MISSING, logGroupsSnapshot, startMoto, useTestCredentials, type Moto } from "../helpers/moto";
@@ -117,7 +118,7 @@ describeMoto("API Gateway log groups against moto_server", () => {
       { requestId: "moto-api", region: REGION, accountId: ACCOUNT, params: { addLayers: false, forwarderArn: FORWARDER, ...params }, templateParameterValues: {}, fragment },
       {},
       { log: (level, message) => void (level === "warn" && warnings.push(message)) },
-      (region) => cloudWatchAccountView({ region, endpoint: moto.endpoint, onCall: (operation) => operations.push(operation) }),
+      (region) => ({ ...cloudWatchAccountView({ region, endpoint: moto.endpoint, onCall: (operation) => operations.push(operation) }), ...offlineLayerView() }),
     );
     expect(response.errorMessage).toBeUndefined();
     expect(response.status).toBe("success");

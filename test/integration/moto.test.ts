@@ -4,6 +4,7 @@
  */
 import { FILTER_NAME, filterNameFor } from "../../src/forwarder/subscriptions";
 import { respond } from "../../src/index";
+import { offlineLayerView } from "../../src/lookup/account-view";
 import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
 import { skipUnless } from "../helpers/corpus";
 import { MOTO_MISSING, logGroupsSnapshot, startMoto, useTestCredentials, type Moto } from "../helpers/moto";
@@ -72,7 +73,7 @@ describeMoto("CloudWatch Logs lookups against moto_server", () => {
       },
       {},
       { log() {} },
-      (region) => cloudWatchAccountView({ region, endpoint: moto.endpoint, onCall: (operation) => operations.push(operation) }),
+      (region) => ({ ...cloudWatchAccountView({ region, endpoint: moto.endpoint, onCall: (operation) => operations.push(operation) }), ...offlineLayerView() }),
     );
     expect(response.errorMessage).toBeUndefined();
     const out = (response.fragment as any).Resources;
@@ -100,7 +101,7 @@ describeMoto("CloudWatch Logs lookups against moto_server", () => {
       { requestId: "down", region: REGION, accountId: ACCOUNT, params: { addLayers: false, forwarderArn: FORWARDER }, fragment: { Resources: { F: fn("f") } } },
       {},
       { log() {} },
-      (region) => cloudWatchAccountView({ region, endpoint: "http://127.0.0.1:9", maxAttempts: 1 }),
+      (region) => ({ ...cloudWatchAccountView({ region, endpoint: "http://127.0.0.1:9", maxAttempts: 1 }), ...offlineLayerView() }),
     );
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/`logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters`/);

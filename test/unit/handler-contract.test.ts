@@ -1,5 +1,6 @@
 import { handler, respond } from "../../src/index";
 import type { Logger } from "../../src/log";
+import { offlineAccountView, type AccountView } from "../../src/lookup/account-view";
 import { lambda, template } from "../helpers/macro";
 
 function capture(): { logger: Logger; lines: string[] } {
@@ -12,11 +13,14 @@ const event = (overrides: Record<string, unknown> = {}) => ({
   region: "us-east-1",
   accountId: "123456789012",
   transformId: "123456789012::DatadogServerless",
-  params: { pythonLayerVersion: 104 },
+  params: {},
   templateParameterValues: {},
   fragment: template({ F: lambda({ Runtime: "python3.12", Handler: "app.handler" }) }),
   ...overrides,
 });
+
+/** Every layer version exists: these tests make no AWS call. */
+const offline = () => offlineAccountView();
 
 describe("handler contract", () => {
   test("answers success with the request id and the instrumented fragment", async () => {
@@ -36,19 +40,19 @@ describe("handler contract", () => {
     ["Resources not an object", { requestId: "r", region: "us-east-1", fragment: { Resources: [] } }],
     ["no region", { requestId: "r", fragment: { Resources: {} } }],
   ])("answers failure, never throws, for %s", async (_name, input) => {
-    const response = await respond(input, {}, capture().logger);
+    const response = await respond(input, {}, capture().logger, offline);
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/^DatadogServerless macro/);
   });
 
   test("answers success for resources without Properties and templates without Resources", async () => {
     const noProperties = { Resources: { F: { Type: "AWS::Lambda::Function" }, S: { Type: "AWS::Serverless::Function" }, X: null } };
-    expect((await respond(event({ fragment: noProperties }), {}, capture().logger)).status).toBe("success");
-    expect((await respond(event({ fragment: { Parameters: {} } }), {}, capture().logger)).status).toBe("success");
+    expect((await respond(event({ fragment: noProperties }), {}, capture().logger, offline)).status).toBe("success");
+    expect((await respond(event({ fragment: { Parameters: {} } }), {}, capture().logger, offline)).status).toBe("success");
   });
 
   test("lists every problem, numbered, each with its fix", async () => {
-    const response = await respond(event({ params: { pythonLayerVerison: 1, site: "nowhere.com", apiKey: "k", apiKMSKey: "k2" } }), {}, capture().logger);
+    const response = await respond(event({ params: { pythonLayerVerison: 1, site: "nowhere.com", apiKey: "k", apiKMSKey: "k2" } }), {}, capture().logger, offline);
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/found 3 problems:\n1\. /);
     expect(response.errorMessage).toMatch(/did you mean `pythonLayerVersion`/);
@@ -58,7 +62,7 @@ describe("handler contract", () => {
 
   test("failure returns the fragment as received", async () => {
     const input = event({ params: { site: "nowhere" } });
-    const response = await respond(input, {}, capture().logger);
+    const response = await respond(input, {}, capture().logger, offline);
     expect(response.status).toBe("failure");
     expect(response.fragment).toEqual(input.fragment);
   });
@@ -66,8 +70,8 @@ describe("handler contract", () => {
   test("never logs API keys or environment values", async () => {
     const { logger, lines } = capture();
     const fn = lambda({ Runtime: "python3.12", Handler: "app.handler", Environment: { Variables: { SECRET_TOKEN: "hunter2-value" } } });
-    await respond(event({ params: { pythonLayerVersion: 1, apiKey: "dd-api-key-0123456789" }, fragment: template({ F: fn, G: { Type: "AWS::Lambda::Function", Properties: { Runtime: { "Fn::GetAtt": ["X", "Y"] } } } }) }), {}, logger);
-    await respond(event({ params: { apiKey: ["dd-api-key-0123456789"] } }), {}, logger);
+    await respond(event({ params: { pythonLayerVersion: 1, apiKey: "dd-api-key-0123456789" }, fragment: template({ F: fn, G: { Type: "AWS::Lambda::Function", Properties: { Runtime: { "Fn::GetAtt": ["X", "Y"] } } } }) }), {}, logger, offline);
+    await respond(event({ params: { apiKey: ["dd-api-key-0123456789"] } }), {}, logger, offline);
     const all = lines.join("\n");
     expect(lines.length).toBeGreaterThan(2);
     expect(all).not.toContain("dd-api-key-0123456789");
@@ -76,26 +80,39 @@ describe("handler contract", () => {
 
   test("logs one JSON line per warning and a summary", async () => {
     const { logger, lines } = capture();
-    await respond(event({ params: { pythonLayerVersion: 1, exclude: "Ghost" } }), {}, logger);
+    await respond(event({ params: { pythonLayerVersion: 1, exclude: "Ghost" } }), {}, logger, offline);
     const parsed = lines.map((line) => JSON.parse(line));
     expect(parsed).toContainEqual(expect.objectContaining({ level: "warn", message: expect.stringMatching(/Ghost/), requestId: "req-1" }));
     expect(parsed).toContainEqual(expect.objectContaining({ level: "info", message: "transform succeeded", instrumented: 1 }));
   });
 
   test("reads region-wide defaults from the macro function's environment", async () => {
-    const response = await respond(event({ params: {} }), { DD_PYTHON_LAYER_VERSION: "77", DD_SITE: "datadoghq.eu" }, capture().logger);
+    const response = await respond(event({ params: {} }), { DD_PYTHON_LAYER_VERSION: "77", DD_SITE: "datadoghq.eu" }, capture().logger, offline);
     const fn = (response.fragment as any).Resources.F.Properties;
     expect(fn.Layers[0]).toMatch(/Datadog-Python312:77$/);
     expect(fn.Environment.Variables.DD_SITE).toBe("datadoghq.eu");
   });
 
-  test("builds no account view (and so loads no AWS SDK) without a forwarder", async () => {
+  test("builds no account view (and so loads no AWS SDK) without a forwarder or a pinned layer version", async () => {
     const refuse = () => {
       throw new Error("no AWS call expected");
     };
     expect((await respond(event(), {}, capture().logger, refuse)).status).toBe("success");
-    const withForwarder = await respond(event({ params: { pythonLayerVersion: 1, forwarderArn: "arn:aws:lambda:us-east-1:1:function:f", stackName: "s" } }), {}, capture().logger, refuse);
+    const withForwarder = await respond(event({ params: { forwarderArn: "arn:aws:lambda:us-east-1:1:function:f", stackName: "s" } }), {}, capture().logger, refuse);
     expect(withForwarder.status).toBe("failure");
     expect(withForwarder.errorMessage).toMatch(/no AWS call expected/);
+    const pinned = await respond(event({ params: { pythonLayerVersion: 104 } }), {}, capture().logger, refuse);
+    expect(pinned.status).toBe("failure");
+    expect(pinned.errorMessage).toMatch(/no AWS call expected/);
+  });
+
+  test("a pinned layer version that does not exist fails the response, naming the parameter and the ARN", async () => {
+    const missing = "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python312:1270";
+    const asked: string[] = [];
+    const view = (): AccountView => ({ ...offlineAccountView({}, {}, [missing]), layerVersionExists: async (arn) => (asked.push(arn), arn !== missing) });
+    const response = await respond(event({ params: { pythonLayerVersion: 1270 } }), {}, capture().logger, view);
+    expect(asked).toEqual([missing]);
+    expect(response.status).toBe("failure");
+    expect(response.errorMessage).toMatch(/E207.*`pythonLayerVersion`.*Datadog-Python312:1270/);
   });
 });

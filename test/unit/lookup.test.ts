@@ -36,6 +36,7 @@ function counting(groups: Record<string, SubscriptionFilterInfo[]>) {
     logGroupNames: (prefix) => (calls.list++, track("mostListing", () => inner.logGroupNames(prefix))),
     subscriptionFilters: (name) => (calls.filters++, track("mostFilters", () => inner.subscriptionFilters(name))),
     stackResourceIds: (stackName) => inner.stackResourceIds(stackName),
+    layerVersionExists: (arn) => inner.layerVersionExists(arn),
   };
   return { view, calls, inFlight };
 }

@@ -149,7 +149,7 @@ describe("4. a bug of the macro on the forwarder path", () => {
         return undefined;
       },
     });
-    const response = await respond(event, {}, capture().logger);
+    const response = await respond(event, {}, capture().logger, () => offlineAccountView());
     expect(reads).toBeGreaterThanOrEqual(2);
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/E901.*injected/);
@@ -285,7 +285,7 @@ describe("11. cost bounded by input size", () => {
     for (let i = 0; i < 1000; i++) handlerValue = { "Fn::If": ["C", handlerValue, "x"] };
     const fragment = template({ Fn: lambda({ Runtime: runtime, Handler: handlerValue }), Py: python() });
     const before = copy(fragment);
-    const response = await respond({ requestId: "r", region: "us-east-1", params: ALL_LAYERS, fragment }, {}, capture().logger);
+    const response = await respond({ requestId: "r", region: "us-east-1", params: ALL_LAYERS, fragment }, {}, capture().logger, () => offlineAccountView());
     expect(response.status).toBe("success");
     const out = (response.fragment as any).Resources;
     expect(out.Fn.Properties.Layers).toBeUndefined();

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { respond } from "../../src/index";
 import type { Logger } from "../../src/log";
-import { LookupError, type AccountView } from "../../src/lookup/account-view";
+import { LookupError, offlineAccountView, type AccountView } from "../../src/lookup/account-view";
 import { RULES, type Diagnostic } from "../../src/rules";
 import { RULES_END, RULES_START, withRulesTable } from "../../src/rules/docs";
 import { transformWithLookups, type MacroOutcome, type MacroRequest } from "../../src/transform";
@@ -52,13 +52,20 @@ function request(fragment: unknown, params: Record<string, unknown>): MacroReque
   return { fragment, params, region: REGION, templateParameterValues: {}, env: {}, macroVersion: VERSION, accountId: "123456789012" };
 }
 
-/** An account view whose every call fails with `error`. */
+/** An account view whose every log lookup fails with `error` (every layer version exists). */
 function failingView(error: Error): AccountView {
   return {
     logGroupNames: async () => Promise.reject(error),
     subscriptionFilters: async () => Promise.reject(error),
     stackResourceIds: async () => Promise.reject(error),
+    layerVersionExists: async () => true,
   };
+}
+
+/** A template of about `bytes` bytes of JSON: a Python function and a padding resource. */
+function templateOfAbout(bytes: number): Record<string, unknown> {
+  const padding = (text: string) => template({ CreateOrder: python(), Padding: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { Text: text } } });
+  return padding("x".repeat(bytes - JSON.stringify(padding("")).length));
 }
 
 /** A forwarder that must look up the log group of a function with a literal FunctionName. */
@@ -78,6 +85,7 @@ async function internalError() {
     },
     subscriptionFilters: async () => [],
     stackResourceIds: async () => new Map(),
+    layerVersionExists: async () => true,
   }));
   return { before, event, response };
 }
@@ -106,6 +114,7 @@ const CASES: Record<string, Case> = {
     const functions = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`Fn${i}`, python({ FunctionName: `orders-fn-${i}` })]));
     return run(template(functions), { ...ALL_LAYERS, forwarderArn: FORWARDER });
   }),
+  E105: when("a template of 1,048,300 bytes that the macro instruments (it adds about 500)", () => run(templateOfAbout(1_048_300), ALL_LAYERS)),
 
   // Parameters.
   E110: when("a misspelt parameter name", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, servcie: "orders" })),
@@ -156,6 +165,11 @@ const CASES: Record<string, Case> = {
     const layers = ["Shared", "Pandas", "Requests", "Crypto"].map((name) => `arn:aws:lambda:us-east-1:123456789012:layer:${name}:3`);
     return run(template({ CreateOrder: python({ Layers: layers }) }), { ...ALL_LAYERS, extensionLayerVersion: 78, apiKeySecretArn: SECRET_ARN });
   }),
+  E207: when("a pinned pythonLayerVersion that does not exist", () =>
+    transformWithLookups(request(template({ CreateOrder: python() }), { ...ALL_LAYERS, pythonLayerVersion: 1270 }), () =>
+      offlineAccountView({}, {}, [layerArn("Datadog-Python312", 1270)]),
+    ),
+  ),
 
   E206: when("a role whose inline policies are full and which has 10 managed policies already", () =>
     run(roleWithFullPolicies(Array.from({ length: 10 }, (_, i) => `arn:aws:iam::123456789012:policy/orders-${i}`)), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN }),
@@ -256,6 +270,12 @@ const CASES: Record<string, Case> = {
     run(template({ CreateOrder: { ...image({ ImageConfig: { Command: ["app.handler"] } }), Metadata: { DatadogRuntime: "python3.12" } } }), ALL_LAYERS),
   ),
   W221: when("profiling asked for a Java function", () => run(template({ CreateOrder: lambda({ Runtime: "java21", Handler: "a.B::handle" }) }), { ...ALL_LAYERS, enableProfiling: true })),
+  W223: when("a macro role that may not read layer versions", () => {
+    const denied = new LookupError("not authorized to perform: lambda:GetLayerVersion", "GetLayerVersionByArn", true, "lambda:GetLayerVersion", "AccessDeniedException: not authorized");
+    const view = (): AccountView => ({ ...offlineAccountView(), layerVersionExists: async () => Promise.reject(denied) });
+    return transformWithLookups(request(template({ CreateOrder: python() }), ALL_LAYERS), view);
+  }),
+  I103: when("a template of 51,000 bytes that the macro instruments", () => run(templateOfAbout(51_000), ALL_LAYERS)),
   I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
   E208: when("a state machine the macro leaves alone whose own tags are already past 50", () =>
     run(template({ CreateOrder: python(), Flow: machine({ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `team${i}`, Value: "orders" })) }) }), ALL_LAYERS),

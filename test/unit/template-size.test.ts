@@ -1,0 +1,113 @@
+/**
+ * CloudFormation's size limits on the processed template: E105 past 1,048,576 bytes (the transform
+ * fails), I103 past 51,200 bytes (deploy through S3), judged on what the macro adds only.
+ */
+import fc from "fast-check";
+import { jsonBytes, MAX_TEMPLATE_BODY_BYTES, MAX_TEMPLATE_BYTES } from "../../src/model/size";
+import { SUMMARY_KEY } from "../../src/summary";
+import { ALL_LAYERS, lambda, run, template } from "../helpers/macro";
+
+const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
+
+/** A Python function and a padding resource holding `text`. */
+const padded = (text: string) =>
+  template({ CreateOrder: lambda({ Runtime: "python3.12", Handler: "app.handler" }), Padding: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { Text: text } } });
+
+/** A template whose instrumented output is exactly `target` bytes (the padding is copied as it is, so the output grows with it byte for byte). */
+function outputOf(target: number): Record<string, unknown> {
+  const base = bytes(run(padded(""), ALL_LAYERS).fragment);
+  return padded("x".repeat(target - base));
+}
+
+/** A template of exactly `target` bytes itself. */
+const inputOf = (target: number) => padded("x".repeat(target - bytes(padded(""))));
+
+describe("jsonBytes", () => {
+  test("counts what JSON.stringify writes, in UTF-8 bytes", () => {
+    fc.assert(fc.property(fc.jsonValue(), (value) => jsonBytes(value) === bytes(value)), { numRuns: 300 });
+    const awkward = { quote: '"\\', control: "\u0001\n", accents: "été", emoji: "🎉", lone: "\ud800", empty: [], none: {}, gone: undefined, list: [undefined, () => 1, 1e21, -0, NaN] };
+    expect(jsonBytes(awkward)).toBe(bytes(awkward));
+  });
+
+  test("stops just past its cap, and walks any depth without recursion", () => {
+    let shared: unknown = "leaf";
+    for (let i = 0; i < 40; i++) shared = { a: shared, b: shared }; // 2^40 leaves as JSON
+    expect(jsonBytes(shared, 1000)).toBeGreaterThan(1000);
+    expect(jsonBytes(shared, 1000)).toBeLessThan(1100);
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(jsonBytes(deep)).toBe(200_001);
+  });
+});
+
+describe("E105: the processed template is past 1 MB", () => {
+  test("an output of exactly 1,048,576 bytes passes", () => {
+    const input = outputOf(MAX_TEMPLATE_BYTES);
+    const outcome = run(input, ALL_LAYERS);
+    expect(bytes(outcome.fragment)).toBe(MAX_TEMPLATE_BYTES);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.errors).toEqual([]);
+  });
+
+  test("one byte under passes", () => {
+    const outcome = run(outputOf(MAX_TEMPLATE_BYTES - 1), ALL_LAYERS);
+    expect(bytes(outcome.fragment)).toBe(MAX_TEMPLATE_BYTES - 1);
+    expect(outcome.ok).toBe(true);
+  });
+
+  test("one byte over fails, giving both sizes and what helps, and returns the fragment as received", () => {
+    const input = outputOf(MAX_TEMPLATE_BYTES + 1);
+    const before = bytes(input);
+    const outcome = run(input, ALL_LAYERS);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.fragment).toBe(input);
+    expect(outcome.errors).toHaveLength(1);
+    expect(outcome.errors[0]).toContain(`[E105] The template is ${before} bytes and would be ${MAX_TEMPLATE_BYTES + 1} bytes`);
+    expect(outcome.errors[0]).toContain(`CloudFormation allows ${MAX_TEMPLATE_BYTES}`);
+    expect(outcome.errors[0]).toMatch(/nested stacks.*`exclude`/);
+    expect(outcome.notes).toEqual([]);
+  });
+
+  test("an input already past 1 MB is not the macro's doing: it is instrumented and passed on", () => {
+    const input = inputOf(MAX_TEMPLATE_BYTES + 1);
+    const outcome = run(input, ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.instrumented).toEqual(["CreateOrder"]);
+    expect(bytes(outcome.fragment)).toBeGreaterThan(MAX_TEMPLATE_BYTES + 1);
+    expect(outcome.notes.join()).not.toMatch(/I103/);
+  });
+
+  test("a template the macro leaves as it is is not judged", () => {
+    const input = { Resources: { Padding: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { Text: "x".repeat(MAX_TEMPLATE_BYTES) } } } };
+    const outcome = run(input, ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.fragment).toBe(input);
+  });
+});
+
+describe("I103: past 51,200 bytes, the template must go through S3", () => {
+  const notes = (input: unknown) => run(input, ALL_LAYERS).notes.filter((note) => note.startsWith("[I103]"));
+
+  test("at exactly 51,200 bytes no note; one byte over, a note with both sizes and how to deploy", () => {
+    expect(bytes(run(outputOf(MAX_TEMPLATE_BODY_BYTES), ALL_LAYERS).fragment)).toBe(MAX_TEMPLATE_BODY_BYTES);
+    expect(notes(outputOf(MAX_TEMPLATE_BODY_BYTES))).toEqual([]);
+    expect(notes(outputOf(MAX_TEMPLATE_BODY_BYTES - 1))).toEqual([]);
+    const over = outputOf(MAX_TEMPLATE_BODY_BYTES + 1);
+    const [note] = notes(over);
+    expect(note).toContain(`The template is ${bytes(over)} bytes and becomes ${MAX_TEMPLATE_BODY_BYTES + 1} bytes`);
+    expect(note).toMatch(/--s3-bucket.*--template-url/);
+    expect(run(over, ALL_LAYERS).ok).toBe(true);
+  });
+
+  test("no note when the input was already past 51,200 bytes", () => {
+    expect(notes(inputOf(MAX_TEMPLATE_BODY_BYTES + 1))).toEqual([]);
+  });
+
+  test("the note stays out of the Metadata summary, so a second run changes nothing", () => {
+    const once = run(outputOf(MAX_TEMPLATE_BODY_BYTES + 1), ALL_LAYERS);
+    expect(once.notes.some((note) => note.startsWith("[I103]"))).toBe(true);
+    expect(JSON.stringify((once.fragment as any).Metadata[SUMMARY_KEY])).not.toContain("I103");
+    const twice = run(once.fragment, ALL_LAYERS);
+    expect(JSON.stringify(twice.fragment)).toBe(JSON.stringify(once.fragment));
+  });
+});
