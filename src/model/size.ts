@@ -68,22 +68,22 @@ function shown(bytes: number): string {
 }
 
 /**
- * False (with E105) when the macro's additions take the template past MAX_TEMPLATE_BYTES; notes
- * (I103) when they take it past MAX_TEMPLATE_BODY_BYTES. Only what the macro adds is judged: an input
- * already past a limit passes through as CloudFormation would have it (it rejects such a template
- * itself, naming its size). Counting stops just past the larger limit, which is all the decisions
- * need; the input is measured only when the output is past the smaller one, and the output counted
- * in full only for the error's message.
+ * False (with E105) when the output is past MAX_TEMPLATE_BYTES, whether the macro's additions or the
+ * input itself took it there (the deploy fails either way, and the message says which); a note (I103)
+ * when the additions take an input under MAX_TEMPLATE_BODY_BYTES past it. Counting stops just past the
+ * larger limit, which is all the decisions need; the input is measured only when the output is past the
+ * smaller one, and the output counted in full only for the error's message.
  */
 export function checkTemplateSize(input: unknown, output: unknown, report: Report): boolean {
-  if (output === input) return true;
   const after = jsonBytes(output, MAX_TEMPLATE_BYTES);
   if (after <= MAX_TEMPLATE_BODY_BYTES) return true;
-  const before = jsonBytes(input, MAX_TEMPLATE_BYTES);
-  if (after > MAX_TEMPLATE_BYTES && before <= MAX_TEMPLATE_BYTES) {
-    report.error(TEMPLATE_TOO_LARGE, { before, after: shown(jsonBytes(output)), limit: MAX_TEMPLATE_BYTES });
+  const before = output === input ? after : jsonBytes(input, MAX_TEMPLATE_BYTES);
+  if (after > MAX_TEMPLATE_BYTES) {
+    const full = shown(jsonBytes(output));
+    report.error(TEMPLATE_TOO_LARGE, { before: before > MAX_TEMPLATE_BYTES ? full : String(before), after: full, limit: MAX_TEMPLATE_BYTES, already: before > MAX_TEMPLATE_BYTES });
     return false;
   }
+  if (output === input) return true;
   if (before <= MAX_TEMPLATE_BODY_BYTES) report.note(TEMPLATE_NEEDS_S3, { before, after, limit: MAX_TEMPLATE_BODY_BYTES });
   return true;
 }

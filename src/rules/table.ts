@@ -33,11 +33,14 @@ export const TOO_MANY_RESOURCES = error<{ before: number; after: number; limit: 
   fix: "Split the stack (nested stacks), or leave some functions out with `exclude`, or turn off what adds resources (`forwarderArn` subscriptions, `stepFunctionForwarderArn`).",
   message: (a) => `The template has ${a.before} resources and would have ${a.after} with the macro's additions, but CloudFormation allows ${a.limit}`,
 });
-export const TEMPLATE_TOO_LARGE = error<{ before: number; after: string; limit: number }>({
+export const TEMPLATE_TOO_LARGE = error<{ before: string; after: string; limit: number; already: boolean }>({
   id: "E105",
-  summary: "What the macro adds would take the processed template past CloudFormation's size limit (1 MB).",
+  summary: "The processed template would be past CloudFormation's size limit (1 MB), by what the macro adds or by itself.",
   fix: "Split the stack (nested stacks), or leave some functions out with `exclude`, or turn off what adds resources (`forwarderArn` subscriptions, `stepFunctionForwarderArn`).",
-  message: (a) => `The template is ${a.before} bytes and would be ${a.after} bytes with the macro's additions (JSON without whitespace), but CloudFormation allows ${a.limit}`,
+  message: (a) =>
+    a.already
+      ? `The template is already ${a.before} bytes (JSON without whitespace) before the macro's additions, but CloudFormation allows ${a.limit}: the deploy would fail whatever the macro does`
+      : `The template is ${a.before} bytes and would be ${a.after} bytes with the macro's additions (JSON without whitespace), but CloudFormation allows ${a.limit}`,
 });
 
 // Parameters.

@@ -68,20 +68,23 @@ describe("E105: the processed template is past 1 MB", () => {
     expect(outcome.notes).toEqual([]);
   });
 
-  test("an input already past 1 MB is not the macro's doing: it is instrumented and passed on", () => {
+  test("an input already past 1 MB fails too, and the message says the excess is the template's own", () => {
     const input = inputOf(MAX_TEMPLATE_BYTES + 1);
     const outcome = run(input, ALL_LAYERS);
-    expect(outcome.ok).toBe(true);
-    expect(outcome.instrumented).toEqual(["CreateOrder"]);
-    expect(bytes(outcome.fragment)).toBeGreaterThan(MAX_TEMPLATE_BYTES + 1);
-    expect(outcome.notes.join()).not.toMatch(/I103/);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.fragment).toBe(input);
+    expect(outcome.errors).toEqual([expect.stringMatching(/^\[E105\] The template is already \d+ bytes .* before the macro's additions, but CloudFormation allows 1048576: the deploy would fail whatever the macro does/)]);
   });
 
-  test("a template the macro leaves as it is is not judged", () => {
+  test("a template the macro leaves as it is is judged too: past 1 MB it cannot deploy", () => {
     const input = { Resources: { Padding: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { Text: "x".repeat(MAX_TEMPLATE_BYTES) } } } };
     const outcome = run(input, ALL_LAYERS);
-    expect(outcome.ok).toBe(true);
-    expect(outcome.fragment).toBe(input);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.errors[0]).toMatch(/^\[E105\] The template is already/);
+    const under = { Resources: { Padding: { Type: "AWS::CloudFormation::WaitConditionHandle", Metadata: { Text: "x".repeat(MAX_TEMPLATE_BYTES - 200) } } } };
+    const fine = run(under, ALL_LAYERS);
+    expect(fine.ok).toBe(true);
+    expect(fine.fragment).toBe(under);
   });
 });
 
