@@ -20,7 +20,7 @@ import { defaultedLayers, type LayerCache } from "./instrument/layers";
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
 import { isObject, type Json, type JsonObject, type TemplateContext } from "./intrinsics";
-import { LookupError, type AccountView } from "./lookup/account-view";
+import { LookupError, LookupOutOfTime, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
 import { DATADOG_LAYER_ACCOUNTS, partitionOf } from "./partitions";
@@ -30,6 +30,7 @@ import {
   FORWARDER_NEEDS_STACK_NAME,
   LOOKUP_DENIED,
   LOOKUP_FAILED,
+  LOOKUP_OUT_OF_TIME,
   NO_FRAGMENT,
   NO_LAYERS_IN_CHINA,
   NO_REGION,
@@ -101,12 +102,15 @@ export function transformFragment(request: MacroRequest, facts: LogFacts = NO_FA
   return "ok" in prepared ? prepared : finish(prepared, facts);
 }
 
-/** Transforms, asking `view` about the log groups a forwarder needs (the view is created only then). */
-export async function transformWithLookups(request: MacroRequest, view: () => AccountView): Promise<MacroOutcome> {
+/**
+ * Transforms, asking `view` about the log groups a forwarder needs (the view is created only then,
+ * given `deadline`: when the lookups must stop, in ms on the view's clock; undefined for its default).
+ */
+export async function transformWithLookups(request: MacroRequest, view: (deadline?: number) => AccountView, deadline?: number): Promise<MacroOutcome> {
   const prepared = prepare(request);
   if ("ok" in prepared) return prepared;
   let account: AccountView | undefined;
-  const connect = () => (account ??= view());
+  const connect = () => (account ??= view(deadline));
   let facts: LogFacts;
   try {
     // First the stack's resources when execution log groups are named after an API's id, then the groups.
@@ -117,7 +121,8 @@ export async function transformWithLookups(request: MacroRequest, view: () => Ac
   } catch (error) {
     // Only a failed lookup is the user's to fix; any other exception is a bug and reaches the handler.
     if (!(error instanceof LookupError)) throw error;
-    if (error.denied) prepared.report.error(LOOKUP_DENIED, { operation: error.operation, permission: error.permission });
+    if (error instanceof LookupOutOfTime) prepared.report.error(LOOKUP_OUT_OF_TIME, { operation: error.operation, detail: error.detail, unchecked: error.unchecked, total: error.total });
+    else if (error.denied) prepared.report.error(LOOKUP_DENIED, { operation: error.operation, permission: error.permission });
     else prepared.report.error(LOOKUP_FAILED, { operation: error.operation, detail: error.detail });
     return outcome(prepared.report, prepared.redact, request.fragment);
   }
