@@ -24,8 +24,6 @@ export interface CloudWatchOptions {
   endpoint?: string;
   /** When to stop trying, on `clock` (ms); by default DEFAULT_LOOKUP_BUDGET_MS from the view's creation. */
   deadline?: number;
-  /** Requests per second per operation to start from (default DEFAULT_RATES). */
-  rates?: Readonly<Record<string, number>>;
   /** Requests in flight at once for this view (default MAX_IN_FLIGHT). */
   concurrency?: number;
   /** Called once per AWS request sent, retries included (for benchmarks and tests). */
@@ -69,7 +67,7 @@ export function cloudWatchAccountView(options: CloudWatchOptions): AccountView {
   const buckets = new Map<string, TokenBucket>();
   const bucketFor = (operation: string) => {
     let bucket = buckets.get(operation);
-    if (!bucket) buckets.set(operation, (bucket = new TokenBucket(options.rates?.[operation] ?? DEFAULT_RATES[operation] ?? FALLBACK_RATE, clock)));
+    if (!bucket) buckets.set(operation, (bucket = new TokenBucket(DEFAULT_RATES[operation] ?? FALLBACK_RATE, clock)));
     return bucket;
   };
 

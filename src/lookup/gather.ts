@@ -205,14 +205,24 @@ export class PrefixIndex<T> {
   }
 }
 
-/** Runs `work` on every item with at most `limit` in flight; results keep the items' order. */
+/**
+ * Runs `work` on every item with at most `limit` in flight; results keep the items' order. After a
+ * failure no further item is started: its outcome is the failure, and more calls would only spend the
+ * account's allowance.
+ */
 export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]);
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, worker));

@@ -220,6 +220,20 @@ describe("gathering log facts", () => {
     expect(most).toBe(2);
   });
 
+  test("mapLimit starts nothing more after a failure", async () => {
+    const started: number[] = [];
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const failure = mapLimit(items, 3, async (n) => {
+      started.push(n);
+      await tick();
+      if (n === 4) throw new Error("failed");
+      return n;
+    });
+    await expect(failure).rejects.toThrow("failed");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started.length).toBeLessThan(8);
+  });
+
   test("a prefix index finds every prefix a name starts with", () => {
     const text = fc.string({ unit: fc.constantFrom("a", "b", "-"), maxLength: 6 });
     fc.assert(
