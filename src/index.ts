@@ -8,6 +8,7 @@ import { jsonLogger, levelFrom, type Logger } from "./log";
 import type { AccountView } from "./lookup/account-view";
 import { cloudWatchAccountView } from "./lookup/cloudwatch";
 import { lambdaLayerView } from "./lookup/lambda-layers";
+import { deadlineFor } from "./lookup/pacing";
 import { formatDiagnostic, formatErrors, INTERNAL, redactor } from "./rules";
 import { transformWithLookups, type MacroOutcome } from "./transform";
 import { MACRO_VERSION } from "./version";
@@ -19,14 +20,23 @@ export interface MacroResponse {
   errorMessage?: string;
 }
 
-/** Builds the account view only when lookups are needed (a forwarder, pinned layer versions); tests pass an offline one. */
-export type ViewFactory = (region: string) => AccountView;
+/**
+ * Builds the account view only when a forwarder needs lookups, with the time they may take (`deadline`,
+ * ms since the epoch; undefined: the view's default); tests pass an offline one.
+ */
+export type ViewFactory = (region: string, deadline?: number) => AccountView;
+
+/** The part of the Lambda context the macro reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
 
 export async function respond(
   event: unknown,
   env: Record<string, string | undefined>,
   logger: Logger,
-  view: ViewFactory = (region) => ({ ...cloudWatchAccountView({ region }), ...lambdaLayerView({ region }) }),
+  view: ViewFactory = (region, deadline) => ({ ...cloudWatchAccountView({ region, deadline }), ...lambdaLayerView({ region, deadline }) }),
+  deadline?: number,
 ): Promise<MacroResponse> {
   const request = isObject(event) ? event : {};
   const requestId = typeof request.requestId === "string" ? request.requestId.slice(0, 200) : "";
@@ -41,7 +51,8 @@ export async function respond(
         env,
         macroVersion: MACRO_VERSION,
       },
-      () => view(String(request.region)),
+      (viewDeadline) => view(String(request.region), viewDeadline),
+      deadline,
     );
     logOutcome(outcome, requestId, logger);
     return outcome.ok
@@ -80,6 +91,8 @@ function logOutcome(outcome: MacroOutcome, requestId: string, logger: Logger): v
   });
 }
 
-export async function handler(event: unknown): Promise<MacroResponse> {
-  return respond(event, process.env, jsonLogger(levelFrom(process.env.LOG_LEVEL)));
+/** `context` is Lambda's: the lookups keep trying for the time the invocation has left, less a margin to answer. */
+export async function handler(event: unknown, context?: InvocationContext): Promise<MacroResponse> {
+  const deadline = typeof context?.getRemainingTimeInMillis === "function" ? deadlineFor(context.getRemainingTimeInMillis()) : undefined;
+  return respond(event, process.env, jsonLogger(levelFrom(process.env.LOG_LEVEL)), undefined, deadline);
 }

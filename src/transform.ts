@@ -23,7 +23,7 @@ import { defaultedLayers, pinnedLayers, type LayerCache } from "./instrument/lay
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
 import { isObject, own, type JsonObject, type TemplateContext } from "./intrinsics";
-import { LookupError, type AccountView } from "./lookup/account-view";
+import { LookupError, LookupOutOfTime, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { checkPinnedLayers, type PinnedLayer } from "./lookup/layer-checks";
 import { discover, select, TemplateDraft, type ApiStageModel, type Skipped, type StateMachineModel } from "./model";
@@ -36,6 +36,7 @@ import {
   FORWARDER_NEEDS_STACK_NAME,
   LOOKUP_DENIED,
   LOOKUP_FAILED,
+  LOOKUP_OUT_OF_TIME,
   NO_FRAGMENT,
   NO_LAYERS_IN_CHINA,
   NO_REGION,
@@ -117,19 +118,21 @@ export function transformFragment(request: MacroRequest, facts: LogFacts = NO_FA
 
 /**
  * Transforms, asking `view` about the log groups a forwarder needs and the layer versions parameters
- * pin, both at once (the view is created only when needed).
+ * pin, both at once (the view is created only when needed, given `deadline`: when the lookups must stop,
+ * in ms on the view's clock; undefined for its default).
  */
-export async function transformWithLookups(request: MacroRequest, view: () => AccountView): Promise<MacroOutcome> {
+export async function transformWithLookups(request: MacroRequest, view: (deadline?: number) => AccountView, deadline?: number): Promise<MacroOutcome> {
   const prepared = prepare(request);
   if ("ok" in prepared) return prepared;
   let account: AccountView | undefined;
-  const connect = () => (account ??= view());
+  const connect = () => (account ??= view(deadline));
   const [logs, layers] = await Promise.allSettled([lookUpLogFacts(prepared, connect), checkPinnedLayers(prepared.pinned, connect, prepared.report)]);
   // Only a failed lookup is the user's to fix; any other exception is a bug and reaches the handler.
   for (const settled of [layers, logs]) if (settled.status === "rejected" && !(settled.reason instanceof LookupError)) throw settled.reason;
   if (logs.status === "rejected") {
     const error = logs.reason as LookupError;
-    if (error.denied) prepared.report.error(LOOKUP_DENIED, { operation: error.operation, permission: error.permission });
+    if (error instanceof LookupOutOfTime) prepared.report.error(LOOKUP_OUT_OF_TIME, { operation: error.operation, detail: error.detail, unchecked: error.unchecked, total: error.total });
+    else if (error.denied) prepared.report.error(LOOKUP_DENIED, { operation: error.operation, permission: error.permission });
     else prepared.report.error(LOOKUP_FAILED, { operation: error.operation, detail: error.detail });
   }
   if (logs.status === "rejected" || prepared.report.failed) return outcome(prepared.report, prepared.redact, request.fragment);

@@ -46,6 +46,23 @@ export class LookupError extends Error {
 }
 
 /**
+ * The lookups' time ran out (the invocation's deadline) before every log group was checked, typically
+ * because the account's rate limits are busy. gatherLogFacts counts what was left (`unchecked` of `total`).
+ */
+export class LookupOutOfTime extends LookupError {
+  constructor(
+    operation: string,
+    /** What AWS last said, when a request was being retried ("" when waiting for our own pace). */
+    detail: string,
+    /** Log groups the template needs that were not checked, of `total`; undefined before gathering began. */
+    readonly unchecked?: number,
+    readonly total?: number,
+  ) {
+    super(`Ran out of time looking up log groups (${operation}${detail ? `: ${detail}` : ""})`, operation, false, "", detail);
+  }
+}
+
+/**
  * An account view over a fixed set of log groups and stack resources: nothing exists unless listed.
  * Every layer version exists but those listed in `missingLayers`.
  */

@@ -3,54 +3,39 @@
  * configured (the Lambda Node.js runtime provides it; it is never bundled).
  *
  * Every request goes through one small limiter (at most `concurrency` requests in flight for the view,
- * whatever its callers do) and our own retry loop (`withRetries`). The SDK's own retries are turned
- * off (maxAttempts 1) so that attempts do not multiply (8 of ours times 8 of the SDK's), and because:
- *  - the backoff is then explicit, bounded and testable (an injectable sleep and random source), where
- *    the SDK's depends on its version, which the Lambda runtime chooses, not us;
- *  - its "adaptive" mode rate-limits the whole client after a throttle, down to 0.5 request/s, which
- *    suits long batch jobs but not a macro that must answer within its Lambda timeout (30 s);
+ * whatever its callers do), a token bucket per operation (pacing.ts: the account's documented rate,
+ * slowed down when AWS throttles) and our own retry loop (`withRetries`), which keeps trying until the
+ * view's deadline, not for a fixed number of attempts. The SDK's own retries are turned off
+ * (maxAttempts 1) so that attempts do not multiply, and because:
+ *  - the backoff and pace are then explicit and testable (an injectable clock), where the SDK's depend
+ *    on its version, which the Lambda runtime chooses, not us;
+ *  - the SDK knows nothing of the invocation's remaining time, which decides how long to keep trying;
  *  - a request that waits for its retry keeps its slot in the limiter, so a throttled account sees
  *    fewer requests at once instead of the same burst again.
  */
 import type { CloudFormationClientConfig } from "@aws-sdk/client-cloudformation";
 import type { CloudWatchLogsClientConfig } from "@aws-sdk/client-cloudwatch-logs";
-import { LookupError, type LogView } from "./account-view";
+import { LookupError, LookupOutOfTime, type LogView } from "./account-view";
+import { BACKOFF, backoffDelay, DEFAULT_LOOKUP_BUDGET_MS, DEFAULT_RATES, FALLBACK_RATE, SYSTEM_CLOCK, TokenBucket, type BackoffPolicy, type Clock } from "./pacing";
 
 export interface CloudWatchOptions {
   region: string;
   /** Another endpoint (a local test API); by default the SDK's, which also honours AWS_ENDPOINT_URL. */
   endpoint?: string;
-  /** Attempts per request, the first included (default RETRY.maxAttempts); 1 never retries. */
-  maxAttempts?: number;
+  /** When to stop trying, on `clock` (ms); by default DEFAULT_LOOKUP_BUDGET_MS from the view's creation. */
+  deadline?: number;
   /** Requests in flight at once for this view (default MAX_IN_FLIGHT). */
   concurrency?: number;
   /** Called once per AWS request sent, retries included (for benchmarks and tests). */
   onCall?: (operation: string) => void;
   /** Called before each retry with the delay chosen (for tests and logs). */
   onRetry?: (operation: string, attempt: number, delayMs: number, error: unknown) => void;
-  /** Waits between attempts; tests pass one that does not wait. */
-  sleep?: (ms: number) => Promise<void>;
-  /** A number in [0, 1) for the jitter; Math.random by default. */
-  random?: () => number;
+  /** Time, waits and jitter; tests pass a fake one that does not wait. */
+  clock?: Clock;
   /** The SDK's HTTP handler (tests answer requests without a network). */
   requestHandler?: CloudWatchLogsClientConfig["requestHandler"];
 }
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** Delay before the first retry, doubled for each further one... */
-  baseDelayMs: number;
-  /** ...up to this. */
-  maxDelayMs: number;
-}
-
-/**
- * Up to 6 attempts, waiting 125-250, 250-500, 500-1000, 1000-2000 and 2000-4000 ms between them: at
- * most 7.75 s for a request, well within the macro's 30 s timeout, and long enough for CloudWatch Logs'
- * per-second quotas to refill.
- */
-export const RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 4000 };
 /** Requests of one view in flight at once (gatherLogFacts bounds its own calls too). */
 export const MAX_IN_FLIGHT = 10;
 
@@ -76,29 +61,29 @@ export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
   const connectStacks = once(() =>
     import("@aws-sdk/client-cloudformation").then((sdk) => ({ sdk, client: new sdk.CloudFormationClient(settings as CloudFormationClientConfig) })),
   );
-  const policy: RetryPolicy = { ...RETRY, maxAttempts: Math.max(1, options.maxAttempts ?? RETRY.maxAttempts) };
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const deadline = options.deadline ?? clock.now() + DEFAULT_LOOKUP_BUDGET_MS;
   const limit = limiter(options.concurrency ?? MAX_IN_FLIGHT);
+  const buckets = new Map<string, TokenBucket>();
+  const bucketFor = (operation: string) => {
+    let bucket = buckets.get(operation);
+    if (!bucket) buckets.set(operation, (bucket = new TokenBucket(DEFAULT_RATES[operation] ?? FALLBACK_RATE, clock)));
+    return bucket;
+  };
 
   async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-    let attempts = 0;
     try {
       return await limit(() =>
         withRetries(
           () => {
-            attempts++;
             options.onCall?.(operation);
             return send();
           },
-          policy,
-          {
-            sleep: options.sleep,
-            random: options.random,
-            onRetry: (attempt, delay, error) => options.onRetry?.(operation, attempt, delay, error),
-          },
+          { bucket: bucketFor(operation), deadline, clock, onRetry: (attempt, delay, error) => options.onRetry?.(operation, attempt, delay, error) },
         ),
       );
     } catch (error) {
-      throw explain(operation, error, attempts);
+      throw explain(operation, error);
     }
   }
 
@@ -162,35 +147,47 @@ export function once<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (made ??= make());
 }
 
-export interface RetryHooks {
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
+export interface Pace {
+  /** The operation's token bucket: one token per request sent. */
+  bucket: TokenBucket;
+  /** When to give up, on `clock`. */
+  deadline: number;
+  clock: Clock;
+  backoff?: BackoffPolicy;
   onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
-/** Runs `send` until it succeeds, fails for good, or has been tried `policy.maxAttempts` times. */
-export async function withRetries<T>(send: () => Promise<T>, policy: RetryPolicy = RETRY, hooks: RetryHooks = {}): Promise<T> {
-  const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = hooks.random ?? Math.random;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (attempt >= policy.maxAttempts || !isRetryable(error)) throw error;
-      const delay = backoffDelay(attempt, policy, random());
-      hooks.onRetry?.(attempt, delay, error);
-      await sleep(delay);
-    }
+/** Why a request was not sent again before its deadline: what AWS last said. */
+export class DeadlineReached extends Error {
+  constructor(readonly lastError: unknown) {
+    super("deadline reached");
   }
 }
 
 /**
- * The wait after the `attempt`-th failure: exponential, capped, with "equal jitter" (half fixed, half
- * random), so that concurrent requests throttled together spread out, yet none retries at once.
+ * Runs `send`, at the bucket's pace, until it succeeds, fails with an error a retry cannot fix, or the
+ * next attempt could not start before the deadline (then DeadlineReached). Bounded: each retry waits at
+ * least half of BACKOFF.baseDelayMs, and the deadline is finite.
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+export async function withRetries<T>(send: () => Promise<T>, pace: Pace): Promise<T> {
+  const { bucket, deadline, clock } = pace;
+  let lastError: unknown;
+  for (let attempt = 1; ; attempt++) {
+    if (!(await bucket.take(deadline))) throw new DeadlineReached(lastError);
+    try {
+      const result = await send();
+      bucket.succeeded();
+      return result;
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      lastError = error;
+      if (isThrottling(error)) bucket.throttled();
+      const delay = backoffDelay(attempt, pace.backoff ?? BACKOFF, clock.random());
+      if (clock.now() + delay > deadline) throw new DeadlineReached(error);
+      pace.onRetry?.(attempt, delay, error);
+      await clock.sleep(delay);
+    }
+  }
 }
 
 const THROTTLING = new Set([
@@ -206,6 +203,13 @@ const THROTTLING = new Set([
 const TRANSIENT = new Set(["ServiceUnavailableException", "ServiceUnavailable", "InternalFailure", "RequestTimeout", "RequestTimeoutException", "TimeoutError"]);
 /** Connection errors worth another try; not ECONNREFUSED or ENOTFOUND, which a retry does not fix. */
 const NETWORK = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EAI_AGAIN"]);
+
+/** AWS refused the request for its rate: the account's allowance is in use. */
+export function isThrottling(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return (name !== undefined && THROTTLING.has(name)) || $metadata?.httpStatusCode === 429;
+}
 
 /** Throttling, a server error (5xx) or a dropped connection: worth another attempt. */
 export function isRetryable(error: unknown): boolean {
@@ -245,9 +249,9 @@ export function limiter(concurrency: number): <T>(work: () => Promise<T>) => Pro
   };
 }
 
-function explain(operation: string, error: unknown, attempts: number): LookupError {
+function explain(operation: string, error: unknown): LookupError {
+  if (error instanceof DeadlineReached) return new LookupOutOfTime(operation, error.lastError === undefined ? "" : describe(error.lastError));
   const name = (error as { name?: string })?.name ?? "";
-  const message = (error as Error)?.message ?? String(error);
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized/i.test(name)) {
     return new LookupError(
       `The macro's role may not call ${operation}; add ${PERMISSION[operation]} to the DatadogServerless macro function's role (template.yml grants it), then deploy again.`,
@@ -256,8 +260,7 @@ function explain(operation: string, error: unknown, attempts: number): LookupErr
       PERMISSION[operation],
     );
   }
-  const tries = attempts > 1 ? `, after ${attempts} attempts` : "";
-  const detail = `${name || "error"}: ${message}${tries}`.slice(0, 300);
+  const detail = describe(error);
   return new LookupError(
     `Could not look up log groups (${operation}: ${detail}); the macro needs read access to CloudWatch Logs and the stack (${Object.values(PERMISSION).join(", ")}). Deploy again once they are reachable.`,
     operation,
@@ -265,4 +268,11 @@ function explain(operation: string, error: unknown, attempts: number): LookupErr
     "",
     detail,
   );
+}
+
+/** An AWS error's name and message, short. */
+function describe(error: unknown): string {
+  const name = (error as { name?: string })?.name ?? "";
+  const message = (error as Error)?.message ?? String(error);
+  return `${name || "error"}: ${message}`.slice(0, 300);
 }

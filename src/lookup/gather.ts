@@ -6,7 +6,7 @@
  * about, a page per 50 of them, where one exact-name call each would list none; but that cost is the
  * account's, paid a few listings at a time, while one call per name grew with the template.
  */
-import type { AccountView, SubscriptionFilterInfo } from "./account-view";
+import { LookupOutOfTime, type AccountView, type SubscriptionFilterInfo } from "./account-view";
 
 /** A log group the transform needs to know about: an exact name, or any name a matcher accepts under a prefix. */
 export type LogGroupQuery = { name: string } | { prefix: string; matches: (name: string) => boolean };
@@ -35,11 +35,56 @@ export async function gatherLogFacts(view: AccountView, queries: LogGroupQuery[]
     else matchers.add(query.prefix, query.matches);
   }
   const prefixes = coveringPrefixes(queries.map((query) => ("name" in query ? query.name : query.prefix)));
-  const listed = new Set((await mapLimit(prefixes, LIST_CONCURRENCY, (prefix) => view.logGroupNames(prefix))).flat());
+  // What is known so far, to say how much was left unchecked if time runs out.
+  const listedPrefixes = new Map<string, string[]>();
+  const listings = await whileTime(
+    mapLimit(prefixes, LIST_CONCURRENCY, async (prefix) => {
+      const found = await view.logGroupNames(prefix);
+      listedPrefixes.set(prefix, found);
+      return found;
+    }),
+    () => uncheckedQueries(queries, listedPrefixes),
+    queries.length,
+  );
+  const listed = new Set(listings.flat());
   const names = [...listed].filter((name) => exact.has(name) || matchers.lookup(name).some((matches) => matches(name)));
-  const filters = await mapLimit(names, FILTER_LOOKUP_CONCURRENCY, (name) => view.subscriptionFilters(name));
+  let fetched = 0;
+  const filters = await whileTime(
+    mapLimit(names, FILTER_LOOKUP_CONCURRENCY, async (name) => {
+      const found = await view.subscriptionFilters(name);
+      fetched++;
+      return found;
+    }),
+    () => names.length - fetched,
+    queries.length,
+  );
   names.forEach((name, i) => groups.set(name, filters[i]));
   return { groups };
+}
+
+/** `work`, or, when the lookups ran out of time, the same failure saying how much was left unchecked. */
+async function whileTime<T>(work: Promise<T>, unchecked: () => number, total: number): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof LookupOutOfTime)) throw error;
+    throw new LookupOutOfTime(error.operation, error.detail, Math.min(total, unchecked()), total);
+  }
+}
+
+/**
+ * During the listings, the only queries checked are those under a prefix already listed that no group
+ * matched (the group does not exist); a group found still has its filters to read. Computed once, on
+ * failure.
+ */
+function uncheckedQueries(queries: LogGroupQuery[], listed: ReadonlyMap<string, string[]>): number {
+  const checked = queries.filter((query) => {
+    const text = "name" in query ? query.name : query.prefix;
+    const found = [...listed].find(([prefix]) => text.startsWith(prefix))?.[1];
+    if (found === undefined) return false;
+    return "name" in query ? !found.includes(query.name) : !found.some((name) => name.startsWith(query.prefix) && query.matches(name));
+  });
+  return queries.length - checked.length;
 }
 
 /**
@@ -160,14 +205,24 @@ export class PrefixIndex<T> {
   }
 }
 
-/** Runs `work` on every item with at most `limit` in flight; results keep the items' order. */
+/**
+ * Runs `work` on every item with at most `limit` in flight; results keep the items' order. After a
+ * failure no further item is started: its outcome is the failure, and more calls would only spend the
+ * account's allowance.
+ */
 export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failed && next < items.length) {
       const index = next++;
-      results[index] = await work(items[index]);
+      try {
+        results[index] = await work(items[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(Math.max(limit, 1), items.length) }, worker));

@@ -2,11 +2,13 @@
  * LayerView over Lambda with AWS SDK v3: does a layer version exist (GetLayerVersionByArn, IAM action
  * `lambda:GetLayerVersion`)? The SDK is imported only when a pinned layer version is checked (the
  * Lambda Node.js runtime provides it; it is never bundled). As for CloudWatch Logs, the SDK's retries
- * are off and ours (`withRetries`) are bounded; callers bound how many run at once.
+ * are off and ours (`withRetries`) hold to a pace (a token bucket) until the deadline; callers bound how
+ * many run at once.
  */
 import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
 import { LookupError, type LayerView } from "./account-view";
-import { once, RETRY, withRetries, type RetryPolicy } from "./cloudwatch";
+import { DeadlineReached, once, withRetries } from "./cloudwatch";
+import { DEFAULT_LOOKUP_BUDGET_MS, DEFAULT_RATES, FALLBACK_RATE, SYSTEM_CLOCK, TokenBucket, type Clock } from "./pacing";
 
 export const GET_LAYER_VERSION = { operation: "GetLayerVersionByArn", permission: "lambda:GetLayerVersion" };
 
@@ -14,12 +16,12 @@ export interface LambdaLayerOptions {
   region: string;
   /** Another endpoint (a local test API); by default the SDK's, which also honours AWS_ENDPOINT_URL. */
   endpoint?: string;
-  /** Attempts per request, the first included (default RETRY.maxAttempts); 1 never retries. */
-  maxAttempts?: number;
+  /** When to stop trying, on `clock` (ms); by default DEFAULT_LOOKUP_BUDGET_MS from the view's creation. */
+  deadline?: number;
   /** Called once per AWS request sent, retries included (for tests). */
   onCall?: (operation: string) => void;
-  /** Waits between attempts; tests pass one that does not wait. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Time, waits and jitter; tests pass a fake one that does not wait. */
+  clock?: Clock;
   /** The SDK's HTTP handler (tests answer requests without a network). */
   requestHandler?: LambdaClientConfig["requestHandler"];
 }
@@ -33,7 +35,9 @@ export function lambdaLayerView(options: LambdaLayerOptions): LayerView {
     ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
   };
   const connect = once(() => import("@aws-sdk/client-lambda").then((sdk) => ({ sdk, client: new sdk.LambdaClient(settings) })));
-  const policy: RetryPolicy = { ...RETRY, maxAttempts: Math.max(1, options.maxAttempts ?? RETRY.maxAttempts) };
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const deadline = options.deadline ?? clock.now() + DEFAULT_LOOKUP_BUDGET_MS;
+  const bucket = new TokenBucket(DEFAULT_RATES[GET_LAYER_VERSION.operation] ?? FALLBACK_RATE, clock);
   return {
     async layerVersionExists(layerVersionArn) {
       let attempts = 0;
@@ -46,13 +50,12 @@ export function lambdaLayerView(options: LambdaLayerOptions): LayerView {
             options.onCall?.(GET_LAYER_VERSION.operation);
             return client.send(new sdk.GetLayerVersionByArnCommand({ Arn: layerVersionArn }));
           },
-          policy,
-          { sleep: options.sleep },
+          { bucket, deadline, clock },
         );
         return true;
       } catch (error) {
         if ((error as { name?: string })?.name === "ResourceNotFoundException") return false;
-        throw unanswered(error, attempts);
+        throw unanswered(error instanceof DeadlineReached ? (error.lastError ?? error) : error, attempts);
       }
     },
   };

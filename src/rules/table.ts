@@ -234,6 +234,15 @@ export const LOOKUP_FAILED = error<{ operation: string; detail: string }>({
   fix: "The macro needs read access to CloudWatch Logs (`logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters`) and, for execution logs, to the stack (`cloudformation:ListStackResources`); deploy again once they are reachable. The macro's logs have the details.",
   message: (a) => `Could not look up log groups (${a.operation}: ${a.detail})`,
 });
+export const LOOKUP_OUT_OF_TIME = error<{ operation: string; detail: string; unchecked?: number; total?: number }>({
+  id: "E305",
+  summary: "The macro ran out of time looking up log groups: the account's CloudWatch Logs rate limits are busy, or the template needs many lookups.",
+  fix: "Raise the `Timeout` parameter of the macro's stack (template.yml; up to 900 s) and update it, or give functions a `FunctionName` or set `stackName` so their log groups share a prefix and fewer lookups are needed; then deploy again.",
+  message: (a) => {
+    const left = a.unchecked === undefined || a.total === undefined ? "before any log group was checked" : `${a.unchecked} of the ${a.total} log ${a.total === 1 ? "group" : "groups"} the template needs ${a.unchecked === 1 ? "was" : "were"} left unchecked`;
+    return `Ran out of time looking up log groups (${a.operation}${a.detail ? `, last answer: ${a.detail}` : ""}): ${left}`;
+  },
+});
 
 // The macro itself.
 export const INTERNAL = error<{ detail: string; requestId: string }>({

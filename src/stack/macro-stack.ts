@@ -6,6 +6,7 @@
 import { PARAMETERS, PARAMETER_NAMES, type ParameterName, type ParameterSpec } from "../config/parameters";
 import { LOG_RETENTION_DAYS } from "../config/validate";
 import type { Json, JsonObject } from "../intrinsics";
+import { MACRO_TIMEOUT_SECONDS } from "../lookup/pacing";
 import { MACRO_NAME } from "../version";
 
 export const MACRO_RUNTIME = "nodejs22.x";
@@ -39,7 +40,13 @@ export function macroStack(version: string, code: CodeLocation = {}): JsonObject
     FunctionName: { Type: "String", Default: "", Description: "Name of the macro's Lambda function; empty for a generated name." },
     PermissionsBoundaryArn: { Type: "String", Default: "", Description: "Permissions boundary for the macro's role; empty for none." },
     MemorySize: { Type: "Number", Default: 256, MinValue: 128, MaxValue: 10240, Description: "Memory of the macro's function (MB)." },
-    Timeout: { Type: "Number", Default: 30, MinValue: 1, MaxValue: 900, Description: "Timeout of the macro's function (seconds)." },
+    Timeout: {
+      Type: "Number",
+      Default: MACRO_TIMEOUT_SECONDS,
+      MinValue: 1,
+      MaxValue: 900,
+      Description: `Timeout of the macro's function (seconds). With forwarderArn the macro paces its CloudWatch Logs lookups to the account's rate limits (about 5 calls a second) and keeps trying until this time is nearly spent (E305 then): ${MACRO_TIMEOUT_SECONDS} s covers a redeploy of 500 functions (about 520 calls, 105 s) nearly three times over. Billed for the time used, not the timeout.`,
+    },
     LogRetentionInDays: { Type: "Number", Default: 90, AllowedValues: LOG_RETENTION_DAYS, Description: "Retention of the macro's own logs (the log group is retained when the stack is deleted)." },
     LogLevel: { Type: "String", Default: "info", AllowedValues: ["debug", "info", "warn", "error"], Description: "Level of the macro's own logs." },
     CodeBucket: { Type: "String", MinLength: 1, ...(code.bucket ? { Default: code.bucket } : {}), Description: "S3 bucket holding the macro's zip (scripts/package.sh fills this in)." },

@@ -29,7 +29,7 @@ test("a layer API that cannot be reached warns (W223) and the transform succeeds
     },
     {},
     { log: (level, message) => void (level === "warn" && warnings.push(message)) },
-    (region) => ({ ...offlineAccountView(), ...lambdaLayerView({ region, endpoint: "http://127.0.0.1:9", maxAttempts: 1, onCall: (operation) => operations.push(operation) }) }),
+    (region) => ({ ...offlineAccountView(), ...lambdaLayerView({ region, endpoint: "http://127.0.0.1:9", onCall: (operation) => operations.push(operation) }) }),
   );
   expect(response.status).toBe("success");
   expect((response.fragment as any).Resources.F.Properties.Layers).toEqual([MIRROR]);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { version } from "../../package.json";
 import { parseTemplate } from "../../src/yaml/cfn-yaml";
 import { macroStack, regionDefaults, VERSION_TAG } from "../../src/stack/macro-stack";
+import { MACRO_TIMEOUT_SECONDS } from "../../src/lookup/pacing";
 import { renderMacroStack } from "../../src/stack/render";
 import { MACRO_NAME } from "../../src/version";
 import { missingCommand, skipUnless } from "../helpers/corpus";
@@ -35,7 +36,7 @@ describe("template.yml", () => {
     expect(resources.MacroFunction.Properties).toMatchObject({ Handler: "index.handler", Runtime: expect.stringMatching(/^nodejs(2\d)\.x$/) });
     expect(Number(/\d+/.exec(resources.MacroFunction.Properties.Runtime)![0])).toBeGreaterThanOrEqual(20);
     expect(resources.MacroFunction.Properties.Tags).toEqual([{ Key: VERSION_TAG, Value: version }]);
-    expect(stack.Parameters.Timeout.Default).toBe(30);
+    expect(stack.Parameters.Timeout.Default).toBe(MACRO_TIMEOUT_SECONDS);
     expect(stack.Parameters.LogRetentionInDays.Default).toBe(90);
     expect(stack.Outputs.MacroVersion.Value).toBe(version);
   });

@@ -101,7 +101,7 @@ describeMoto("CloudWatch Logs lookups against moto_server", () => {
       { requestId: "down", region: REGION, accountId: ACCOUNT, params: { addLayers: false, forwarderArn: FORWARDER }, fragment: { Resources: { F: fn("f") } } },
       {},
       { log() {} },
-      (region) => ({ ...cloudWatchAccountView({ region, endpoint: "http://127.0.0.1:9", maxAttempts: 1 }), ...offlineLayerView() }),
+      (region) => ({ ...cloudWatchAccountView({ region, endpoint: "http://127.0.0.1:9" }), ...offlineLayerView() }),
     );
     expect(response.status).toBe("failure");
     expect(response.errorMessage).toMatch(/`logs:DescribeLogGroups`, `logs:DescribeSubscriptionFilters`/);

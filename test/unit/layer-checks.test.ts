@@ -5,7 +5,7 @@
  */
 import { Readable } from "node:stream";
 import { LookupError, offlineAccountView, type AccountView } from "../../src/lookup/account-view";
-import { RETRY } from "../../src/lookup/cloudwatch";
+import { fakeClock } from "../helpers/clock";
 import { lambdaLayerView } from "../../src/lookup/lambda-layers";
 import { checkPinnedLayers, LAYER_LOOKUP_CONCURRENCY, MAX_LAYER_LOOKUPS, type PinnedLayer } from "../../src/lookup/layer-checks";
 import { Report } from "../../src/rules";
@@ -179,7 +179,9 @@ describe("lambdaLayerView", () => {
     return { seen, requestHandler };
   }
   const arn = layerArn("Datadog-Python312", 104);
-  const viewOf = (handler: { handle: unknown }) => lambdaLayerView({ region: REGION, requestHandler: handler as never, sleep: async () => {} });
+  const clock = fakeClock();
+  /** Lookups may go on for 30 s of the fake clock, which never really waits. */
+  const viewOf = (handler: { handle: unknown }) => lambdaLayerView({ region: REGION, requestHandler: handler as never, clock, deadline: clock.now() + 30_000 });
 
   beforeAll(() => {
     process.env.AWS_ACCESS_KEY_ID ??= "test";
@@ -206,10 +208,14 @@ describe("lambdaLayerView", () => {
     expect(seen.requests).toBe(1);
   });
 
-  test("throttled: retried by us up to the bound, then a LookupError that says so", async () => {
+  test("throttled: retried at a slowing pace until the deadline, then a LookupError that says so", async () => {
     const { seen, requestHandler } = fakeHandler([{ status: 429, type: "TooManyRequestsException" }]);
-    await expect(viewOf(requestHandler).layerVersionExists(arn)).rejects.toMatchObject({ detail: expect.stringContaining(`after ${RETRY.maxAttempts} attempts`) });
-    expect(seen.requests).toBe(RETRY.maxAttempts);
+    const start = clock.now();
+    await expect(viewOf(requestHandler).layerVersionExists(arn)).rejects.toMatchObject({ detail: expect.stringMatching(/TooManyRequestsException.*after \d+ attempts/) });
+    expect(seen.requests).toBeGreaterThan(3);
+    // It gave up within the 30 s it had, and not long before.
+    expect(clock.now() - start).toBeLessThanOrEqual(30_000);
+    expect(clock.now() - start).toBeGreaterThan(20_000);
   });
 
   test("a network error: a LookupError", async () => {

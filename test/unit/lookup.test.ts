@@ -1,7 +1,21 @@
 import { Readable } from "node:stream";
+import { fakeClock } from "../helpers/clock";
 import fc from "fast-check";
-import { LookupError, offlineAccountView, type AccountView, type SubscriptionFilterInfo } from "../../src/lookup/account-view";
-import { backoffDelay, cloudWatchAccountView, isRetryable, limiter, MAX_IN_FLIGHT, RETRY, withRetries } from "../../src/lookup/cloudwatch";
+import { LookupOutOfTime, offlineAccountView, type AccountView, type SubscriptionFilterInfo } from "../../src/lookup/account-view";
+import { cloudWatchAccountView, DeadlineReached, isRetryable, isThrottling, limiter, MAX_IN_FLIGHT, withRetries } from "../../src/lookup/cloudwatch";
+import {
+  BACKOFF,
+  backoffDelay,
+  DEFAULT_RATES,
+  deadlineFor,
+  MIN_RATE,
+  RECOVERY_SHARE,
+  DEFAULT_LOOKUP_BUDGET_MS,
+  RESPONSE_MARGIN_MS,
+  THROTTLED_RATE_FACTOR,
+  TokenBucket,
+  type Clock,
+} from "../../src/lookup/pacing";
 import {
   coveringPrefixes,
   FILTER_LOOKUP_CONCURRENCY,
@@ -13,6 +27,7 @@ import {
   type LogGroupQuery,
 } from "../../src/lookup/gather";
 import { generatedNamePrefix, matchesGeneratedName } from "../../src/forwarder/names";
+import { handler, respond } from "../../src/index";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -207,6 +222,20 @@ describe("gathering log facts", () => {
     expect(most).toBe(2);
   });
 
+  test("mapLimit starts nothing more after a failure", async () => {
+    const started: number[] = [];
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    const failure = mapLimit(items, 3, async (n) => {
+      started.push(n);
+      await tick();
+      if (n === 4) throw new Error("failed");
+      return n;
+    });
+    await expect(failure).rejects.toThrow("failed");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(started.length).toBeLessThan(8);
+  });
+
   test("a prefix index finds every prefix a name starts with", () => {
     const text = fc.string({ unit: fc.constantFrom("a", "b", "-"), maxLength: 6 });
     fc.assert(
@@ -240,42 +269,220 @@ describe("generated function names", () => {
   });
 });
 
-describe("retries", () => {
-  const throttled = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
-  const noWait = () => {
-    const waits: number[] = [];
-    return { waits, sleep: async (ms: number) => void waits.push(ms) };
-  };
-
-  test("a throttled request is retried with growing, jittered waits until it succeeds", async () => {
-    const { waits, sleep } = noWait();
-    let attempts = 0;
-    const result = await withRetries(async () => (++attempts < 4 ? Promise.reject(throttled()) : "done"), RETRY, { sleep, random: () => 0.5 });
-    expect(result).toBe("done");
-    expect(attempts).toBe(4);
-    expect(waits).toEqual([188, 375, 750]);
+describe("token bucket", () => {
+  test("hands out tokens at its rate: 11 tokens at 5 a second take 2 s, evenly spaced", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(5, clock);
+    const times: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      expect(await bucket.take(Infinity)).toBe(true);
+      times.push(clock.time);
+    }
+    expect(times[10] - times[0]).toBe(2000);
+    expect(times.slice(1).map((t, i) => t - times[i])).toEqual(Array(10).fill(200));
   });
 
-  test("attempts are bounded, and errors a retry cannot fix are not retried", async () => {
-    const { waits, sleep } = noWait();
-    let attempts = 0;
-    await expect(withRetries(async () => { attempts++; throw throttled(); }, RETRY, { sleep })).rejects.toThrow("Rate exceeded");
-    expect(attempts).toBe(RETRY.maxAttempts);
-    expect(waits).toHaveLength(RETRY.maxAttempts - 1);
-    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10_000);
+  test("concurrent callers queue in order, one interval apart", async () => {
+    let time = 0;
+    const woke: number[] = [];
+    const clock: Clock = { now: () => time, random: () => 0, sleep: async (ms) => void woke.push(ms) };
+    const bucket = new TokenBucket(10, clock);
+    await Promise.all(Array.from({ length: 5 }, () => bucket.take(Infinity)));
+    expect(woke).toEqual([100, 200, 300, 400]);
+    time = 10_000;
+    await bucket.take(Infinity);
+    expect(woke).toHaveLength(4); // idle long enough: no wait
+  });
 
-    attempts = 0;
+  test("halves its rate when throttled, down to a floor, and recovers step by step up to its default", () => {
+    const bucket = new TokenBucket(DEFAULT_RATES.DescribeSubscriptionFilters, fakeClock());
+    bucket.throttled();
+    expect(bucket.rate).toBe(5 * THROTTLED_RATE_FACTOR);
+    for (let i = 0; i < 20; i++) bucket.throttled();
+    expect(bucket.rate).toBe(MIN_RATE);
+    bucket.succeeded();
+    expect(bucket.rate).toBeCloseTo(MIN_RATE + 5 * RECOVERY_SHARE);
+    for (let i = 0; i < 100; i++) bucket.succeeded();
+    expect(bucket.rate).toBe(5);
+  });
+
+  test("a slowed bucket spaces its tokens further apart", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(10, clock);
+    await bucket.take(Infinity);
+    bucket.throttled();
+    const before = clock.time;
+    await bucket.take(Infinity);
+    await bucket.take(Infinity);
+    expect(clock.time - before).toBe(100 + 200); // the token already due, then the slower interval
+  });
+
+  test("refuses, without taking it, a token due after the deadline: at, just under and just over", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(5, clock);
+    const start = clock.time;
+    await bucket.take(Infinity); // the next is due at start + 200
+    expect(await bucket.take(start + 199)).toBe(false);
+    expect(clock.time).toBe(start);
+    expect(await bucket.take(start + 200)).toBe(true);
+    expect(clock.time).toBe(start + 200);
+    expect(await bucket.take(start + 401)).toBe(true);
+  });
+});
+
+describe("deadline", () => {
+  test("is the remaining time less the margin to answer: at, just under and just over the margin", () => {
+    const clock = { now: () => 5_000 };
+    expect(deadlineFor(60_000, clock)).toBe(5_000 + 60_000 - RESPONSE_MARGIN_MS);
+    expect(deadlineFor(RESPONSE_MARGIN_MS + 1, clock)).toBe(5_001);
+    expect(deadlineFor(RESPONSE_MARGIN_MS, clock)).toBe(5_000);
+    expect(deadlineFor(RESPONSE_MARGIN_MS - 1, clock)).toBe(5_000);
+  });
+});
+
+describe("running out of time", () => {
+  const outOfTime = (operation: string) => new LookupOutOfTime(operation, "ThrottlingException: Rate exceeded");
+
+  test("during the filter lookups: the groups whose filters were not read are counted", async () => {
+    const groups = Object.fromEntries(ids(30).map((id) => [`/aws/lambda/shop-${id}`, []]));
+    const inner = offlineAccountView(groups);
+    let answered = 0;
+    const view: AccountView = {
+      ...inner,
+      subscriptionFilters: async (name) => {
+        await tick();
+        if (answered >= 12) throw outOfTime("DescribeSubscriptionFilters");
+        answered++;
+        return inner.subscriptionFilters(name);
+      },
+    };
+    const queries = ids(40).map((id) => ({ name: `/aws/lambda/shop-${id}` }));
+    const failure = gatherLogFacts(view, queries);
+    await expect(failure).rejects.toBeInstanceOf(LookupOutOfTime);
+    await expect(failure).rejects.toMatchObject({ operation: "DescribeSubscriptionFilters", unchecked: 30 - 12, total: 40, detail: "ThrottlingException: Rate exceeded" });
+  });
+
+  test("during the listings: groups found or under a prefix not listed are unchecked; groups known absent are not", async () => {
+    const inner = offlineAccountView({ "/a/x-1": [] });
+    const view: AccountView = {
+      ...inner,
+      logGroupNames: async (prefix) => {
+        if (prefix !== "/b/y-") return inner.logGroupNames(prefix);
+        await tick();
+        throw outOfTime("DescribeLogGroups");
+      },
+    };
+    const failure = gatherLogFacts(view, [{ name: "/a/x-1" }, { name: "/a/x-2" }, { name: "/b/y-1" }, { name: "/b/y-2" }]);
+    await expect(failure).rejects.toMatchObject({ operation: "DescribeLogGroups", unchecked: 3, total: 4 });
+  });
+
+  const forwarded = {
+    requestId: "r",
+    region: "us-east-1",
+    accountId: "123456789012",
+    params: { addLayers: false, forwarderArn: "arn:aws:lambda:us-east-1:123456789012:function:fwd" },
+    fragment: { Resources: Object.fromEntries(ids(3).map((id) => [id, { Type: "AWS::Lambda::Function", Properties: { FunctionName: id, Runtime: "python3.12", Handler: "a.b", Role: "r", Code: { ZipFile: "x" } } }])) },
+  };
+
+  test("respond hands its deadline to the view it creates", async () => {
+    const given: (number | undefined)[] = [];
+    const response = await respond(forwarded, {}, { log() {} }, (_region, deadline) => (given.push(deadline), offlineAccountView()), 1_234_567);
+    expect(response.status).toBe("success");
+    expect(given).toEqual([1_234_567]);
+  });
+
+  test("the handler's deadline is the invocation's remaining time less the margin: with less left, E305 before any call", async () => {
+    const context = { getRemainingTimeInMillis: () => RESPONSE_MARGIN_MS - 1 };
+    const response = await handler(forwarded, context);
+    expect(response.status).toBe("failure");
+    expect(response.fragment).toBe(forwarded.fragment);
+    expect(response.errorMessage).toContain("E305");
+    expect(response.errorMessage).toContain("3 of the 3 log groups the template needs were left unchecked");
+    expect(response.errorMessage).toContain("`Timeout`");
+  });
+});
+
+describe("retries", () => {
+  const throttled = () => Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException", $metadata: { httpStatusCode: 400 } });
+  /** A fast bucket, so that only the backoff shows in the clock's sleeps. */
+  const pace = (clock: Clock, deadline = Infinity, bucket = new TokenBucket(1e9, clock)) => ({ bucket, deadline, clock });
+
+  test("a throttled request is retried with growing, jittered waits until it succeeds", async () => {
+    const clock = fakeClock();
+    let attempts = 0;
+    const result = await withRetries(async () => (++attempts < 4 ? Promise.reject(throttled()) : "done"), pace(clock));
+    expect(result).toBe("done");
+    expect(attempts).toBe(4);
+    expect(clock.sleeps.filter((ms) => ms >= 1)).toEqual([188, 375, 750]);
+  });
+
+  test("no fixed number of attempts: 60 throttles in a row, then success, while time remains", async () => {
+    const clock = fakeClock();
+    let attempts = 0;
+    expect(await withRetries(async () => (++attempts <= 60 ? Promise.reject(throttled()) : "done"), pace(clock, clock.time + 600_000))).toBe("done");
+    expect(attempts).toBe(61);
+  });
+
+  test("gives up when the next attempt could not start before the deadline, and not before", async () => {
+    const clock = fakeClock();
+    const start = clock.time;
+    const deadline = start + 30_000;
+    const retries: number[] = [];
+    let attempts = 0;
+    const failure = withRetries(
+      async () => {
+        attempts++;
+        throw throttled();
+      },
+      { ...pace(clock, deadline), onRetry: (_attempt, delay) => retries.push(delay) },
+    );
+    await expect(failure).rejects.toBeInstanceOf(DeadlineReached);
+    await expect(failure).rejects.toMatchObject({ lastError: { name: "ThrottlingException" } });
+    // Every wait fit before the deadline; the one that would have come next did not.
+    expect(clock.time).toBeLessThanOrEqual(deadline);
+    expect(clock.time + backoffDelay(attempts, BACKOFF, 0.5)).toBeGreaterThan(deadline);
+    expect(attempts).toBeGreaterThan(6);
+    expect(retries).toHaveLength(attempts - 1);
+  });
+
+  test("a deadline already passed sends nothing", async () => {
+    const clock = fakeClock();
+    let attempts = 0;
+    await expect(withRetries(async () => ++attempts, pace(clock, clock.time - 1))).rejects.toBeInstanceOf(DeadlineReached);
+    expect(attempts).toBe(0);
+  });
+
+  test("errors a retry cannot fix are not retried", async () => {
+    const clock = fakeClock();
+    let attempts = 0;
     const denied = Object.assign(new Error("no"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } });
-    await expect(withRetries(async () => { attempts++; throw denied; }, RETRY, { sleep })).rejects.toBe(denied);
+    await expect(withRetries(async () => { attempts++; throw denied; }, pace(clock))).rejects.toBe(denied);
     expect(attempts).toBe(1);
   });
 
-  test("waits double up to a ceiling, with at least half of it fixed", () => {
+  test("throttling slows the operation's bucket; success brings it back", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket(5, clock);
+    let attempts = 0;
+    await withRetries(async () => (++attempts < 3 ? Promise.reject(throttled()) : "done"), pace(clock, Infinity, bucket));
+    expect(bucket.rate).toBeCloseTo(5 * THROTTLED_RATE_FACTOR ** 2 + 5 * RECOVERY_SHARE);
+    expect(isThrottling(throttled())).toBe(true);
+    expect(isThrottling({ name: "ServiceUnavailableException", $metadata: { httpStatusCode: 503 } })).toBe(false);
+  });
+
+  test("waits double up to a ceiling, with at least half of it fixed: jitter stays within bounds", () => {
     for (let attempt = 1; attempt <= 10; attempt++) {
-      const ceiling = Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
-      expect(backoffDelay(attempt, RETRY, 0)).toBe(ceiling / 2);
-      expect(backoffDelay(attempt, RETRY, 0.999999)).toBe(ceiling);
+      const ceiling = Math.min(BACKOFF.maxDelayMs, BACKOFF.baseDelayMs * 2 ** (attempt - 1));
+      expect(backoffDelay(attempt, BACKOFF, 0)).toBe(ceiling / 2);
+      expect(backoffDelay(attempt, BACKOFF, 0.999999)).toBe(ceiling);
     }
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, random) => {
+        const delay = backoffDelay(attempt, BACKOFF, random);
+        expect(delay).toBeGreaterThanOrEqual(BACKOFF.baseDelayMs / 2);
+        expect(delay).toBeLessThanOrEqual(BACKOFF.maxDelayMs);
+      }),
+    );
   });
 
   test("throttling, server errors and dropped connections are retryable; the rest is not", () => {
@@ -352,8 +559,9 @@ describe("CloudWatch Logs view, over the real SDK with a fake HTTP handler", () 
     const view = cloudWatchAccountView({
       region: "us-east-1",
       requestHandler: requestHandler as never,
-      sleep: async (ms) => void waits.push(ms),
+      clock: fakeClock(),
       onCall: (operation) => calls.push(operation),
+      onRetry: (_operation, _attempt, delay) => waits.push(delay),
     });
     expect(await view.logGroupNames("/aws/lambda/orders-")).toEqual(["/aws/lambda/orders-A-ABCDEFGHIJKL"]);
     expect(seen.requests).toBe(3);
@@ -363,25 +571,49 @@ describe("CloudWatch Logs view, over the real SDK with a fake HTTP handler", () 
     expect(waits[1]).toBeGreaterThan(waits[0] - 1);
   });
 
-  test("throttled for good: fails after the bounded number of attempts, saying so", async () => {
+  test("throttled for good: keeps trying, at a slowing pace, until the deadline, then says how long it tried", async () => {
     const { seen, requestHandler } = fakeHandler([THROTTLED]);
-    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, sleep: async () => {} });
+    const clock = fakeClock();
+    const deadline = clock.time + 60_000;
+    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, clock, deadline });
     const failure = view.subscriptionFilters("/aws/lambda/f");
-    await expect(failure).rejects.toBeInstanceOf(LookupError);
-    await expect(failure).rejects.toThrow(`Could not look up log groups (DescribeSubscriptionFilters: ThrottlingException: Rate exceeded, after ${RETRY.maxAttempts} attempts)`);
-    expect(seen.requests).toBe(RETRY.maxAttempts);
+    await expect(failure).rejects.toBeInstanceOf(LookupOutOfTime);
+    await expect(failure).rejects.toMatchObject({ operation: "DescribeSubscriptionFilters", detail: "ThrottlingException: Rate exceeded" });
+    expect(seen.requests).toBeGreaterThan(6);
+    expect(clock.time).toBeLessThanOrEqual(deadline);
+  });
+
+  test("without a deadline, a view still gives up: after the deployed macro's time", async () => {
+    const { seen, requestHandler } = fakeHandler([THROTTLED]);
+    const clock = fakeClock();
+    const start = clock.time;
+    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, clock });
+    await expect(view.logGroupNames("/aws/lambda/x")).rejects.toBeInstanceOf(LookupOutOfTime);
+    expect(clock.time - start).toBeLessThanOrEqual(DEFAULT_LOOKUP_BUDGET_MS);
+    expect(clock.time - start).toBeGreaterThan(DEFAULT_LOOKUP_BUDGET_MS - BACKOFF.maxDelayMs);
+    expect(seen.requests).toBeLessThan(DEFAULT_LOOKUP_BUDGET_MS / (BACKOFF.baseDelayMs / 2));
+  });
+
+  test("keeps to the operation's documented rate when AWS does not throttle", async () => {
+    const { seen, requestHandler } = fakeHandler([{ status: 200, body: { subscriptionFilters: [] } }]);
+    const clock = fakeClock();
+    const start = clock.time;
+    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, clock });
+    for (let i = 0; i < 21; i++) await view.subscriptionFilters(`/aws/lambda/f${i}`);
+    expect(seen.requests).toBe(21);
+    expect(clock.time - start).toBe((20 / DEFAULT_RATES.DescribeSubscriptionFilters) * 1000);
   });
 
   test("access denied is not retried, and names the permission", async () => {
     const { seen, requestHandler } = fakeHandler([{ status: 400, type: "AccessDeniedException", body: { __type: "AccessDeniedException", message: "no" } }]);
-    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, sleep: async () => {} });
+    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, clock: fakeClock() });
     await expect(view.logGroupNames("/aws/lambda/x")).rejects.toThrow("add logs:DescribeLogGroups");
     expect(seen.requests).toBe(1);
   });
 
   test("a server error is retried; requests of one view stay within its bound at once", async () => {
     const { seen, requestHandler } = fakeHandler([{ status: 500, type: "ServiceUnavailableException", body: { __type: "ServiceUnavailableException", message: "busy" } }, { status: 200, body: { subscriptionFilters: [] } }]);
-    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, sleep: async () => {} });
+    const view = cloudWatchAccountView({ region: "us-east-1", requestHandler: requestHandler as never, clock: fakeClock() });
     await Promise.all(Array.from({ length: 40 }, (_, i) => view.subscriptionFilters(`/aws/lambda/f${i}`)));
     expect(seen.requests).toBe(41);
     expect(seen.most).toBeLessThanOrEqual(MAX_IN_FLIGHT);

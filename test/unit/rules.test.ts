@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { respond } from "../../src/index";
 import type { Logger } from "../../src/log";
-import { LookupError, offlineAccountView, type AccountView } from "../../src/lookup/account-view";
+import { LookupError, offlineAccountView, offlineLayerView, type AccountView } from "../../src/lookup/account-view";
+import { cloudWatchAccountView } from "../../src/lookup/cloudwatch";
 import { RULES, type Diagnostic } from "../../src/rules";
 import { RULES_END, RULES_START, withRulesTable } from "../../src/rules/docs";
 import { transformWithLookups, type MacroOutcome, type MacroRequest } from "../../src/transform";
@@ -198,6 +199,11 @@ const CASES: Record<string, Case> = {
     const { fragment, params } = lookedUp();
     const throttled = new LookupError("Rate exceeded", "DescribeLogGroups", false, "", "ThrottlingException: Rate exceeded");
     return transformWithLookups(request(fragment, params), () => failingView(throttled));
+  }),
+  E305: when("an invocation whose time is spent before the lookups could run", () => {
+    const { fragment, params } = lookedUp();
+    // The deadline has passed: the view sends nothing and gives up at once.
+    return transformWithLookups(request(fragment, params), (deadline) => ({ ...cloudWatchAccountView({ region: REGION, deadline }), ...offlineLayerView() }), Date.now() - 1);
   }),
 
   // The macro itself.
