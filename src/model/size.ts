@@ -12,7 +12,7 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
  * Counting stops past this many bytes: a template built from shared objects (possible through the API,
  * not from JSON) can stand for far more JSON than it holds.
  */
-export const MEASURE_CAP_BYTES = 8 * MAX_TEMPLATE_BYTES;
+export const MEASURE_CAP_BYTES = 2 * MAX_TEMPLATE_BYTES;
 
 /**
  * The UTF-8 bytes of `JSON.stringify(value)`, counted without building the string, iteratively (no
