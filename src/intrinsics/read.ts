@@ -200,6 +200,19 @@ function combine(parts: unknown[], context: TemplateContext, depth: number, make
   for (const part of parts) {
     const options = possibleValues(part, context, depth + 1);
     if (!options) return undefined;
+    if (options.length === 1) {
+      // The common case, one value: appended in place (each partial owns its list), so a long
+      // `Fn::Join` costs time linear in its parts, not quadratic.
+      const [option] = options;
+      partial = partial.filter((sofar) => {
+        const when = merged(sofar.when, option.when);
+        if (when === undefined) return false;
+        sofar.values.push(option.value);
+        sofar.when = when;
+        return true;
+      });
+      continue;
+    }
     const next: { values: unknown[]; when: When }[] = [];
     for (const sofar of partial) {
       for (const option of options) {
