@@ -5,7 +5,6 @@
 import { appSecMode, type AppSecMode } from "../config/validate";
 import type { Variant } from "../model";
 import type { InstrumentContext } from "./context";
-import { defaultVersion } from "./layers";
 
 /** The first Python library layer whose tracer runs AppSec itself (Datadog's plugin and datadog-ci agree). */
 export const PYTHON_APPSEC_LAYER = 114;
@@ -18,7 +17,7 @@ export function appSecKind(variant: Variant, ctx: InstrumentContext, mode: AppSe
   const info = variant.info;
   const name = info?.layerName(variant.architecture);
   // The version the function gets: given, or this release's default for its runtime.
-  const version = ctx.config.pythonLayerVersion ?? (info !== undefined && name !== undefined ? defaultVersion(name, info) : undefined);
+  const version = ctx.config.pythonLayerVersion ?? (name !== undefined ? info?.defaultVersion : undefined);
   // Without `addLayers`, or with a layer ARN of their own, the user provides the library: its version is theirs to vouch for.
   const ownLibrary = !ctx.config.addLayers || ctx.config.pythonLayerArn !== undefined;
   const tracerReady = info?.family === "python" && (ownLibrary || (version !== undefined && version >= PYTHON_APPSEC_LAYER));

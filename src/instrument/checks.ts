@@ -2,7 +2,6 @@
 import type { Config, ParameterName } from "../config/parameters";
 import type { FunctionModel } from "../model";
 import { LAYER_VERSION_MISSING, SYNCHRONOUS_METRICS_KEY, type Report } from "../rules";
-import { defaultVersion } from "./layers";
 
 /**
  * With `addLayers`, every runtime family present needs its layer version: one error per family, naming
@@ -20,7 +19,7 @@ export function checkLayerVersions(functions: FunctionModel[], config: Config, i
       // A layer ARN given instead, or a default this release has for the runtime, is enough.
       if (info.layerArnParameter !== undefined && config[info.layerArnParameter] !== undefined) continue;
       const name = info.layerName(variant.architecture);
-      if (name === undefined || defaultVersion(name, info) !== undefined) continue;
+      if (name === undefined || info.defaultVersion !== undefined) continue;
       const ids = missing.get(parameter) ?? [];
       if (!ids.includes(fn.logicalId)) ids.push(fn.logicalId);
       missing.set(parameter, ids);

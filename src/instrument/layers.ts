@@ -3,8 +3,8 @@ import { branchUnder, CANNOT_EDIT, conditionalValue, editBranches, isObject, lit
 import type { FunctionModel, Variant } from "../model";
 import { layerArn, parseLayerArn } from "../partitions";
 import { LAYER_IN_GLOBALS, LAYER_LIMIT, LAYERS_NOT_EDITABLE, NO_LAYER_FOR_ARCHITECTURE, type Report } from "../rules";
-import { DEFAULTED_RUNTIMES, DEFAULT_LAYER_VERSIONS, LAST_LAYER_VERSIONS } from "../layer-versions";
-import { datadogLayerSlot, extensionLayerName, type RuntimeInfo } from "../runtimes";
+import { DEFAULT_LAYER_VERSIONS } from "../layer-versions";
+import { datadogLayerSlot, extensionLayerName } from "../runtimes";
 import type { PinnedLayer } from "../lookup/layer-checks";
 import type { InstrumentContext } from "./context";
 
@@ -64,7 +64,7 @@ function computeChoice(variant: Variant, packageType: FunctionModel["packageType
     else if (name === undefined) missingLibrary = true;
     else {
       const pinned = config[info.layerVersionParameter];
-      const version = pinned ?? defaultVersion(name, info);
+      const version = pinned ?? info.defaultVersion;
       if (version !== undefined) layers.push(make(name, version, info.family, pinned === undefined ? undefined : info.layerVersionParameter));
       if (pinned === undefined && version !== undefined) defaulted.push(`${name}:${version}`);
     }
@@ -79,12 +79,6 @@ function computeChoice(variant: Variant, packageType: FunctionModel["packageType
     }
   }
   return { layers, missingLibrary, defaulted };
-}
-
-/** This release's version of a layer, for the runtimes its table covers; any other needs its version given. */
-export function defaultVersion(name: string, info: RuntimeInfo): number | undefined {
-  if (!DEFAULTED_RUNTIMES.has(info.runtime) || info.family === "provided") return undefined;
-  return LAST_LAYER_VERSIONS[name] ?? DEFAULT_LAYER_VERSIONS[info.family];
 }
 
 /** The `name:version` of every layer given this release's default version in this transform. */

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { respond } from "../../src/index";
 import { isObject } from "../../src/intrinsics";
 import { offlineAccountView } from "../../src/lookup/account-view";
+import { newerRuntime } from "../helpers/runtimes";
 
 const silent = { log() {} };
 const offline = () => offlineAccountView();
@@ -27,7 +28,7 @@ const junk = fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string()
 
 const runtime = withIf(
   fc.oneof(
-    fc.constantFrom("python3.12", "python3.7", "python3.15", "nodejs20.x", "nodejs26.x", "java21", "dotnet8", "ruby3.3", "ruby4.1", "provided.al2023", "go1.x", "nodejs8.10"),
+    fc.constantFrom("python3.12", "python3.7", newerRuntime("python"), "nodejs20.x", newerRuntime("nodejs"), "java21", "dotnet8", "ruby3.3", newerRuntime("ruby"), "provided.al2023", "go1.x", "nodejs8.10"),
     intrinsic,
     junk,
   ),

@@ -9,9 +9,9 @@ const SRC = resolve(__dirname, "../../src");
 
 /** Lowest first. A module may import its own part and parts of lower levels only. */
 const LEVELS: string[][] = [
-  ["intrinsics", "yaml", "sites", "partitions", "runtimes", "version", "log"],
-  ["rules", "layer-versions"],
-  ["config"],
+  ["intrinsics", "yaml", "sites", "partitions", "layer-versions", "version", "log"],
+  ["rules", "runtimes"],
+  ["config", "runtime-docs"],
   ["model", "lookup"],
   ["instrument"],
   ["forwarder"],

@@ -6,6 +6,7 @@ import { loadConfig } from "../../src/config/load";
 import { datadogEnvironment } from "../../src/instrument/environment";
 import { Report } from "../../src/rules";
 import { withRulesTable } from "../../src/rules/docs";
+import { withRuntimeTable } from "../../src/runtime-docs";
 
 const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
 
@@ -23,6 +24,9 @@ describe("README", () => {
   });
   test("its troubleshooting table is the one generated from the rule table (run `npm run generate`)", () => {
     expect(withRulesTable(readme)).toBe(readme);
+  });
+  test("its runtime and layer version table is the one generated from the runtime table (run `npm run generate`)", () => {
+    expect(withRuntimeTable(readme)).toBe(readme);
   });
   test("shows the two commands", () => {
     expect(readme).toContain("npm ci && npm run preview");

@@ -1,4 +1,5 @@
 import { ALL_LAYERS, instrument, lambda, layerArn, run, template } from "../helpers/macro";
+import { newerRuntime } from "../helpers/runtimes";
 
 const python = (extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...extra });
 const vendorLayer = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38";
@@ -58,8 +59,8 @@ describe("layers", () => {
   });
 
   test("fails when a runtime newer than the release's layer table has no layer version, naming every function concerned", () => {
-    const newer = () => python({ Runtime: "python3.15" });
-    const outcome = run(template({ A: newer(), B: newer(), N: lambda({ Runtime: "nodejs26.x", Handler: "i.h" }) }), { nodeLayerVersion: 1 });
+    const newer = () => python({ Runtime: newerRuntime("python") });
+    const outcome = run(template({ A: newer(), B: newer(), N: lambda({ Runtime: newerRuntime("nodejs"), Handler: "i.h" }) }), { nodeLayerVersion: 1 });
     expect(outcome.ok).toBe(false);
     expect(outcome.errors).toHaveLength(1);
     expect(outcome.errors[0]).toMatch(/Functions A, B need `pythonLayerVersion`/);
@@ -73,9 +74,10 @@ describe("layers", () => {
   });
 
   test("instruments a runtime newer than the table with the derived layer name, warning about it", () => {
-    const outcome = run(template({ F: lambda({ Runtime: "python3.15", Handler: "app.handler" }) }), ALL_LAYERS);
-    expect((outcome.fragment as any).Resources.F.Properties.Layers).toEqual([layerArn("Datadog-Python315", 100)]);
-    expect(outcome.warnings.join()).toMatch(/python3.15 is newer than this macro's table/);
+    const runtime = newerRuntime("python");
+    const outcome = run(template({ F: lambda({ Runtime: runtime, Handler: "app.handler" }) }), ALL_LAYERS);
+    expect((outcome.fragment as any).Resources.F.Properties.Layers).toEqual([layerArn(`Datadog-Python${runtime.replace(/\D/g, "")}`, 100)]);
+    expect(outcome.warnings.join()).toContain(`${runtime} is newer than this macro's table`);
   });
 
   test("SAM: a Datadog layer in Globals is the user's choice and is not added again", () => {

@@ -8,6 +8,7 @@ import type { Logger } from "../../src/log";
 import { offlineAccountView } from "../../src/lookup/account-view";
 import { transformWithLookups } from "../../src/transform";
 import { ALL_LAYERS, instrument, lambda, layerArn, run, template, variables } from "../helpers/macro";
+import { newerRuntime } from "../helpers/runtimes";
 
 const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value));
@@ -261,7 +262,7 @@ describe("9. secrets are never echoed", () => {
 
 describe("10. every problem at once", () => {
   test("a parameter error does not hide the template's problems", () => {
-    const outcome = run(template({ Fn: python(), Node: lambda({ Runtime: "nodejs26.x", Handler: "a.b" }) }), { site: "nowhere", pythonLayerVersion: 1, forwarderArn: FORWARDER });
+    const outcome = run(template({ Fn: python(), Node: lambda({ Runtime: newerRuntime("nodejs"), Handler: "a.b" }) }), { site: "nowhere", pythonLayerVersion: 1, forwarderArn: FORWARDER });
     expect(outcome.diagnostics.filter((d) => d.severity === "error").map((d) => d.rule)).toEqual(["E121", "E201", "E301"]);
   });
   test("a rejected layer version is not also reported as missing", () => {

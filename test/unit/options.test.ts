@@ -56,22 +56,3 @@ describe("environment options", () => {
     expect(traced.F.Properties.TracingConfig).toEqual({ Mode: "Active" });
   });
 });
-
-describe("README", () => {
-  test("lists this release's default layer versions", () => {
-    const readme = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../README.md"), "utf8") as string;
-    const section = readme.slice(readme.indexOf("### Layer versions"), readme.indexOf("## Install"));
-    const rows: Record<keyof typeof DEFAULT_LAYER_VERSIONS, string> = {
-      python: "`Datadog-Python<NN>`",
-      nodejs: "`Datadog-Node<NN>-x`",
-      ruby: "`Datadog-Ruby<N>-<N>`",
-      java: "`dd-trace-java`",
-      dotnet: "`dd-trace-dotnet`",
-      extension: "`Datadog-Extension`",
-    };
-    for (const [family, row] of Object.entries(rows)) {
-      const line = section.split("\n").find((text) => text.startsWith(`| ${row}`));
-      expect(line).toMatch(new RegExp(`\\| ${DEFAULT_LAYER_VERSIONS[family as keyof typeof DEFAULT_LAYER_VERSIONS]}\\b`));
-    }
-  });
-});

@@ -13,6 +13,7 @@ import { RULES, type Diagnostic } from "../../src/rules";
 import { RULES_END, RULES_START, withRulesTable } from "../../src/rules/docs";
 import { transformWithLookups, type MacroOutcome, type MacroRequest } from "../../src/transform";
 import { ALL_LAYERS, REGION, VERSION, lambda, layerArn, run, template } from "../helpers/macro";
+import { newerRuntime } from "../helpers/runtimes";
 
 const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey-AbCdEf";
@@ -152,7 +153,7 @@ const CASES: Record<string, Case> = {
   ),
 
   // Functions.
-  E201: when("a Python runtime newer than the macro's table, without pythonLayerVersion", () => run(template({ CreateOrder: python({ Runtime: "python3.15" }) }))),
+  E201: when("a Python runtime newer than the macro's table, without pythonLayerVersion", () => run(template({ CreateOrder: python({ Runtime: newerRuntime("python") }) }))),
   E202: when("Node.js sending metrics synchronously with a Secrets Manager API key", () =>
     run(template({ CreateOrder: node() }), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN, flushMetricsToLogs: false }),
   ),
@@ -225,7 +226,7 @@ const CASES: Record<string, Case> = {
   // Warnings about functions.
   W201: when("a container image function with instrumentContainerImages false", () => run(template({ CreateOrder: image() }), { ...ALL_LAYERS, instrumentContainerImages: false })),
   W202: when("a runtime Datadog does not instrument", () => run(template({ Legacy: lambda({ Runtime: "go1.x", Handler: "main" }) }), ALL_LAYERS)),
-  W203: when("a runtime newer than the macro's table", () => run(template({ CreateOrder: python({ Runtime: "python3.15" }) }), ALL_LAYERS)),
+  W203: when("a runtime newer than the macro's table", () => run(template({ CreateOrder: python({ Runtime: newerRuntime("python") }) }), ALL_LAYERS)),
   W204: when("a deprecated runtime", () => run(template({ CreateOrder: node({ Runtime: "nodejs12.x" }) }), ALL_LAYERS)),
   W205: when("Python 3.7 on arm64", () => run(template({ CreateOrder: python({ Runtime: "python3.7", Architectures: ["arm64"] }) }), ALL_LAYERS)),
   W206: when("SAM Globals holding the Python 3.11 layer for a Python 3.12 function", () =>
