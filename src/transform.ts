@@ -22,7 +22,7 @@ import { checkFunctionTags, checkTagParameters, functionTagSets, type TagList } 
 import { defaultedLayers, pinnedLayers, type LayerCache } from "./instrument/layers";
 import { Grants } from "./instrument/permissions";
 import { secretStatements } from "./instrument/secret-access";
-import { isObject, own, type JsonObject, type TemplateContext } from "./intrinsics";
+import { ConditionSpace, isObject, own, type JsonObject, type TemplateContext } from "./intrinsics";
 import { LookupError, LookupOutOfTime, type AccountView } from "./lookup/account-view";
 import { gatherLogFacts, type LogFacts, type LogGroupQuery } from "./lookup/gather";
 import { checkPinnedLayers, type PinnedLayer } from "./lookup/layer-checks";
@@ -212,6 +212,7 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
     environment: datadogEnvironment(config, extension),
     warnings: report,
     template: context,
+    conditions: new ConditionSpace(fragment.Conditions, context),
     resources,
     draft: new TemplateDraft(fragment, resources),
     region,
@@ -250,9 +251,9 @@ function planTags(plans: FunctionPlan[], machines: Prepared["machines"], ctx: In
   // The parameters become tags of functions with a forwarder, and of state machines with theirs.
   if (config.forwarderArn !== undefined || config.stepFunctionForwarderArn !== undefined) checkTagParameters(config, report);
   const functionTags = functionTagSets(ctx);
-  for (const { fn } of plans) checkFunctionTags(fn, functionTags(fn), report);
+  for (const { fn } of plans) checkFunctionTags(fn, functionTags(fn), ctx.conditions, report);
   const machineTags = stateMachineTags(config, ctx.macroVersion);
-  for (const { machine } of machines) checkStateMachineTags(machine, machineTags, report);
+  for (const { machine } of machines) checkStateMachineTags(machine, machineTags, ctx.conditions, report);
   return { functionTags, machineTags };
 }
 
@@ -280,7 +281,7 @@ function lookupQueries(prepared: Prepared, stackResources: ReadonlyMap<string, s
 function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   const { report, ctx, plans, logs } = prepared;
   if (ctx.partition === "aws-cn" && ctx.config.useLayersFromAccount === undefined && plans.length > 0) report.warn(NO_LAYERS_IN_CHINA, {});
-  const grants = new Grants(ctx.draft, report, { resources: ctx.resources, context: ctx.template });
+  const grants = new Grants(ctx.draft, report, { resources: ctx.resources, context: ctx.template, conditions: ctx.conditions });
   const setup = { tags: prepared.functionTags, grants, statements: secretStatements(ctx.config) };
   for (const plan of plans) {
     const tooLarge = applyFunction(plan, ctx, setup);
@@ -310,7 +311,7 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   // What the template breaks by itself (E208), beside what the macro's additions would break.
   const reported = new Set(report.diagnostics.filter((d) => d.severity === "error" && d.resource !== undefined).map((d) => d.resource as string));
   const output = ctx.draft.result();
-  checkExistingLimits({ resources: isObject(output.Resources) ? output.Resources : {}, functionGlobals: functionGlobalsOf(output), context: ctx.template }, reported, report);
+  checkExistingLimits({ resources: isObject(output.Resources) ? output.Resources : {}, functionGlobals: functionGlobalsOf(output), context: ctx.template, conditions: ctx.conditions }, reported, report);
   // Every limit found here (E204 environment, E206 role policies, E104 resources, E208) fails the transform at once.
   if (report.failed) return outcome(report, prepared.redact, prepared.request.fragment);
   const machineIds = [...prepared.machines.map(({ machine }) => machine.logicalId), ...prepared.traced.machines.map((machine) => machine.logicalId)];

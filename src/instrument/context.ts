@@ -1,6 +1,6 @@
 /** What every instrumentation step may read, and where it writes. Steps only warn; none calls AWS. */
 import type { Config } from "../config/parameters";
-import type { Json, JsonObject, TemplateContext } from "../intrinsics";
+import type { ConditionSpace, Json, JsonObject, TemplateContext } from "../intrinsics";
 import type { TemplateDraft } from "../model";
 import type { Partition } from "../partitions";
 import type { Warnings } from "../rules";
@@ -11,6 +11,8 @@ export interface InstrumentContext {
   extension: boolean;
   warnings: Warnings;
   template: TemplateContext;
+  /** The template's Conditions, for counting values against quotas at their worst consistent choice. */
+  conditions: ConditionSpace;
   /** The template's Resources as received (read-only: edits go through `draft`). */
   resources: JsonObject;
   draft: TemplateDraft;

@@ -3,7 +3,7 @@
  * UTF-8 bytes. A value the macro cannot resolve counts as the longest value it may take, or, when
  * nothing is known of it, leaves the size unknown.
  */
-import { hasOwn, isIntrinsic, isObject, literalBranches, own, possibleValues, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
+import { conditionsIn, hasOwn, isIntrinsic, isObject, literalBranches, own, possibleValues, specialize, type ConditionSpace, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
 
 /** Lambda rejects a function whose environment variables take more than 4 KB in all. */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -66,6 +66,27 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
   if (worst !== undefined) return { tooLarge: worst };
   const atMost = known + unknown.size * UNKNOWN_VALUE_ALLOWANCE;
   return unknown.size > 0 && known <= ENVIRONMENT_LIMIT_BYTES && atMost > ENVIRONMENT_LIMIT_BYTES ? { unknown: { names: [...unknown].sort(), known } } : undefined;
+}
+
+/**
+ * `checkEnvironment` at the worst consistent choice of the template's Conditions: variables set under
+ * exclusive conditions (the two branches of `Fn::If`s on one condition, or on a condition and its
+ * negation) are never counted together.
+ */
+export function checkEnvironmentUnder(conditions: ConditionSpace, before: unknown, after: unknown, inherited: JsonObject, context: TemplateContext): EnvironmentCheck {
+  const names = conditionsIn(after);
+  conditionsIn(inherited, names);
+  let tooLarge: EnvironmentTooLarge | undefined;
+  let unknown: EnvironmentSizeUnknown | undefined;
+  for (const truth of conditions.choices(names)) {
+    const globals = specialize(inherited, truth);
+    const check = checkEnvironment(specialize(before, truth), specialize(after, truth), isObject(globals) ? globals : EMPTY, context);
+    if (check === undefined) continue;
+    if ("tooLarge" in check) {
+      if (tooLarge === undefined || check.tooLarge.after > tooLarge.after) tooLarge = check.tooLarge;
+    } else if (unknown === undefined || check.unknown.known > unknown.known) unknown = check.unknown;
+  }
+  return tooLarge !== undefined ? { tooLarge } : unknown !== undefined ? { unknown } : undefined;
 }
 
 /** The variable maps of each branch of `Environment` (an absent one as {}), or undefined when one is not a map. */

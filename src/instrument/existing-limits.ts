@@ -5,12 +5,12 @@
  * catches what the template already breaks by itself: its deploy fails whatever the macro does, and the
  * macro says so, naming the resource, before CloudFormation fails part-way and rolls back.
  */
-import { isObject, own, type JsonObject, type TemplateContext } from "../intrinsics";
+import { isObject, own, type ConditionSpace, type JsonObject, type TemplateContext } from "../intrinsics";
 import { IAM_ROLE, LAMBDA_FUNCTION, SAM_FUNCTION_TAG, SAM_STATE_MACHINE_TAG, SERVERLESS_FUNCTION, SERVERLESS_STATE_MACHINE, STATE_MACHINE } from "../model";
 import { LIMIT_ALREADY_EXCEEDED, type Report } from "../rules";
-import { checkEnvironment, ENVIRONMENT_LIMIT_BYTES } from "./environment-size";
-import { AttachedPolicies, MAX_INLINE_POLICY_CHARS, policiesChars } from "./role-policies";
-import { MAX_TAGS, tagsAfter } from "./tag-limits";
+import { checkEnvironmentUnder, ENVIRONMENT_LIMIT_BYTES } from "./environment-size";
+import { AttachedPolicies, MAX_INLINE_POLICY_CHARS } from "./role-policies";
+import { MAX_TAGS, tagsAfterUnder } from "./tag-limits";
 import { tagKeys } from "./tags";
 
 export interface OutputView {
@@ -19,6 +19,7 @@ export interface OutputView {
   /** The output's `Globals.Function` (SAM, when the macro runs before SAM's transform). */
   functionGlobals: JsonObject;
   context: TemplateContext;
+  conditions: ConditionSpace;
 }
 
 /** Reports every resource of the output past a quota, except those `reported` already names. */
@@ -32,26 +33,25 @@ export function checkExistingLimits(output: OutputView, reported: ReadonlySet<st
     const type = own(resource, "Type");
     if (type === LAMBDA_FUNCTION || type === SERVERLESS_FUNCTION) {
       const sam = type === SERVERLESS_FUNCTION;
-      checkVariables(id, properties, sam ? output.functionGlobals : {}, output.context, report);
+      checkVariables(id, properties, sam ? output.functionGlobals : {}, output, report);
       const inherited = sam ? tagKeys(output.functionGlobals.Tags) : new Set<string>();
-      checkTagCount(id, "Lambda", tagsAfter(properties.Tags, sam ? "map" : "list", [], inherited, sam ? [SAM_FUNCTION_TAG] : [])?.count, report);
+      checkTagCount(id, "Lambda", tagsAfterUnder(output.conditions, properties.Tags, sam ? "map" : "list", [], inherited, sam ? [SAM_FUNCTION_TAG] : [])?.count, report);
     } else if (type === STATE_MACHINE || type === SERVERLESS_STATE_MACHINE) {
       const sam = type === SERVERLESS_STATE_MACHINE;
-      checkTagCount(id, "Step Functions", tagsAfter(properties.Tags, sam ? "map" : "list", [], new Set(), sam ? [SAM_STATE_MACHINE_TAG] : [])?.count, report);
+      checkTagCount(id, "Step Functions", tagsAfterUnder(output.conditions, properties.Tags, sam ? "map" : "list", [], new Set(), sam ? [SAM_STATE_MACHINE_TAG] : [])?.count, report);
     } else if (type === IAM_ROLE) {
       // Only what is certain counts here: a template is never refused on an estimate.
-      attached ??= new AttachedPolicies(output.resources, output.context, "certain");
-      const policies = Array.isArray(properties.Policies) ? properties.Policies : [];
-      const chars = policiesChars(policies, output.context, "certain") + attached.of(id).inlineChars;
+      attached ??= new AttachedPolicies(output.resources, output.context, output.conditions, "certain");
+      const chars = attached.inlineChars(id, Array.isArray(properties.Policies) ? properties.Policies : []);
       if (chars > MAX_INLINE_POLICY_CHARS) report.error(LIMIT_ALREADY_EXCEEDED, { resource: id, what: "inline policies", size: `${chars} characters`, quota: `IAM's ${MAX_INLINE_POLICY_CHARS} characters per role` });
     }
   }
 }
 
-function checkVariables(id: string, properties: JsonObject, globals: JsonObject, context: TemplateContext, report: Report): void {
+function checkVariables(id: string, properties: JsonObject, globals: JsonObject, output: OutputView, report: Report): void {
   const environment = properties.Environment;
   const inherited = own(own(globals, "Environment"), "Variables");
-  const size = checkEnvironment(environment, environment, isObject(inherited) ? inherited : {}, context);
+  const size = checkEnvironmentUnder(output.conditions, environment, environment, isObject(inherited) ? inherited : {}, output.context);
   if (size !== undefined && "tooLarge" in size) {
     report.error(LIMIT_ALREADY_EXCEEDED, { resource: id, what: "environment variables", size: `${size.tooLarge.after} bytes`, quota: `Lambda's ${ENVIRONMENT_LIMIT_BYTES} bytes per function` });
   }

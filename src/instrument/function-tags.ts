@@ -1,10 +1,10 @@
 /** The tags each instrumented function gets: the macro's own, and (with a forwarder) the unified service tags. */
 import type { Config } from "../config/parameters";
-import type { Json } from "../intrinsics";
+import type { ConditionSpace, Json } from "../intrinsics";
 import { SAM_FUNCTION_TAG, type FunctionModel } from "../model";
 import { TAG_PARAMETER_INVALID, TOO_MANY_TAGS, type Report } from "../rules";
 import type { InstrumentContext } from "./context";
-import { MAX_TAGS, tagTextProblem, tagsAfter } from "./tag-limits";
+import { MAX_TAGS, tagTextProblem, tagsAfterUnder } from "./tag-limits";
 import { addTags, tagKeys } from "./tags";
 
 export type TagList = ReadonlyArray<readonly [string, Json]>;
@@ -80,8 +80,8 @@ export function applyFunctionTags(fn: FunctionModel, ctx: InstrumentContext, tag
 }
 
 /** An error when the macro's tags would take the function past Lambda's limit (SAM's own tag counted, for a function SAM will make). */
-export function checkFunctionTags(fn: FunctionModel, tags: TagList, report: Report): void {
-  const after = tagsAfter(fn.properties.Tags, styleOf(fn), tags, inheritedTags(fn) ?? new Set(), fn.kind === "serverless" ? [SAM_FUNCTION_TAG] : []);
+export function checkFunctionTags(fn: FunctionModel, tags: TagList, conditions: ConditionSpace, report: Report): void {
+  const after = tagsAfterUnder(conditions, fn.properties.Tags, styleOf(fn), tags, inheritedTags(fn) ?? new Set(), fn.kind === "serverless" ? [SAM_FUNCTION_TAG] : []);
   // A resource already past the limit without the macro's tags is reported with the template's own excesses (E208).
   if (after !== undefined && after.added.length > 0 && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: fn.logicalId, service: "Lambda", count: after.count, limit: MAX_TAGS, added: after.added });
 }

@@ -10,7 +10,7 @@ import type { InstrumentContext } from "./context";
 import { DATADOG_LAYER_ACCOUNTS } from "../partitions";
 import { trustDatadogLayers } from "./code-signing";
 import { inheritedVariables, withVariables } from "./environment-edit";
-import { checkEnvironment, ENVIRONMENT_LIMIT_BYTES, UNKNOWN_VALUE_ALLOWANCE, type EnvironmentTooLarge } from "./environment-size";
+import { checkEnvironmentUnder, ENVIRONMENT_LIMIT_BYTES, UNKNOWN_VALUE_ALLOWANCE, type EnvironmentTooLarge } from "./environment-size";
 import { applyFunctionTags, type TagList } from "./function-tags";
 import { planHandler, type Readiness } from "./handler";
 import { applyLayers, inheritedSlots, planLayers, type DesiredLayer, type LayerCache } from "./layers";
@@ -72,7 +72,7 @@ export function applyFunction(plan: FunctionPlan, ctx: InstrumentContext, setup:
     ctx.warnings.warn(ENVIRONMENT_NOT_EDITABLE, { resource: fn.logicalId, where, shape: describeShape(value) });
   } else {
     // Checked whatever the macro added, so a second run reports what the first did.
-    const size = checkEnvironment(current, environment, inherited, ctx.template);
+    const size = checkEnvironmentUnder(ctx.conditions, current, environment, inherited, ctx.template);
     if (size !== undefined && "unknown" in size) ctx.warnings.warn(ENVIRONMENT_SIZE_UNKNOWN, { resource: fn.logicalId, ...size.unknown, limit: ENVIRONMENT_LIMIT_BYTES, allowance: UNKNOWN_VALUE_ALLOWANCE });
     // Past the limit by the template's own variables alone: reported with the template's excesses (E208).
     if (size !== undefined && "tooLarge" in size && size.tooLarge.largest.length > 0) tooLarge = size.tooLarge;

@@ -4,7 +4,7 @@
  * `DatadogServerlessMacro`, or, when that would take the role past IAM's quota on inline policies, in a
  * managed policy attached to it.
  */
-import { isObject, own, ref, referencedLogicalId, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
+import { isIntrinsic, isObject, own, ref, referencedLogicalId, type ConditionSpace, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
 import { IAM_MANAGED_POLICY, IAM_ROLE, type Addition, type TemplateDraft } from "../model";
 import { GRANT_BY_HAND, GRANTS_IN_MANAGED_POLICY, ROLE_POLICY_LIMIT, type Report } from "../rules";
 import {
@@ -13,7 +13,6 @@ import {
   MAX_INLINE_POLICY_CHARS,
   MAX_MANAGED_POLICIES_PER_ROLE,
   MAX_MANAGED_POLICY_CHARS,
-  policiesChars,
   policyChars,
 } from "./role-policies";
 
@@ -46,7 +45,7 @@ export class Grants {
     private readonly draft: TemplateDraft,
     /** Errors too: a role that cannot take the grants fails the transform (E206). */
     private readonly report: Report,
-    private readonly template: { resources: JsonObject; context: TemplateContext },
+    private readonly template: { resources: JsonObject; context: TemplateContext; conditions: ConditionSpace },
   ) {}
 
   grant(grantee: Grantee, ...statements: Statement[]): void {
@@ -87,11 +86,13 @@ export class Grants {
       const missing = statements.filter((statement) => !hasStatement(document, statement.Sid));
       if (missing.length === 0) continue;
       const next = withStatements(list, missing);
-      attached ??= new AttachedPolicies(this.template.resources, this.template.context);
-      const { inlineChars, managedPolicies } = attached.of(roleId);
-      const inline = policiesChars(next, this.template.context) + inlineChars;
+      attached ??= new AttachedPolicies(this.template.resources, this.template.context, this.template.conditions);
+      const inline = attached.inlineChars(roleId, next);
       if (inline <= MAX_INLINE_POLICY_CHARS) properties.Policies = next;
-      else this.grantInManagedPolicy(roleId, missing, { inline, grantees: [...entry.grantees], managed: managedPolicyArnsCount(properties.ManagedPolicyArns) + managedPolicies });
+      else {
+        const managed = managedPolicyArnsCount(properties.ManagedPolicyArns, this.template.context) + attached.managedPolicies(roleId);
+        this.grantInManagedPolicy(roleId, missing, { inline, grantees: [...entry.grantees], managed });
+      }
     }
     for (const [logicalId, statements] of this.samResources) {
       const policies = own(own(this.draft.get(logicalId), "Properties"), "Policies");
@@ -101,8 +102,43 @@ export class Grants {
         continue;
       }
       const missing = statements.filter((statement) => !list.some((policy) => hasStatement(policy, statement.Sid)));
-      if (missing.length > 0) this.draft.properties(logicalId).Policies = [...list, ...missing.map((statement) => ({ Statement: [statement as unknown as Json] }))];
+      if (missing.length > 0) this.grantThroughSamPolicies(logicalId, list, missing);
     }
+  }
+
+  /**
+   * A SAM function (or state machine) without a Role: SAM makes its role, with an inline policy per
+   * document of `Policies` and a managed policy per ARN. The statements go inline while those documents
+   * stay within IAM's 10,240 characters; past that, into a managed policy of the macro's, listed in
+   * `Policies` by `Ref` (SAM attaches it), while the role SAM makes has room for another.
+   */
+  private grantThroughSamPolicies(logicalId: string, list: Json[], missing: Statement[]): void {
+    const document: JsonObject = { Version: "2012-10-17", Statement: missing as unknown as Json[] };
+    const addition: Addition = { owner: logicalId, suffix: MACRO_POLICY_SUFFIX, resource: { Type: IAM_MANAGED_POLICY, Properties: { PolicyDocument: document } } };
+    const earlier = this.draft.find(addition);
+    // An earlier run's managed policy, already listed: nothing to add.
+    if (earlier !== undefined && list.some((policy) => referencedLogicalId(policy) === earlier)) return;
+    const inline = [...list, ...missing.map((statement) => ({ Statement: [statement as unknown as Json] }))];
+    const size = samInlineChars(inline, this.template.context);
+    if (size <= MAX_INLINE_POLICY_CHARS) {
+      this.draft.properties(logicalId).Policies = inline;
+      return;
+    }
+    const managed = samManagedPolicies(list, own(this.draft.get(logicalId), "Properties"));
+    const documentSize = policyChars(document, this.template.context);
+    const why =
+      documentSize > MAX_MANAGED_POLICY_CHARS
+        ? `as a managed policy they would be ${documentSize} characters, past IAM's ${MAX_MANAGED_POLICY_CHARS}`
+        : managed >= MAX_MANAGED_POLICIES_PER_ROLE
+          ? `the role SAM makes for it would already have ${managed} managed policies, IAM's default quota`
+          : undefined;
+    if (why !== undefined) {
+      this.report.error(ROLE_POLICY_LIMIT, { resource: logicalId, inline: size, inlineLimit: MAX_INLINE_POLICY_CHARS, why, users: [logicalId] });
+      return;
+    }
+    const policyId = earlier ?? this.draft.add(addition);
+    this.draft.properties(logicalId).Policies = [...list, ref(policyId)];
+    this.report.note(GRANTS_IN_MANAGED_POLICY, { resource: logicalId, policy: policyId, inline: size, inlineLimit: MAX_INLINE_POLICY_CHARS });
   }
 
   /**
@@ -171,4 +207,21 @@ export function roleFor(service: string, statement: Statement): JsonObject {
       Policies: [{ PolicyName: MACRO_POLICY_NAME, PolicyDocument: { Version: "2012-10-17", Statement: [statement as unknown as Json] } }],
     },
   };
+}
+
+/**
+ * What SAM makes inline policies of, among a function's `Policies`: documents, and policy templates
+ * (counted in their template form: SAM expands them to statements of about that size). ARNs and
+ * intrinsic functions are managed policies.
+ */
+function samInlineChars(policies: readonly Json[], context: TemplateContext): number {
+  return policies.reduce<number>((sum, policy) => sum + (isObject(policy) && !isIntrinsic(policy) ? policyChars(policy, context) : 0), 0);
+}
+
+/** The managed policies of the role SAM makes: its basic execution policy, VPC access and X-Ray when set, and each ARN or intrinsic of `Policies`. */
+function samManagedPolicies(policies: readonly Json[], properties: unknown): number {
+  const listed = policies.filter((policy) => typeof policy === "string" || isIntrinsic(policy)).length;
+  const vpc = own(properties, "VpcConfig") !== undefined ? 1 : 0;
+  const tracing = own(properties, "Tracing") === "Active" ? 1 : 0;
+  return 1 + listed + vpc + tracing;
 }

@@ -4,7 +4,7 @@
  * to it) and the number of its managed policies (`ManagedPolicyArns`, and the template's
  * `AWS::IAM::ManagedPolicy` resources listing it in `Roles`).
  */
-import { isIntrinsic, isObject, literalBranches, own, referencedIds, resolve, type JsonObject, type TemplateContext } from "../intrinsics";
+import { conditionsIn, isIntrinsic, isObject, literalBranches, own, possibleValues, referencedIds, resolve, specialize, type ConditionSpace, type JsonObject, type TemplateContext } from "../intrinsics";
 import { IAM_MANAGED_POLICY, IAM_POLICY, IAM_ROLE, IAM_ROLE_POLICY } from "../model";
 
 /** IAM: all inline policies of a role together, whitespace not counted. */
@@ -89,21 +89,34 @@ export function policiesChars(policies: readonly unknown[], context: TemplateCon
 }
 
 /** The managed policies a role lists itself: the longest list an `Fn::If` may give; unknown (another intrinsic) as none. */
-export function managedPolicyArnsCount(arns: unknown): number {
-  const branches = literalBranches(arns) ?? [];
-  return Math.max(0, ...branches.map((branch) => (Array.isArray(branch) ? branch.length : 0)));
+export function managedPolicyArnsCount(arns: unknown, context: TemplateContext): number {
+  // A `Ref` to a list parameter (CommaDelimitedList) counts its items; an `Fn::If`, its longest branch.
+  const possibles = possibleValues(arns, context);
+  const lists = possibles?.map((possible) => possible.value) ?? literalBranches(arns) ?? [];
+  return Math.max(0, ...lists.map((list) => (Array.isArray(list) ? list.length : 0)));
 }
 
-interface Attached {
-  inlineChars: number;
-  managedPolicies: number;
+/** An inline policy resource attached to a role, and the Condition it is created under. */
+interface AttachedInline {
+  condition?: string;
+  properties: unknown;
 }
 
-/** What the template's policy resources add to each role, indexed once (one pass over the resources). */
+/**
+ * What the template's policy resources add to each role, indexed once (one pass over the resources), and
+ * a role's inline size at its worst under any consistent choice of the template's Conditions: two
+ * policies under exclusive Conditions, or the two branches of an `Fn::If`, never count together.
+ */
 export class AttachedPolicies {
-  private readonly byRole = new Map<string, Attached>();
+  private readonly inline = new Map<string, AttachedInline[]>();
+  private readonly managed = new Map<string, number>();
 
-  constructor(resources: JsonObject, context: TemplateContext, counting: Counting = "estimate") {
+  constructor(
+    resources: JsonObject,
+    private readonly context: TemplateContext,
+    private readonly conditions: ConditionSpace,
+    private readonly counting: Counting = "estimate",
+  ) {
     const roleIdsByName = new Map<string, string>();
     for (const [id, resource] of Object.entries(resources)) {
       const name = own(own(resource, "Properties"), "RoleName");
@@ -114,20 +127,38 @@ export class AttachedPolicies {
       if (type !== IAM_POLICY && type !== IAM_ROLE_POLICY && type !== IAM_MANAGED_POLICY) continue;
       const properties = own(resource, "Properties");
       const roles = attachedRoles(own(properties, type === IAM_ROLE_POLICY ? "RoleName" : "Roles"), roleIdsByName);
-      if (roles.length === 0) continue;
-      const chars = type === IAM_MANAGED_POLICY ? 0 : inlinePolicyChars(properties, context, counting);
+      const condition = own(resource, "Condition");
       for (const roleId of roles) {
-        const attached = this.of(roleId);
-        this.byRole.set(roleId, {
-          inlineChars: attached.inlineChars + chars,
-          managedPolicies: attached.managedPolicies + (type === IAM_MANAGED_POLICY ? 1 : 0),
-        });
+        if (type === IAM_MANAGED_POLICY) this.managed.set(roleId, (this.managed.get(roleId) ?? 0) + 1);
+        else this.inline.set(roleId, [...(this.inline.get(roleId) ?? []), { condition: typeof condition === "string" ? condition : undefined, properties }]);
       }
     }
   }
 
-  of(roleId: string): Attached {
-    return this.byRole.get(roleId) ?? { inlineChars: 0, managedPolicies: 0 };
+  /** Managed policies of the template listing the role (each counted, whatever its Condition: the safe side). */
+  managedPolicies(roleId: string): number {
+    return this.managed.get(roleId) ?? 0;
+  }
+
+  /** The most characters the role's inline policies (`policies`, its own, and the attached ones) take under one choice of Conditions. */
+  inlineChars(roleId: string, policies: readonly unknown[]): number {
+    const attached = this.inline.get(roleId) ?? [];
+    const names = conditionsIn(policies);
+    for (const entry of attached) {
+      if (entry.condition !== undefined) names.add(entry.condition);
+      conditionsIn(entry.properties, names);
+    }
+    let worst = 0;
+    for (const truth of this.conditions.choices(names)) {
+      const own = specialize(policies, truth);
+      let total = policiesChars(Array.isArray(own) ? own : [], this.context, this.counting);
+      for (const entry of attached) {
+        if (entry.condition !== undefined && truth(entry.condition) === false) continue;
+        total += inlinePolicyChars(specialize(entry.properties, truth), this.context, this.counting);
+      }
+      worst = Math.max(worst, total);
+    }
+    return worst;
   }
 }
 

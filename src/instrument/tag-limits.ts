@@ -1,5 +1,5 @@
 /** What AWS accepts as resource tags, the same for Lambda and Step Functions: how many, how long, which characters. */
-import { isObject, literalBranches, type Json } from "../intrinsics";
+import { conditionsIn, isObject, literalBranches, specialize, type ConditionSpace, type Json } from "../intrinsics";
 import type { TagStyle } from "./tags";
 
 /** Tags a resource may have (AWS's own `aws:` tags aside). */
@@ -52,3 +52,20 @@ export function tagsAfter(current: unknown, style: TagStyle, additions: Readonly
   return worst;
 }
 
+
+/** `tagsAfter` at the worst consistent choice of the template's Conditions: tags under exclusive conditions never count together. */
+export function tagsAfterUnder(
+  conditions: ConditionSpace,
+  current: unknown,
+  style: TagStyle,
+  additions: ReadonlyArray<readonly [string, Json]>,
+  inherited: ReadonlySet<string>,
+  implicit: readonly string[],
+): TagsAfter | undefined {
+  let worst: TagsAfter | undefined;
+  for (const truth of conditions.choices(conditionsIn(current))) {
+    const after = tagsAfter(specialize(current, truth), style, additions, inherited, implicit);
+    if (after !== undefined && (worst === undefined || after.count > worst.count)) worst = after;
+  }
+  return worst;
+}

@@ -6,3 +6,4 @@ export * from "./json";
 export * from "./read";
 export * from "./build";
 export * from "./edit";
+export * from "./conditions";

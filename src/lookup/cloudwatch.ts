@@ -71,13 +71,13 @@ export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
     return bucket;
   };
 
-  async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
+  async function call<T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     try {
       return await limit(() =>
         withRetries(
-          () => {
+          (abortSignal) => {
             options.onCall?.(operation);
-            return send();
+            return send(abortSignal);
           },
           { bucket: bucketFor(operation), deadline, clock, onRetry: (attempt, delay, error) => options.onRetry?.(operation, attempt, delay, error) },
         ),
@@ -93,9 +93,9 @@ export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
       const names: string[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await call("DescribeLogGroups", () =>
+        const page = await call("DescribeLogGroups", (abortSignal) =>
           // The API takes no empty prefix; without one it lists every group.
-          logs.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: prefix || undefined, nextToken, limit: 50 })),
+          logs.send(new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: prefix || undefined, nextToken, limit: 50 }), { abortSignal }),
         );
         for (const group of page.logGroups ?? []) if (group.logGroupName) names.push(group.logGroupName);
         nextToken = page.nextToken;
@@ -107,8 +107,8 @@ export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
       const filters = [];
       let nextToken: string | undefined;
       do {
-        const page = await call("DescribeSubscriptionFilters", () =>
-          logs.send(new sdk.DescribeSubscriptionFiltersCommand({ logGroupName, nextToken })),
+        const page = await call("DescribeSubscriptionFilters", (abortSignal) =>
+          logs.send(new sdk.DescribeSubscriptionFiltersCommand({ logGroupName, nextToken }), { abortSignal }),
         );
         for (const filter of page.subscriptionFilters ?? []) {
           filters.push({ filterName: filter.filterName ?? "", destinationArn: filter.destinationArn ?? "" });
@@ -125,7 +125,7 @@ export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
       do {
         let page;
         try {
-          page = await call("ListStackResources", () => cloudformation.send(new sdk.ListStackResourcesCommand({ StackName: stackName, NextToken: nextToken })));
+          page = await call("ListStackResources", (abortSignal) => cloudformation.send(new sdk.ListStackResourcesCommand({ StackName: stackName, NextToken: nextToken }), { abortSignal }));
         } catch (error) {
           // A stack being created for the first time does not exist yet: neither do its resources.
           if (error instanceof LookupError && /does not exist/i.test(error.detail)) return ids;
@@ -169,16 +169,18 @@ export class DeadlineReached extends Error {
  * next attempt could not start before the deadline (then DeadlineReached). Bounded: each retry waits at
  * least half of BACKOFF.baseDelayMs, and the deadline is finite.
  */
-export async function withRetries<T>(send: () => Promise<T>, pace: Pace): Promise<T> {
+export async function withRetries<T>(send: (abortSignal: AbortSignal) => Promise<T>, pace: Pace): Promise<T> {
   const { bucket, deadline, clock } = pace;
   let lastError: unknown;
   for (let attempt = 1; ; attempt++) {
     if (!(await bucket.take(deadline))) throw new DeadlineReached(lastError);
     try {
-      const result = await send();
+      const result = await beforeDeadline(send, deadline - clock.now());
       bucket.succeeded();
       return result;
     } catch (error) {
+      // A request still unanswered at the deadline is abandoned (and aborted): it must not outlive the invocation.
+      if (error instanceof RequestAbandoned) throw new DeadlineReached(lastError ?? error);
       if (!isRetryable(error)) throw error;
       lastError = error;
       if (isThrottling(error)) bucket.throttled();
@@ -188,6 +190,31 @@ export async function withRetries<T>(send: () => Promise<T>, pace: Pace): Promis
       await clock.sleep(delay);
     }
   }
+}
+
+/** A request abandoned at the deadline, still unanswered. */
+class RequestAbandoned extends Error {
+  constructor(waitedMs: number) {
+    super(`no answer within ${Math.round(waitedMs)} ms, the time the invocation had left`);
+    this.name = "RequestTimeout";
+  }
+}
+
+/**
+ * `send`, given `ms` (real time: a request's wait is the network's, whatever the clock) before it is
+ * aborted and abandoned. The timer does not keep the process alive.
+ */
+function beforeDeadline<T>(send: (abortSignal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new RequestAbandoned(ms));
+    }, Math.max(0, ms));
+    timer.unref?.();
+  });
+  return Promise.race([send(controller.signal), abandoned]).finally(() => clearTimeout(timer));
 }
 
 const THROTTLING = new Set([

@@ -45,10 +45,10 @@ export function lambdaLayerView(options: LambdaLayerOptions): LayerView {
         // Inside the try: an SDK that cannot be loaded is a lookup that cannot be made, not a bug.
         const { sdk, client } = await connect();
         await withRetries(
-          () => {
+          (abortSignal) => {
             attempts++;
             options.onCall?.(GET_LAYER_VERSION.operation);
-            return client.send(new sdk.GetLayerVersionByArnCommand({ Arn: layerVersionArn }));
+            return client.send(new sdk.GetLayerVersionByArnCommand({ Arn: layerVersionArn }), { abortSignal });
           },
           { bucket, deadline, clock },
         );

@@ -2,7 +2,7 @@
  * Step Functions: logging to a group subscribed to the forwarder, permissions for log delivery,
  * tags, and trace context in Lambda and nested-execution steps.
  */
-import { getAtt, isIntrinsic, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
+import { getAtt, isIntrinsic, type ConditionSpace, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { literal, type Config } from "../config/parameters";
 import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
 import { subscribe } from "../forwarder/subscriptions";
@@ -11,7 +11,7 @@ import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
 import { forwarderTags, type TagList } from "../instrument/function-tags";
 import { roleFor, type Grants, type Statement } from "../instrument/permissions";
-import { MAX_TAGS, tagsAfter } from "../instrument/tag-limits";
+import { MAX_TAGS, tagsAfterUnder } from "../instrument/tag-limits";
 import { addTags } from "../instrument/tags";
 import { LAMBDA_FUNCTION, LOG_GROUP, SAM_STATE_MACHINE_TAG, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
 import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
@@ -83,8 +83,8 @@ export function stateMachineTags(config: Config, macroVersion: string): TagList 
 }
 
 /** An error when the macro's tags would take the machine past Step Functions' limit (SAM's own tag counted, for a machine SAM will make). */
-export function checkStateMachineTags(machine: StateMachineModel, tags: TagList, report: Report): void {
-  const after = tagsAfter(machine.properties.Tags, SHAPES[machine.kind].tags, tags, new Set(), machine.kind === "sam" ? [SAM_STATE_MACHINE_TAG] : []);
+export function checkStateMachineTags(machine: StateMachineModel, tags: TagList, conditions: ConditionSpace, report: Report): void {
+  const after = tagsAfterUnder(conditions, machine.properties.Tags, SHAPES[machine.kind].tags, tags, new Set(), machine.kind === "sam" ? [SAM_STATE_MACHINE_TAG] : []);
   if (after !== undefined && after.added.length > 0 && after.count > MAX_TAGS) report.error(TOO_MANY_TAGS, { resource: machine.logicalId, service: "Step Functions", count: after.count, limit: MAX_TAGS, added: after.added });
 }
 

@@ -70,7 +70,8 @@ describe("Lambda's 4 KB of environment variables", () => {
   });
 
   test("Fn::If: the longest branch counts", () => {
-    const conditions = { Conditions: { Long: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] } } };
+    // A condition on a parameter with no value yet: either branch may be deployed.
+    const conditions = { Parameters: { Stage: { Type: "String" } }, Conditions: { Long: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } } };
     const value = (long: number) => ({ "Fn::If": ["Long", "p".repeat(long), "short"] });
     const at = (total: number) => run(template({ F: python({ Environment: { Variables: { PAD: value(padTo(total).PAD.length) } } }) }, conditions), ALL_LAYERS);
     expect(rulesOf(at(4096))).toEqual([]);
@@ -80,8 +81,17 @@ describe("Lambda's 4 KB of environment variables", () => {
     expect(rulesOf(run(template({ F: python({ Environment: { Variables: { PAD: absent } } }) }, conditions), ALL_LAYERS))).toEqual(["E204"]);
   });
 
+  test("a branch whose condition the macro can evaluate to false for this deploy is not counted", () => {
+    // The long branch is for eu-west-1; this deploy is in us-east-1, where CloudFormation takes the short one.
+    const conditions = { Conditions: { Europe: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] } } };
+    const environment = { Variables: { PAD: { "Fn::If": ["Europe", "p".repeat(5000), "short"] } } };
+    expect(rulesOf(run(template({ F: python({ Environment: environment }) }, conditions), ALL_LAYERS))).toEqual([]);
+    expect(rulesOf(run(template({ F: python({ Environment: environment }) }, conditions), ALL_LAYERS, { region: "eu-west-1" }))).toEqual(["E204"]);
+  });
+
   test("Environment as Fn::If: each branch is checked", () => {
-    const conditions = { Conditions: { Big: { "Fn::Equals": [{ Ref: "AWS::Region" }, "eu-west-1"] } } };
+    // A condition on a parameter with no value yet: either branch may be deployed.
+    const conditions = { Parameters: { Stage: { Type: "String" } }, Conditions: { Big: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } } };
     const environment = (total: number) => ({ "Fn::If": ["Big", { Variables: padTo(total) }, { Variables: { SMALL: "x" } }] });
     expect(rulesOf(run(template({ F: python({ Environment: environment(4096) }) }, conditions), ALL_LAYERS))).toEqual([]);
     expect(rulesOf(run(template({ F: python({ Environment: environment(4097) }) }, conditions), ALL_LAYERS))).toEqual(["E204"]);

@@ -4,6 +4,7 @@
  * (E206) when the role cannot take that either.
  */
 import { Grants } from "../../src/instrument/permissions";
+import { ConditionSpace } from "../../src/intrinsics";
 import { MAX_INLINE_POLICY_CHARS, policyChars } from "../../src/instrument/role-policies";
 import { TemplateDraft } from "../../src/model";
 import { Report } from "../../src/rules";
@@ -176,7 +177,7 @@ describe("the 6,144 characters of a managed policy", () => {
     const fragment = withRole([userPolicy(MAX_INLINE_POLICY_CHARS)]) as any;
     const draft = new TemplateDraft(fragment, fragment.Resources);
     const report = new Report();
-    const grants = new Grants(draft, report, { resources: fragment.Resources, context });
+    const grants = new Grants(draft, report, { resources: fragment.Resources, context, conditions: new ConditionSpace({}, context) });
     grants.grant({ logicalId: "F", role: { "Fn::GetAtt": ["Role", "Arn"] }, sam: false }, statement(resources));
     grants.write();
     return { report, draft };
