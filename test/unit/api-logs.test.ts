@@ -1,7 +1,7 @@
 /** API Gateway logs, `forwardLogGroups`, X-Ray beyond Lambda, and the Step Functions trace options. */
 import { ALL_LAYERS, instrument, lambda, run, template } from "../helpers/macro";
+import { FORWARDER, PASS_DEFINITION, stateMachine } from "../helpers/builders";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const params = { forwarderArn: FORWARDER, stackName: "shop" };
 const ofType = (resources: Record<string, any>, type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const filters = (resources: Record<string, any>) => ofType(resources, "AWS::Logs::SubscriptionFilter").map(([id, resource]) => ({ id, group: resource.Properties.LogGroupName, name: resource.Properties.FilterName }));
@@ -213,14 +213,9 @@ describe("forwardLogGroups", () => {
 });
 
 describe("X-Ray tracing beyond Lambda", () => {
-  const machine = (properties: Record<string, unknown> = {}) => ({
-    Type: "AWS::StepFunctions::StateMachine",
-    Properties: { RoleArn: { "Fn::GetAtt": ["Role", "Arn"] }, Definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } }, ...properties },
-  });
-
   test("REST stages and state machines get tracing, the role the X-Ray permissions; what the user set is kept", () => {
     const out = instrument(
-      template({ Api: restApi(), Prod: restStage(), Beta: restStage({ StageName: "beta", TracingEnabled: false }), Flow: machine(), Own: machine({ TracingConfiguration: { Enabled: false } }) }),
+      template({ Api: restApi(), Prod: restStage(), Beta: restStage({ StageName: "beta", TracingEnabled: false }), Flow: stateMachine({ Definition: PASS_DEFINITION }), Own: stateMachine({ Definition: PASS_DEFINITION, TracingConfiguration: { Enabled: false } }) }),
       { enableXrayTracing: true },
     );
     expect(out.Prod.Properties.TracingEnabled).toBe(true);
@@ -232,7 +227,7 @@ describe("X-Ray tracing beyond Lambda", () => {
   });
 
   test("a machine whose role the macro cannot edit: the same warning on every run (idempotent)", () => {
-    const fragment = template({ Flow: machine({ RoleArn: "arn:aws:iam::123456789012:role/flow" }) });
+    const fragment = template({ Flow: stateMachine({ Definition: PASS_DEFINITION, RoleArn: "arn:aws:iam::123456789012:role/flow" }) });
     const first = run(fragment, { enableXrayTracing: true });
     const second = run(first.fragment, { enableXrayTracing: true });
     expect(first.warnings.join("\n")).toMatch(/\[W216\] Flow:/);

@@ -1,6 +1,6 @@
 import { ALL_LAYERS, instrument, lambda, layerArn, run, template } from "../helpers/macro";
+import { python } from "../helpers/builders";
 
-const python = (extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...extra });
 const vendorLayer = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38";
 
 describe("layers", () => {

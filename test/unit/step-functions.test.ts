@@ -1,21 +1,9 @@
 import { readDefinition } from "../../src/stepfunctions/definition";
 import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
 import { instrument, run, template } from "../helpers/macro";
+import { FORWARDER, INVOKE, stateMachine } from "../helpers/builders";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const params = { stepFunctionForwarderArn: FORWARDER };
-const INVOKE = "arn:aws:states:::lambda:invoke";
-
-function machine(properties: Record<string, unknown> = {}) {
-  return {
-    Type: "AWS::StepFunctions::StateMachine",
-    Properties: {
-      RoleArn: { "Fn::GetAtt": ["Role", "Arn"] },
-      Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f", "Payload.$": "$" }, End: true } } },
-      ...properties,
-    },
-  };
-}
 
 describe("trace context in the definition", () => {
   const task = (parameters?: Record<string, unknown>, resource = INVOKE): any => ({ StartAt: "T", States: { T: { Type: "Task", Resource: resource, ...(parameters ? { Parameters: parameters } : {}), End: true } } });
@@ -112,7 +100,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
   const roleResource = { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Statement: [] } } };
 
   test("get a retained log group, full logging, a subscription, log-delivery permissions, tags and trace context", () => {
-    const out = instrument(template({ M: machine(), Role: roleResource }), { ...params, env: "prod", service: "orders", tags: "team:core" });
+    const out = instrument(template({ M: stateMachine(), Role: roleResource }), { ...params, env: "prod", service: "orders", tags: "team:core" });
     expect(out.MLogGroup).toEqual({
       Type: "AWS::Logs::LogGroup",
       DeletionPolicy: "Retain",
@@ -137,7 +125,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("an existing group is used by ARN and subscribed by name; a user destination is kept", () => {
-    const existing = instrument(template({ M: machine(), Role: roleResource }), params, { logGroups: { "/aws/vendedlogs/states/M-Logs": [] } });
+    const existing = instrument(template({ M: stateMachine(), Role: roleResource }), params, { logGroups: { "/aws/vendedlogs/states/M-Logs": [] } });
     expect(existing.MLogGroup).toBeUndefined();
     expect(existing.M.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn).toEqual({
       "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/vendedlogs/states/M-Logs:*",
@@ -146,7 +134,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
 
     const logging = { Level: "ERROR", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["Mine", "Arn"] } } }] };
     const mine = { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/my/machine" } };
-    const outcome = run(template({ M: machine({ LoggingConfiguration: logging }), Mine: mine, Role: roleResource }), params);
+    const outcome = run(template({ M: stateMachine({ LoggingConfiguration: logging }), Mine: mine, Role: roleResource }), params);
     const out = (outcome.fragment as any).Resources;
     expect(out.M.Properties.LoggingConfiguration).toEqual(logging);
     expect(out.MDatadogSubscription.Properties.LogGroupName).toEqual({ Ref: "Mine" });
@@ -155,18 +143,18 @@ describe("state machines with stepFunctionForwarderArn", () => {
 
   test("never fails over the role's shape; creates a role (with a real Fn::GetAtt) only when there is none", () => {
     for (const role of [{ Ref: "RoleParameter" }, "arn:aws:iam::123456789012:role/x", { "Fn::ImportValue": "role" }, { "Fn::GetAtt": ["Missing", "Arn"] }]) {
-      const outcome = run(template({ M: machine({ RoleArn: role }) }), params);
+      const outcome = run(template({ M: stateMachine({ RoleArn: role }) }), params);
       expect(outcome.ok).toBe(true);
       expect(outcome.warnings.join("\n")).toMatch(/M: its role is not an AWS::IAM::Role of this template; it needs logs:CreateLogDelivery/);
     }
-    const { RoleArn: _omitted, ...withoutRole } = machine().Properties;
+    const { RoleArn: _omitted, ...withoutRole } = stateMachine().Properties;
     const out = instrument(template({ M: { Type: "AWS::StepFunctions::StateMachine", Properties: withoutRole } }), params);
     expect(out.M.Properties.RoleArn).toEqual({ "Fn::GetAtt": ["MRole", "Arn"] });
     expect(out.MRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
   });
 
   test("SAM state machines: Logging, Policies for SAM's role, map tags", () => {
-    const sam = { Type: "AWS::Serverless::StateMachine", Properties: { Definition: machine().Properties.Definition, Tags: { team: "a" } } };
+    const sam = { Type: "AWS::Serverless::StateMachine", Properties: { Definition: stateMachine().Properties.Definition, Tags: { team: "a" } } };
     const out = instrument(template({ S: sam }), params);
     expect(out.S.Properties.Logging.Destinations).toHaveLength(1);
     expect(out.S.Properties.Policies[0].Statement[0].Sid).toBe("DatadogStepFunctionsLogDelivery");
@@ -174,11 +162,11 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("left alone without stepFunctionForwarderArn, or when excluded; a string definition is rewritten only when changed", () => {
-    const fragment = template({ M: machine(), Role: roleResource });
+    const fragment = template({ M: stateMachine(), Role: roleResource });
     expect(instrument(fragment, {}).M).toEqual((fragment.Resources as any).M);
     expect(instrument(fragment, { ...params, exclude: "M" }).M).toEqual((fragment.Resources as any).M);
     const pretty = JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }, null, 2);
-    const out = instrument(template({ M: machine({ Definition: undefined, DefinitionString: pretty }), Role: roleResource }), params);
+    const out = instrument(template({ M: stateMachine({ Definition: undefined, DefinitionString: pretty }), Role: roleResource }), params);
     expect(out.M.Properties.DefinitionString).toBe(pretty);
   });
 
@@ -186,14 +174,14 @@ describe("state machines with stepFunctionForwarderArn", () => {
     const definition = { StartAt: "T", States: { T: { Type: "Task", Resource: "${FnArn}", Parameters: { a: 1 }, Next: "U" }, U: { Type: "Task", Resource: "${Invoke}", Parameters: { FunctionName: "f" }, End: true } } };
     const fn = { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "a.b", Role: "r", Code: { ZipFile: "x" } } };
     const substitutions = { FnArn: { "Fn::GetAtt": ["Fn", "Arn"] }, Invoke: "arn:aws:states:::lambda:invoke" };
-    const out = instrument(template({ M: machine({ Definition: definition, DefinitionSubstitutions: substitutions }), Fn: fn, Role: roleResource }), { ...params, addLayers: false });
+    const out = instrument(template({ M: stateMachine({ Definition: definition, DefinitionSubstitutions: substitutions }), Fn: fn, Role: roleResource }), { ...params, addLayers: false });
     expect(out.M.Properties.Definition.States.T.Parameters["Execution.$"]).toBe("$$.Execution");
     expect(out.M.Properties.Definition.States.U.Parameters["Payload.$"]).toBe(CONTEXT_PATH);
     expect(out.M.Properties.Definition.States.T.Resource).toBe("${FnArn}");
   });
 
   test("a second run gives the same template and summary when a machine's role cannot be granted (RoleArn: {}), beside another machine", () => {
-    const fragment = template({ Broken: machine({ RoleArn: {} }), Other: machine(), Role: roleResource });
+    const fragment = template({ Broken: stateMachine({ RoleArn: {} }), Other: stateMachine(), Role: roleResource });
     const cases: [Record<string, unknown>, Record<string, never[]>][] = [
       [{ ...params, env: "prod" }, {}],
       [{ ...params, env: "prod", enableXrayTracing: true }, {}],
@@ -210,7 +198,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("transforming the output again changes nothing", () => {
-    const fragment = template({ M: machine(), N: machine({ RoleArn: { Ref: "P" } }), Role: roleResource });
+    const fragment = template({ M: stateMachine(), N: stateMachine({ RoleArn: { Ref: "P" } }), Role: roleResource });
     const once = run(fragment, { ...params, env: "prod" });
     expect(run(once.fragment, { ...params, env: "prod" }).fragment).toEqual(once.fragment);
   });
