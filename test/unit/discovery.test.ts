@@ -1,4 +1,7 @@
-import { ALL_LAYERS, instrument, lambda, layerArn, run, template, variables } from "../helpers/macro";
+import { offlineAccountView } from "../../src/lookup/account-view";
+import { transformWithLookups } from "../../src/transform";
+import { python } from "../helpers/builders";
+import { ALL_LAYERS, instrument, jsonCopy, lambda, layerArn, run, template, variables } from "../helpers/macro";
 
 describe("which functions, and how they are read", () => {
   test("SAM functions take Runtime, Handler and Architectures from Globals.Function", () => {
@@ -52,5 +55,20 @@ describe("which functions, and how they are read", () => {
     const before = JSON.stringify(fragment);
     instrument(fragment, ALL_LAYERS);
     expect(JSON.stringify(fragment)).toBe(before);
+  });
+
+
+  test("a successful transform leaves its input untouched and shares unchanged parts", async () => {
+    const fragment = template({ Fn: python({ Environment: { Variables: { A: "1" } } }), Queue: { Type: "AWS::SQS::Queue", Properties: { QueueName: "users-own" } } });
+    const before = jsonCopy(fragment);
+    const outcome = await transformWithLookups(
+      { fragment, params: { ...ALL_LAYERS, enableXrayTracing: true }, region: "us-east-1", templateParameterValues: {}, env: {}, macroVersion: "1" },
+      () => offlineAccountView(),
+    );
+    expect(outcome.ok).toBe(true);
+    expect(fragment).toEqual(before);
+    const out = outcome.fragment as any;
+    expect(out.Resources.Queue).toBe((fragment.Resources as any).Queue);
+    expect(out.Resources.Fn.Properties.Environment.Variables).toMatchObject({ A: "1", DD_SITE: "datadoghq.com" });
   });
 });

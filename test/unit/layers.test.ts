@@ -97,3 +97,30 @@ describe("layers", () => {
     expect(run(stale, { pythonLayerVersion: 104 }).ok).toBe(true);
   });
 });
+
+describe("Runtime or Architectures given as Fn::If", () => {
+  test("different runtimes: Layers and Handler as Fn::If on the same condition", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["UsePython", "python3.12", "nodejs20.x"] }, Handler: "app.handler" });
+    const out = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties;
+    expect(out.Layers).toEqual({ "Fn::If": ["UsePython", [layerArn("Datadog-Python312", 100)], [layerArn("Datadog-Node20-x", 110)]] });
+    expect(out.Handler).toEqual({ "Fn::If": ["UsePython", "datadog_lambda.handler.handler", "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler"] });
+    expect(out.Environment.Variables.DD_LAMBDA_HANDLER).toBe("app.handler");
+  });
+  test("and with Architectures as Fn::If on another condition, every combination", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["A", "python3.12", "python3.13"] }, Architectures: { "Fn::If": ["B", ["arm64"], ["x86_64"]] }, Handler: "app.handler" });
+    const layers = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties.Layers;
+    expect(layers).toEqual({
+      "Fn::If": [
+        "A",
+        { "Fn::If": ["B", [layerArn("Datadog-Python312-ARM", 100)], [layerArn("Datadog-Python312", 100)]] },
+        { "Fn::If": ["B", [layerArn("Datadog-Python313-ARM", 100)], [layerArn("Datadog-Python313", 100)]] },
+      ],
+    });
+  });
+  test("a branch whose runtime needs no layer keeps the function's own", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["A", "python3.12", "provided.al2023"] }, Handler: "app.handler", Layers: ["arn:aws:lambda:us-east-1:1:layer:mine:1"] });
+    const out = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties;
+    expect(out.Layers).toEqual({ "Fn::If": ["A", ["arn:aws:lambda:us-east-1:1:layer:mine:1", layerArn("Datadog-Python312", 100)], ["arn:aws:lambda:us-east-1:1:layer:mine:1"]] });
+    expect(out.Handler).toEqual({ "Fn::If": ["A", "datadog_lambda.handler.handler", "app.handler"] });
+  });
+});

@@ -1,7 +1,7 @@
 import { readDefinition } from "../../src/stepfunctions/definition";
 import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
 import { instrument, run, template } from "../helpers/macro";
-import { FORWARDER, INVOKE, stateMachine } from "../helpers/builders";
+import { FORWARDER, INVOKE, PASS_DEFINITION, stateMachine } from "../helpers/builders";
 
 const params = { stepFunctionForwarderArn: FORWARDER };
 
@@ -63,6 +63,21 @@ describe("trace context in the definition", () => {
     expect(injectTraceContext(definition)).toEqual([]);
     expect(JSON.stringify(definition)).toBe(once);
   });
+
+  test("a Lambda step whose Payload or Input is an intrinsic gets no keys beside it", () => {
+    const definition = {
+      StartAt: "Invoke",
+      States: {
+        Invoke: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f", Payload: { "Fn::GetAtt": ["Cfg", "Payload"] } }, Next: "Nested" },
+        Nested: { Type: "Task", Resource: "arn:aws:states:::states:startExecution", Parameters: { StateMachineArn: "x", Input: { Ref: "InputParam" } }, Next: "Arn" },
+        Arn: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:1:function:f", Parameters: { "Fn::Sub": "x" }, End: true },
+      },
+    };
+    const outcome = run(template({ M: stateMachine({ Definition: definition }, { defaults: false }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+    expect((outcome.fragment as any).Resources.M.Properties.Definition).toEqual(definition);
+    const left = outcome.diagnostics.filter((d) => d.rule === "W406").map((d) => d.text);
+    expect(left).toHaveLength(3);
+  });
 });
 
 describe("definition forms", () => {
@@ -93,6 +108,13 @@ describe("definition forms", () => {
   test("a definition that is not JSON is reported", () => {
     expect(readDefinition({ "Fn::Sub": '{"TimeoutSeconds": ${Timeout}}' })).toMatch(/not valid JSON/);
     expect(readDefinition({ "Fn::GetAtt": ["X", "Y"] })).toMatch(/cannot read/);
+  });
+
+  test("a definition nested thousands of levels deep is read iteratively or left alone", () => {
+    let states: any = { StartAt: "L", States: { L: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f" }, End: true } } };
+    for (let i = 0; i < 3000; i++) states = { StartAt: "P", States: { P: { Type: "Parallel", Branches: [states], End: true } } };
+    const outcome = run(template({ M: stateMachine({ Definition: states }, { defaults: false }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+    expect(outcome.ok).toBe(true);
   });
 });
 
@@ -201,5 +223,15 @@ describe("state machines with stepFunctionForwarderArn", () => {
     const fragment = template({ M: stateMachine(), N: stateMachine({ RoleArn: { Ref: "P" } }), Role: roleResource });
     const once = run(fragment, { ...params, env: "prod" });
     expect(run(once.fragment, { ...params, env: "prod" }).fragment).toEqual(once.fragment);
+  });
+
+  test("a state machine named in `exclude` is not called unknown, and is listed as skipped", () => {
+    const machine = () => stateMachine({ Definition: PASS_DEFINITION }, { defaults: false });
+    const outcome = run(template({ Machine: machine(), Other: machine() }), { addLayers: false, stepFunctionForwarderArn: FORWARDER, exclude: "Machine" });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.diagnostics.map((d) => d.rule)).not.toContain("W103");
+    expect(outcome.skipped).toEqual([{ logicalId: "Machine", reason: "listed in `exclude`" }]);
+    expect(outcome.instrumented).toEqual(["Other"]);
+    expect((outcome.fragment as any).Resources.Machine).toEqual(machine());
   });
 });

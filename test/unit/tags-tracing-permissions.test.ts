@@ -1,4 +1,4 @@
-import { node, python as pythonFunction, samFunction } from "../helpers/builders";
+import { FORWARDER, node, python as pythonFunction, samFunction } from "../helpers/builders";
 import { ALL_LAYERS, instrument, lambda, run, template, variables, VERSION } from "../helpers/macro";
 
 /** This suite's functions have the handler `a.b` (and SAM's code is in "."). */
@@ -31,6 +31,13 @@ describe("tags", () => {
     const outcome = run(template({ F: python({ Tags: { Ref: "TagList" } }) }), ALL_LAYERS);
     expect((outcome.fragment as any).Resources.F.Properties.Tags).toEqual({ Ref: "TagList" });
     expect(outcome.warnings.join()).toMatch(/F: Tags is an intrinsic function/);
+  });
+
+  test("a tag key `__proto__` stays a key and pollutes nothing", () => {
+    const sam = { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "a.b", Tags: {} } };
+    const out = instrument(template({ S: sam }), { ...ALL_LAYERS, forwarderArn: FORWARDER, stackName: "s", tags: "__proto__:polluted" });
+    expect(Object.keys(out.S.Properties.Tags)).toContain("__proto__");
+    expect(({} as any).polluted).toBeUndefined();
   });
 });
 
