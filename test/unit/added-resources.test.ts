@@ -2,8 +2,8 @@
  * Resources the macro adds (log groups, subscriptions, state machine roles): their logical ids never take a
  * name of the user's, they carry the Condition of what they serve, and a second run adds nothing.
  */
-import { FORWARDER, PASS_DEFINITION, python, stateMachine } from "../helpers/builders";
-import { ALL_LAYERS, jsonCopy, run, template } from "../helpers/macro";
+import { FORWARDER, INVOKE, PASS_DEFINITION, python, stateMachine } from "../helpers/builders";
+import { ALL_LAYERS, jsonCopy, lambda, run, template } from "../helpers/macro";
 
 const queue = () => ({ Type: "AWS::SQS::Queue", Properties: { QueueName: "users-own" } });
 /** A state machine without a RoleArn, so the macro adds its role. */
@@ -42,6 +42,20 @@ describe("logical ids", () => {
     expect(added).toHaveLength(2);
     for (const id of added) expect(id.length).toBeLessThanOrEqual(255);
   });
+
+  // Resources and Parameters share one namespace (cfn-lint E3007 "Resources and Parameters must not share
+  // name"; a Ref would be ambiguous), so a free id must be free in both.
+  test("an added resource never takes the name of a template parameter", () => {
+    const input = template(
+      { Fn: lambda({ Runtime: "python3.12", Handler: "app.handler", FunctionName: "orders" }) },
+      { Parameters: { FnLogGroup: { Type: "String", Default: "x" }, FnDatadogSubscription: { Type: "String", Default: "y" } } },
+    );
+    const outcome = run(input, { ...ALL_LAYERS, forwarderArn: FORWARDER });
+    expect(outcome.ok).toBe(true);
+    const added = Object.keys((outcome.fragment as any).Resources).filter((id) => !(id in (input.Resources as object)));
+    expect(added.length).toBeGreaterThan(0);
+    for (const id of added) expect(Object.keys(input.Parameters as object)).not.toContain(id);
+  });
 });
 
 describe("Conditions", () => {
@@ -69,5 +83,20 @@ describe("Conditions", () => {
     const condition = out.Resources.FnDatadogSubscription.Condition;
     expect(out.Conditions[condition]).toEqual({ "Fn::And": [{ Condition: "IsProd" }, { Condition: "KeepLogs" }] });
     expect(run(jsonCopy(out), { ...ALL_LAYERS, forwarderArn: FORWARDER }).fragment).toEqual(out);
+  });
+
+  test("idempotent with literal runtimes, a forwarder, a state machine and a Condition (fuzzed, holds)", () => {
+    const input = template(
+      {
+        F: { ...lambda({ Runtime: "nodejs20.x", Handler: "index.h", FunctionName: "orders" }), Condition: "C" },
+        M: stateMachine({ RoleArn: "arn:aws:iam::123456789012:role/states", Definition: { StartAt: "A", States: { A: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f" }, End: true } } } }, { defaults: false }),
+      },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const params = { ...ALL_LAYERS, forwarderArn: FORWARDER, stepFunctionForwarderArn: FORWARDER };
+    const first = run(input, params);
+    expect(first.ok).toBe(true);
+    const again = jsonCopy(first.fragment);
+    expect(run(again, params).fragment).toEqual(again);
   });
 });

@@ -5,6 +5,7 @@ import { parseGitData, usesExtension, validateConfig } from "../../src/config/va
 import type { TemplateContext } from "../../src/intrinsics";
 import { Report } from "../../src/rules";
 import { FORWARDER, python } from "../helpers/builders";
+import { respondTo } from "../helpers/handler";
 import { lambda, run, template } from "../helpers/macro";
 
 const context: TemplateContext = { parameterValues: { Stage: "prod" }, parameterDeclarations: {}, mappings: {} };
@@ -82,6 +83,16 @@ describe("coercion", () => {
     expect(load({ site: { "Fn::GetAtt": ["X", "Y"] } }).errors[0]).toMatch(/`site`.*intrinsic function.*cannot resolve/);
     // A parameter that only flows into the template keeps the intrinsic for CloudFormation to resolve.
     expect(load({ env: { "Fn::GetAtt": ["X", "Y"] } }).config.env).toEqual({ "Fn::GetAtt": ["X", "Y"] });
+  });
+
+  // Describing a deeply nested value for E116 with JSON.stringify would overflow the stack. (Params are not
+  // echoed in the response, so unlike a deep fragment this one can be answered.)
+  test("a deeply nested parameter value is a type error (E116), not an internal error (E901)", async () => {
+    let deep: unknown = "a";
+    for (let i = 0; i < 6000; i++) deep = [deep];
+    const { response } = await respondTo(template({}), { tags: deep });
+    expect(response.status).toBe("failure");
+    expect(response.errorMessage).not.toMatch(/E901/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { handler, respond } from "../../src/index";
 import { offlineAccountView, type AccountView } from "../../src/lookup/account-view";
-import { FORWARDER, python } from "../helpers/builders";
-import { captureLogs } from "../helpers/handler";
+import { FORWARDER, NO_VALUE, python } from "../helpers/builders";
+import { captureLogs, respondTo } from "../helpers/handler";
 import { ALL_LAYERS, jsonCopy, lambda, run, template } from "../helpers/macro";
 
 const event = (overrides: Record<string, unknown> = {}) => ({
@@ -135,6 +135,33 @@ describe("secrets never reach the response or the logs", () => {
     const outcome = run(template({}), { apiKey: key, site: key, addLayers: false });
     expect(outcome.errors.join()).toMatch(/E121/);
     expect(outcome.errors.join()).not.toContain(key);
+  });
+
+  // The site is quoted cut to 60 characters: cut before redaction, a secret longer than that (KMS-encrypted
+  // keys are ~200) pasted into `site` would leak its first 60 characters past a redactor of whole secrets.
+  test("a long apiKMSKey quoted (cut) by another message is still masked", async () => {
+    const kms = "AQICAHhKMSencryptedBlobAAAAbzBtBgkqhkiG9w0BBwagYDBeAgEAMFkGCSqGSIb3DQEHATAeBglghkgBZQMEAS4wEQQM";
+    const { response, everything } = await respondTo(template({}), { apiKMSKey: kms, site: kms, addLayers: false });
+    expect(response.status).toBe("failure");
+    expect(everything).not.toContain(kms.slice(0, 40));
+  });
+
+  // apiKey given as a Ref to a (NoEcho) template parameter: the value it resolves to is the secret, not only the
+  // literal strings of the Ref ("DdKey"), so a message quoting that value (here `site`, the same Ref) must mask it.
+  test("an apiKey resolved from a template parameter is masked wherever it is quoted", async () => {
+    const fragment = { Parameters: { DdKey: { Type: "String", NoEcho: true } }, Resources: {} };
+    const { response, everything } = await respondTo(fragment, { apiKey: { Ref: "DdKey" }, site: { Ref: "DdKey" }, addLayers: false }, { templateParameterValues: { DdKey: key } });
+    expect(response.status).toBe("failure");
+    expect(everything).not.toContain(key);
+  });
+
+  test("environment values of the template's functions never reach messages or logs (fuzzed, holds)", async () => {
+    const secret = "hunter2-env-value-SECRET";
+    const fn = lambda({ Runtime: "python3.12", Handler: "app.handler", Environment: { Variables: { TOKEN: secret, DD_SITE: { "Fn::If": ["C", secret, NO_VALUE] } } } });
+    for (const params of [ALL_LAYERS, { addLayers: false, extensionLayerVersion: 1 }, { ...ALL_LAYERS, forwarderArn: FORWARDER }]) {
+      const { everything } = await respondTo(template({ F: fn }, { Conditions: { C: { "Fn::Equals": ["a", "a"] } } }), params);
+      expect(everything).not.toContain(secret);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, templateString, type TemplateContext } from "../../src/intrinsics";
 import { respond } from "../../src/index";
 import { offlineAccountView } from "../../src/lookup/account-view";
-import { FORWARDER, PASS_DEFINITION, python, stateMachine } from "../helpers/builders";
+import { FORWARDER, NO_VALUE, PASS_DEFINITION, python, stateMachine } from "../helpers/builders";
 import { captureLogs } from "../helpers/handler";
 import { ALL_LAYERS, jsonCopy, lambda, layerArn, run, template, variables } from "../helpers/macro";
 
@@ -130,6 +130,16 @@ describe("in a template", () => {
     // Compared as text: a deep structural comparison would itself exhaust the stack.
     expect(JSON.stringify(fragment)).toBe(JSON.stringify(before));
   });
+
+  test("17 Fn::If alternatives are unresolvable at once, not enumerated (holds)", () => {
+    let runtime: unknown = "python3.12";
+    for (let i = 0; i < 17; i++) runtime = { "Fn::If": [`C${i}`, i % 2 ? "python3.11" : "nodejs20.x", runtime] };
+    const started = Date.now();
+    const outcome = run(template({ F: lambda({ Runtime: runtime, Handler: "a.b" }) }), ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.warnings.join()).toMatch(/W202/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
 });
 
 describe("SSM-typed template parameters", () => {
@@ -179,5 +189,28 @@ describe("keys are never written beside an intrinsic", () => {
     const outcome = run(template({ M: sm }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
     expect((outcome.fragment as any).Resources.M).toEqual(sm);
     expect(Object.keys((outcome.fragment as any).Resources)).toEqual(["Role", "M"]);
+  });
+  test("Fn::If with AWS::NoValue branches in Layers, Environment and Tags: branches edited, shapes valid (fuzzed, holds)", () => {
+    const input = template(
+      {
+        F: lambda({
+          Runtime: "python3.12",
+          Handler: "app.handler",
+          Layers: { "Fn::If": ["C", NO_VALUE, ["arn:aws:lambda:us-east-1:111111111111:layer:Other:1"]] },
+          Environment: { "Fn::If": ["C", { Variables: { A: "1" } }, NO_VALUE] },
+          Tags: { "Fn::If": ["C", NO_VALUE, [{ Key: "k", Value: "v" }]] },
+        }),
+      },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const before = JSON.stringify(input);
+    const props = (run(input, ALL_LAYERS).fragment as any).Resources.F.Properties;
+    expect(JSON.stringify(input)).toBe(before);
+    for (const key of ["Layers", "Environment", "Tags"]) {
+      const [condition, whenTrue, whenFalse] = props[key]["Fn::If"];
+      expect(condition).toBe("C");
+      expect(whenTrue).not.toEqual(NO_VALUE);
+      expect(whenFalse).not.toEqual(NO_VALUE);
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { ALL_LAYERS, instrument, lambda, layerArn, run, template } from "../helpers/macro";
-import { python } from "../helpers/builders";
+import { ALL_LAYERS, instrument, jsonCopy, lambda, layerArn, run, template } from "../helpers/macro";
+import { NO_VALUE, python } from "../helpers/builders";
 
 const vendorLayer = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38";
 
@@ -122,5 +122,30 @@ describe("Runtime or Architectures given as Fn::If", () => {
     const out = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties;
     expect(out.Layers).toEqual({ "Fn::If": ["A", ["arn:aws:lambda:us-east-1:1:layer:mine:1", layerArn("Datadog-Python312", 100)], ["arn:aws:lambda:us-east-1:1:layer:mine:1"]] });
     expect(out.Handler).toEqual({ "Fn::If": ["A", "datadog_lambda.handler.handler", "app.handler"] });
+  });
+
+  // On a second run `Layers` is already the per-variant Fn::If the first run built: applying each variant's
+  // layers to every branch of it (other families' layers appended, their slots differing) and wrapping the
+  // result in Fn::If again grew the template about 4x per run (8 runtimes x 8 architectures: 10 KB -> 560 KB -> 33 MB).
+  test("Runtime given as Fn::If: a second transform leaves Layers unchanged (idempotent)", () => {
+    const input = template(
+      { F: lambda({ Runtime: { "Fn::If": ["C", "python3.12", "nodejs20.x"] }, Handler: "app.handler" }) },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const first = run(input, ALL_LAYERS);
+    expect(first.ok).toBe(true);
+    const second = run(jsonCopy(first.fragment), ALL_LAYERS);
+    expect(second.ok).toBe(true);
+    expect((second.fragment as any).Resources.F.Properties.Layers).toEqual((first.fragment as any).Resources.F.Properties.Layers);
+  });
+
+  test("Architectures given as Fn::If: a second transform leaves Layers unchanged (idempotent)", () => {
+    const input = template(
+      { F: lambda({ Runtime: "python3.12", Architectures: { "Fn::If": ["C", ["arm64"], NO_VALUE] }, Handler: "app.handler" }) },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const first = run(input, ALL_LAYERS);
+    const second = run(jsonCopy(first.fragment), ALL_LAYERS);
+    expect((second.fragment as any).Resources.F.Properties.Layers).toEqual((first.fragment as any).Resources.F.Properties.Layers);
   });
 });

@@ -2,6 +2,7 @@ import { readDefinition } from "../../src/stepfunctions/definition";
 import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
 import { instrument, run, template } from "../helpers/macro";
 import { FORWARDER, INVOKE, PASS_DEFINITION, stateMachine } from "../helpers/builders";
+import { respondTo } from "../helpers/handler";
 
 const params = { stepFunctionForwarderArn: FORWARDER };
 
@@ -108,6 +109,55 @@ describe("definition forms", () => {
   test("a definition that is not JSON is reported", () => {
     expect(readDefinition({ "Fn::Sub": '{"TimeoutSeconds": ${Timeout}}' })).toMatch(/not valid JSON/);
     expect(readDefinition({ "Fn::GetAtt": ["X", "Y"] })).toMatch(/cannot read/);
+  });
+
+  describe("definitions stay valid when rewritten", () => {
+    /** A machine with a role of its own, so only its definition is rewritten. */
+    const machine = (properties: Record<string, unknown>) => stateMachine({ RoleArn: "arn:aws:iam::123456789012:role/states", ...properties }, { defaults: false });
+
+    // An Fn::Join definition whose literal text contains the macro's placeholder `__datadog_macro_part_<n>__`
+    // (legal text, e.g. a state name) must not be split at it: `intrinsics[n]` (undefined) would be written
+    // into the Join, null parts CloudFormation rejects; with a smaller n the literal would become another part.
+    test("an Fn::Join definition whose text holds the placeholder pattern is written back intact", () => {
+      const text = '{"StartAt":"__datadog_macro_part_3__","States":{"__datadog_macro_part_3__":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"';
+      const definition = { "Fn::Join": ["", [text, { Ref: "F" }, '"},"End":true}}}']] };
+      const outcome = run(template({ M: machine({ DefinitionString: definition }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      expect(outcome.ok).toBe(true);
+      const parts = (outcome.fragment as any).Resources.M.Properties.DefinitionString["Fn::Join"][1];
+      expect(parts.every((part: unknown) => part !== undefined && part !== null)).toBe(true);
+    });
+
+    // In an Fn::Sub definition `\u0024{Price}` is literal text for CloudFormation (no substitution). Parsed
+    // (decoded to "${Price}") and written back with JSON.stringify, the output Fn::Sub would ask for a
+    // variable Price: the deploy fails (unresolved dependency) or silently substitutes.
+    test("an Fn::Sub definition keeps an escaped \\u0024{...} literal", () => {
+      const text = '{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Comment":"costs \\u0024{Price}"},"End":true}}}';
+      const outcome = run(template({ M: machine({ DefinitionString: { "Fn::Sub": text } }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      const written = (outcome.fragment as any).Resources.M.Properties.DefinitionString["Fn::Sub"] as string;
+      expect(written).not.toContain("${Price}");
+    });
+
+    // A rewritten definition round-trips through JSON.parse/stringify, which would silently change integers
+    // above 2^53 in Pass results, Choice rules etc.
+    test("a definition with an integer beyond double precision is left exactly as written, with a warning", () => {
+      const text = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"orderId":12345678901234567891},"Next":"L"},"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"End":true}}}';
+      const outcome = run(template({ M: machine({ DefinitionString: text }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      // JSON.parse cannot keep the number, so no rewrite can: the definition stays as the user wrote it.
+      expect((outcome.fragment as any).Resources.M.Properties.DefinitionString).toBe(text);
+      expect(outcome.warnings.join()).toMatch(/W405\] M: the definition holds the number 12345678901234567000/);
+    });
+
+    // Only reachable through the API (`respond`/`transformFragment`): JSON events and the CLI's YAML reader
+    // (aliases copied, at most 100) cannot share objects. Stringifying the definition would expand the DAG:
+    // 2^depth work (25 levels took ~50 s).
+    test("a definition built from shared subobjects is read in bounded time", async () => {
+      let shared: unknown = "a";
+      for (let i = 0; i < 21; i++) shared = { a: shared, b: shared };
+      const definition = { StartAt: "A", States: { A: { Type: "Pass", Parameters: shared, Next: "L" }, L: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f" }, End: true } } };
+      const started = Date.now();
+      await respondTo(template({ M: machine({ Definition: definition }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      expect(Date.now() - started).toBeLessThan(1000);
+    }, 120_000);
   });
 
   test("a definition nested thousands of levels deep is read iteratively or left alone", () => {
