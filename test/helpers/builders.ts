@@ -46,3 +46,6 @@ export function stateMachine(properties: Record<string, unknown> = {}, { invokes
   const base = defaults ? { RoleArn: { "Fn::GetAtt": ["Role", "Arn"] }, Definition: invokeDefinition(invokes) } : {};
   return { Type: "AWS::StepFunctions::StateMachine", Properties: { ...base, ...properties } };
 }
+
+/** A state machine without RoleArn (so the macro adds its role) whose definition has nothing to rewrite. */
+export const rolelessMachine = () => stateMachine({ Definition: PASS_DEFINITION }, { defaults: false });

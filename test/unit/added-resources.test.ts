@@ -2,17 +2,15 @@
  * Resources the macro adds (log groups, subscriptions, state machine roles): their logical ids never take a
  * name of the user's, they carry the Condition of what they serve, and a second run adds nothing.
  */
-import { FORWARDER, INVOKE, PASS_DEFINITION, python, stateMachine } from "../helpers/builders";
+import { FORWARDER, INVOKE, python, rolelessMachine, stateMachine } from "../helpers/builders";
 import { ALL_LAYERS, jsonCopy, lambda, run, template } from "../helpers/macro";
 
 const queue = () => ({ Type: "AWS::SQS::Queue", Properties: { QueueName: "users-own" } });
-/** A state machine without a RoleArn, so the macro adds its role. */
-const machine = () => stateMachine({ Definition: PASS_DEFINITION }, { defaults: false });
 
 describe("logical ids", () => {
   // Every logical id the macro would generate for Fn and Machine is already taken by an unrelated resource.
   const taken = { MachineRole: queue(), MachineLogGroup: queue(), MachineDatadogSubscription: queue(), FnLogGroup: queue(), FnDatadogSubscription: queue() };
-  const input = template({ Fn: python({ FunctionName: "orders" }), Machine: machine(), ...taken });
+  const input = template({ Fn: python({ FunctionName: "orders" }), Machine: rolelessMachine(), ...taken });
   const params = { ...ALL_LAYERS, forwarderArn: FORWARDER, stepFunctionForwarderArn: FORWARDER };
 
   test("ids taken by the user's resources: the macro picks other ids and leaves the user's resources as they were", () => {
@@ -62,7 +60,7 @@ describe("Conditions", () => {
   const params = { ...ALL_LAYERS, forwarderArn: FORWARDER, stepFunctionForwarderArn: FORWARDER };
 
   test("what the macro adds for a resource with a Condition carries that Condition", () => {
-    const conditional = template({ Fn: { ...python({ FunctionName: "orders" }), Condition: "IsProd" }, Machine: { ...machine(), Condition: "HasMachine" } }, { Conditions: { IsProd: { "Fn::Equals": ["a", "a"] }, HasMachine: { "Fn::Equals": ["a", "a"] } } });
+    const conditional = template({ Fn: { ...python({ FunctionName: "orders" }), Condition: "IsProd" }, Machine: { ...rolelessMachine(), Condition: "HasMachine" } }, { Conditions: { IsProd: { "Fn::Equals": ["a", "a"] }, HasMachine: { "Fn::Equals": ["a", "a"] } } });
     const out = (run(conditional, params).fragment as any).Resources;
     expect(out.FnLogGroup.Condition).toBe("IsProd");
     expect(out.FnDatadogSubscription.Condition).toBe("IsProd");

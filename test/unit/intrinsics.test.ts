@@ -1,7 +1,7 @@
 import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, templateString, type TemplateContext } from "../../src/intrinsics";
 import { respond } from "../../src/index";
 import { offlineAccountView } from "../../src/lookup/account-view";
-import { FORWARDER, NO_VALUE, PASS_DEFINITION, python, stateMachine } from "../helpers/builders";
+import { FORWARDER, NO_VALUE, python, rolelessMachine } from "../helpers/builders";
 import { captureLogs } from "../helpers/handler";
 import { ALL_LAYERS, jsonCopy, lambda, layerArn, run, template, variables } from "../helpers/macro";
 
@@ -184,7 +184,7 @@ describe("keys are never written beside an intrinsic", () => {
     expect(outcome.warnings.join()).toMatch(/W201\] Fn: skipped, its Properties is an intrinsic function/);
   });
   test("a state machine whose Properties is an intrinsic is left alone too", () => {
-    const properties = () => stateMachine({ Definition: PASS_DEFINITION }, { defaults: false }).Properties;
+    const properties = () => rolelessMachine().Properties;
     const sm = { Type: "AWS::StepFunctions::StateMachine", Properties: { "Fn::If": ["C", properties(), properties()] } };
     const outcome = run(template({ M: sm }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
     expect((outcome.fragment as any).Resources.M).toEqual(sm);

@@ -1,7 +1,7 @@
 import { readDefinition } from "../../src/stepfunctions/definition";
 import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
 import { instrument, run, template } from "../helpers/macro";
-import { FORWARDER, INVOKE, PASS_DEFINITION, stateMachine } from "../helpers/builders";
+import { FORWARDER, INVOKE, rolelessMachine, stateMachine } from "../helpers/builders";
 import { respondTo } from "../helpers/handler";
 
 const params = { stepFunctionForwarderArn: FORWARDER };
@@ -276,12 +276,11 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("a state machine named in `exclude` is not called unknown, and is listed as skipped", () => {
-    const machine = () => stateMachine({ Definition: PASS_DEFINITION }, { defaults: false });
-    const outcome = run(template({ Machine: machine(), Other: machine() }), { addLayers: false, stepFunctionForwarderArn: FORWARDER, exclude: "Machine" });
+    const outcome = run(template({ Machine: rolelessMachine(), Other: rolelessMachine() }), { addLayers: false, stepFunctionForwarderArn: FORWARDER, exclude: "Machine" });
     expect(outcome.ok).toBe(true);
     expect(outcome.diagnostics.map((d) => d.rule)).not.toContain("W103");
     expect(outcome.skipped).toEqual([{ logicalId: "Machine", reason: "listed in `exclude`" }]);
     expect(outcome.instrumented).toEqual(["Other"]);
-    expect((outcome.fragment as any).Resources.Machine).toEqual(machine());
+    expect((outcome.fragment as any).Resources.Machine).toEqual(rolelessMachine());
   });
 });
