@@ -61,3 +61,6 @@ export function variables(resource: any): Record<string, unknown> {
 
 export const layerArn = (name: string, version: number, region = REGION, account = "464622532012", partition = "aws") =>
   `arn:${partition}:lambda:${region}:${account}:layer:${name}:${version}`;
+
+/** A deep copy through JSON: the value as CloudFormation would send it again. */
+export const jsonCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value));

@@ -1,7 +1,7 @@
 /** API Gateway logs, `forwardLogGroups`, X-Ray beyond Lambda, and the Step Functions trace options. */
 import { ALL_LAYERS, instrument, lambda, run, template } from "../helpers/macro";
+import { FORWARDER, PASS_DEFINITION, stateMachine } from "../helpers/builders";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const params = { forwarderArn: FORWARDER, stackName: "shop" };
 const ofType = (resources: Record<string, any>, type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 const filters = (resources: Record<string, any>) => ofType(resources, "AWS::Logs::SubscriptionFilter").map(([id, resource]) => ({ id, group: resource.Properties.LogGroupName, name: resource.Properties.FilterName }));
@@ -14,6 +14,19 @@ const restStage = (properties: Record<string, unknown> = {}, extra: Record<strin
   ...extra,
   Properties: { RestApiId: { Ref: "Api" }, DeploymentId: "d1", StageName: "prod", ...properties },
 });
+/** Resources of a type, each with its logical id. */
+const resourcesOf = (fragment: any, type: string) => ofType(fragment.Resources, type).map(([id, resource]) => ({ id, ...resource }));
+/** The subscription filters on the log group named `name` (a string or an intrinsic). */
+const filtersOn = (fragment: any, name: unknown) =>
+  resourcesOf(fragment, "AWS::Logs::SubscriptionFilter").filter((filter) => JSON.stringify(filter.Properties.LogGroupName) === JSON.stringify(name));
+/** The RestApi `Api` with its Deployment `Dep`, and these stages of it. */
+const deployedApi = (stages: Record<string, unknown> = {}) => ({
+  Api: restApi(),
+  Dep: { Type: "AWS::ApiGateway::Deployment", Properties: { RestApiId: { Ref: "Api" } } },
+  ...stages,
+});
+const deployedStage = (name: string, properties: Record<string, unknown>, condition?: string) =>
+  restStage({ DeploymentId: { Ref: "Dep" }, StageName: name, ...properties }, condition ? { Condition: condition } : {});
 
 describe("access logs", () => {
   test.each([
@@ -82,6 +95,43 @@ describe("access logs", () => {
   test("subscribeToAccessLogs: false leaves access log groups alone", () => {
     const out = instrument(template({ Api: restApi(), Access: logGroup(), Stage: restStage({ AccessLogSetting: { DestinationArn: { "Fn::GetAtt": ["Access", "Arn"] } } }) }), { ...params, subscribeToAccessLogs: false });
     expect(filters(out)).toEqual([]);
+  });
+  describe("a log group shared by stages under different Conditions", () => {
+    // S1 (Condition C1) and S2 (no condition) log to the same literal group. One filter carrying C1 alone,
+    // with S2's subscription deduplicated against it, would leave /shared unforwarded wherever C1 is false.
+    const t = {
+      Conditions: { C1: { "Fn::Equals": ["a", "b"] } },
+      Resources: deployedApi({
+        S1: deployedStage("a", { AccessLogSetting: { DestinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:/shared", Format: "x" } }, "C1"),
+        S2: deployedStage("b", { AccessLogSetting: { DestinationArn: "arn:aws:logs:us-east-1:123456789012:log-group:/shared", Format: "x" } }),
+      }),
+    };
+    test("the group is forwarded whenever S2 exists", () => {
+      const out = run(t, { forwarderArn: FORWARDER }, { logGroups: { "/shared": [] } });
+      const filters = filtersOn(out.fragment, "/shared");
+      expect(filters.some((f) => f.Condition === undefined)).toBe(true);
+    });
+    test("same with forwardLogGroups naming the group explicitly (unconditional request)", () => {
+      const t2 = { ...t, Resources: deployedApi({ S1: (t.Resources as any).S1 }) };
+      const out = run(t2, { forwarderArn: FORWARDER, forwardLogGroups: ["/shared"] }, { logGroups: { "/shared": [] } });
+      const filters = filtersOn(out.fragment, "/shared");
+      expect(filters.some((f) => f.Condition === undefined)).toBe(true);
+    });
+  });
+
+  // The template declares LogGroupName !Sub /api/${AWS::StackName}-access and the stage logs to
+  // !Sub arn:...:log-group:/api/${AWS::StackName}-access: the group is the template's own, as for functions
+  // (functionLogTarget finds it by name), so no `stackName` is needed (W301 if the macro gave up).
+  test("a destination built with Fn::Sub ${AWS::StackName} is the template's own group: subscribed without stackName", () => {
+    const t = {
+      Resources: deployedApi({
+        AccessLogs: { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: { "Fn::Sub": "/api/${AWS::StackName}-access" } } },
+        S: deployedStage("a", { AccessLogSetting: { DestinationArn: { "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/api/${AWS::StackName}-access" }, Format: "x" } }),
+      }),
+    };
+    const out = run(t, { forwarderArn: FORWARDER });
+    expect(out.warnings).toEqual([]);
+    expect(filtersOn(out.fragment, { Ref: "AccessLogs" }).length).toBe(1);
   });
 });
 
@@ -182,6 +232,79 @@ describe("execution logs", () => {
       ["ServerlessRestApiExecutionLogsLogGroup", { "Fn::Join": ["", ["API-Gateway-Execution-Logs_", { Ref: "ServerlessRestApi" }, "/live"]] }],
     ]);
   });
+  describe("RestApiId read from a nested stack's output (Fn::GetAtt)", () => {
+    // RestApiId: !GetAtt ApiStack.Outputs.RestApiId (the API in a nested stack). Writing {Ref: ApiStack} into
+    // the group's name would give "API-Gateway-Execution-Logs_arn:aws:cloudformation:.../prod": invalid (":"),
+    // CREATE_FAILED, and the stage DependsOn it, so the whole deploy would fail where the input deployed.
+    const t = {
+      Resources: {
+        ApiStack: { Type: "AWS::CloudFormation::Stack", Properties: { TemplateURL: "https://s3.amazonaws.com/b/api.yaml" } },
+        Dep: { Type: "AWS::ApiGateway::Deployment", Properties: { RestApiId: { "Fn::GetAtt": ["ApiStack", "Outputs.RestApiId"] } } },
+        S: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { "Fn::GetAtt": ["ApiStack", "Outputs.RestApiId"] }, DeploymentId: { Ref: "Dep" }, StageName: "prod", MethodSettings: INFO } },
+      },
+    };
+    test("no added resource refers to the nested stack by Ref", () => {
+      const out = run(t, { forwarderArn: FORWARDER, subscribeToExecutionLogs: true, stackName: "st" }, { stackResources: { ApiStack: "arn:aws:cloudformation:us-east-1:123456789012:stack/st-ApiStack-1X/abc" } });
+      expect(out.ok).toBe(true);
+      const added = resourcesOf(out.fragment, "AWS::Logs::LogGroup");
+      expect(JSON.stringify(added)).not.toContain('{"Ref":"ApiStack"}');
+    });
+  });
+
+  describe("RestApiId given as a template parameter: an API outside the template", () => {
+    // RestApiId: !Ref ApiId (a String parameter, value known to the macro). The group
+    // API-Gateway-Execution-Logs_abc123/prod exists in the account: declaring it (as if the API were new,
+    // since no stack resource has that id) fails the deploy with "already exists".
+    const t = {
+      Parameters: { ApiId: { Type: "String" } },
+      Resources: { S: { Type: "AWS::ApiGateway::Stage", Properties: { RestApiId: { Ref: "ApiId" }, DeploymentId: "dep1", StageName: "prod", MethodSettings: INFO } } },
+    };
+    const options = { templateParameterValues: { ApiId: "abc123" }, logGroups: { "API-Gateway-Execution-Logs_abc123/prod": [] } };
+    test("an existing group is not declared again", () => {
+      const out = run(t, { forwarderArn: FORWARDER, subscribeToExecutionLogs: true, stackName: "st" }, options);
+      expect(out.ok).toBe(true);
+      expect(resourcesOf(out.fragment, "AWS::Logs::LogGroup")).toEqual([]);
+    });
+    test("stackName is not demanded for an API that is not a resource of the template", () => {
+      const out = run(t, { forwarderArn: FORWARDER, subscribeToExecutionLogs: true }, options);
+      expect(out.errors).toEqual([]);
+    });
+  });
+
+  // When every function with an implicit Api event has Condition C1, SAM gives ServerlessRestApi Condition C1
+  // (ImplicitApiPlugin._maybe_add_condition_to_implicit_api). An unconditional group whose name refers to
+  // ServerlessRestApi draws cfn-lint W1001, and CloudFormation rejects the template when C1 is false
+  // ("Unresolved resource dependencies [ServerlessRestApi]").
+  test("SAM implicit API under a Condition: whatever refers to ServerlessRestApi carries that Condition", () => {
+    const t = {
+      Transform: "AWS::Serverless-2016-10-31",
+      Parameters: { Env: { Type: "String", Default: "dev" } },
+      Conditions: { C1: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } },
+      Globals: { Api: { MethodSettings: INFO } },
+      Resources: {
+        Fn: { Type: "AWS::Serverless::Function", Condition: "C1", Properties: { Runtime: "python3.12", Handler: "a.b", CodeUri: "s3://bucket/k", FunctionName: "fn", Events: { E: { Type: "Api", Properties: { Path: "/", Method: "get" } } } } },
+      },
+    };
+    const out = run(t, { forwarderArn: FORWARDER, addLayers: false, subscribeToExecutionLogs: true, stackName: "st" });
+    expect(out.ok).toBe(true);
+    const referring = Object.entries<any>((out.fragment as any).Resources).filter(([, r]) => JSON.stringify(r).includes('"Ref":"ServerlessRestApi"'));
+    expect(referring.length).toBeGreaterThan(0);
+    for (const [, r] of referring) expect(r.Condition).toBe("C1");
+  });
+
+  // StageA (IsProd) and StageB (NotProd) both create stage "live" of Api. A group declared once with
+  // Condition IsProd, and nothing for StageB, would leave the stage's logs unforwarded where NotProd holds.
+  test("mutually exclusive stages with one stage name: some filter exists when the second one's Condition holds", () => {
+    const t = {
+      Parameters: { Env: { Type: "String" } },
+      Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] }, NotProd: { "Fn::Not": [{ Condition: "IsProd" }] } },
+      Resources: deployedApi({ StageA: deployedStage("live", { MethodSettings: INFO }, "IsProd"), StageB: deployedStage("live", { MethodSettings: INFO }, "NotProd") }),
+    };
+    const out = run(t, { forwarderArn: FORWARDER, subscribeToExecutionLogs: true, stackName: "st" });
+    expect(out.ok).toBe(true);
+    const filters = resourcesOf(out.fragment, "AWS::Logs::SubscriptionFilter");
+    expect(filters.some((f) => f.Condition !== "IsProd")).toBe(true);
+  });
 });
 
 describe("forwardLogGroups", () => {
@@ -210,17 +333,25 @@ describe("forwardLogGroups", () => {
     }, { logGroups: { "/shop/batch": [] } });
     expect(filters(out).map(({ group }) => group)).toEqual(["/shop/batch"]);
   });
+  // A filter on a group given by name must carry the stack's identity: stack b, deployed after stack a forwarded
+  // the same group, would otherwise read a's filter as its own and declare one of the same name on the same
+  // group, and CloudFormation fails with "already exists".
+  test("filter names differ between stacks: stack b does not declare a filter named like stack a's", () => {
+    const t = { Resources: { Role: { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: {} } } } };
+    const a = run(t, { forwarderArn: FORWARDER, forwardLogGroups: ["/shared/batch-jobs"], stackName: "a" }, { logGroups: { "/shared/batch-jobs": [] } });
+    const aFilter = resourcesOf(a.fragment, "AWS::Logs::SubscriptionFilter")[0];
+    expect(aFilter).toBeDefined();
+    const account = { "/shared/batch-jobs": [{ filterName: aFilter.Properties.FilterName, destinationArn: FORWARDER }] };
+    const b = run(t, { forwarderArn: FORWARDER, forwardLogGroups: ["/shared/batch-jobs"], stackName: "b" }, { logGroups: account });
+    const bNames = resourcesOf(b.fragment, "AWS::Logs::SubscriptionFilter").map((f) => f.Properties.FilterName);
+    expect(bNames).not.toContain(aFilter.Properties.FilterName);
+  });
 });
 
 describe("X-Ray tracing beyond Lambda", () => {
-  const machine = (properties: Record<string, unknown> = {}) => ({
-    Type: "AWS::StepFunctions::StateMachine",
-    Properties: { RoleArn: { "Fn::GetAtt": ["Role", "Arn"] }, Definition: { StartAt: "A", States: { A: { Type: "Pass", End: true } } }, ...properties },
-  });
-
   test("REST stages and state machines get tracing, the role the X-Ray permissions; what the user set is kept", () => {
     const out = instrument(
-      template({ Api: restApi(), Prod: restStage(), Beta: restStage({ StageName: "beta", TracingEnabled: false }), Flow: machine(), Own: machine({ TracingConfiguration: { Enabled: false } }) }),
+      template({ Api: restApi(), Prod: restStage(), Beta: restStage({ StageName: "beta", TracingEnabled: false }), Flow: stateMachine({ Definition: PASS_DEFINITION }), Own: stateMachine({ Definition: PASS_DEFINITION, TracingConfiguration: { Enabled: false } }) }),
       { enableXrayTracing: true },
     );
     expect(out.Prod.Properties.TracingEnabled).toBe(true);
@@ -232,7 +363,7 @@ describe("X-Ray tracing beyond Lambda", () => {
   });
 
   test("a machine whose role the macro cannot edit: the same warning on every run (idempotent)", () => {
-    const fragment = template({ Flow: machine({ RoleArn: "arn:aws:iam::123456789012:role/flow" }) });
+    const fragment = template({ Flow: stateMachine({ Definition: PASS_DEFINITION, RoleArn: "arn:aws:iam::123456789012:role/flow" }) });
     const first = run(fragment, { enableXrayTracing: true });
     const second = run(first.fragment, { enableXrayTracing: true });
     expect(first.warnings.join("\n")).toMatch(/\[W216\] Flow:/);

@@ -4,6 +4,10 @@ import { closestName } from "../../src/config/suggest";
 import { parseGitData, usesExtension, validateConfig } from "../../src/config/validate";
 import type { TemplateContext } from "../../src/intrinsics";
 import { Report } from "../../src/rules";
+import { FORWARDER, python } from "../helpers/builders";
+import { respondTo } from "../helpers/handler";
+import { lambda, run, template } from "../helpers/macro";
+import { newerRuntime } from "../helpers/runtimes";
 
 const context: TemplateContext = { parameterValues: { Stage: "prod" }, parameterDeclarations: {}, mappings: {} };
 
@@ -81,6 +85,16 @@ describe("coercion", () => {
     // A parameter that only flows into the template keeps the intrinsic for CloudFormation to resolve.
     expect(load({ env: { "Fn::GetAtt": ["X", "Y"] } }).config.env).toEqual({ "Fn::GetAtt": ["X", "Y"] });
   });
+
+  // Describing a deeply nested value for E116 with JSON.stringify would overflow the stack. (Params are not
+  // echoed in the response, so unlike a deep fragment this one can be answered.)
+  test("a deeply nested parameter value is a type error (E116), not an internal error (E901)", async () => {
+    let deep: unknown = "a";
+    for (let i = 0; i < 6000; i++) deep = [deep];
+    const { response } = await respondTo(template({}), { tags: deep });
+    expect(response.status).toBe("failure");
+    expect(response.errorMessage).not.toMatch(/E901/);
+  });
 });
 
 describe("unknown names", () => {
@@ -99,6 +113,14 @@ describe("unknown names", () => {
     expect(load({ coldStartTraceMinDuration: 3 }).config.minColdStartTraceDuration).toBe(3);
     expect(load({ coldStartTraceMinDuration: 3, minColdStartTraceDuration: 4 }).errors[0]).toMatch(/same parameter/);
   });
+
+  test("a 200,000-character unknown parameter name gets no suggestion search (cost bounded by input size)", () => {
+    const name = "p".repeat(200_000);
+    expect(closestName(name, ["pythonLayerVersion"])).toBeUndefined();
+    const outcome = run(template({}), { [name]: 1 });
+    expect(outcome.errors).toHaveLength(1);
+    expect(outcome.errors[0].length).toBeLessThan(400);
+  }, 5_000);
 });
 
 describe("sources", () => {
@@ -153,6 +175,15 @@ describe("validation reports every problem at once", () => {
     const { errors, warnings } = load({ lambdaFips: true });
     expect(errors).toEqual([]);
     expect(warnings[0]).toMatch(/lambdaFips/);
+  });
+
+  test("a parameter error does not hide the template's problems", () => {
+    const outcome = run(template({ Fn: python(), Node: lambda({ Runtime: newerRuntime("nodejs"), Handler: "a.b" }) }), { site: "nowhere", pythonLayerVersion: 1, forwarderArn: FORWARDER });
+    expect(outcome.diagnostics.filter((d) => d.severity === "error").map((d) => d.rule)).toEqual(["E121", "E201", "E301"]);
+  });
+  test("a rejected layer version is not also reported as missing", () => {
+    const outcome = run(template({ Fn: python() }), { pythonLayerVersion: "latest" });
+    expect(outcome.diagnostics.map((d) => d.rule)).toEqual(["E116"]);
   });
 });
 

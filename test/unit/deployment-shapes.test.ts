@@ -4,9 +4,9 @@
  */
 import { DATADOG_SIGNING_PROFILES } from "../../src/instrument/code-signing";
 import { ALL_LAYERS, instrument, lambda, layerArn, run, template, variables } from "../helpers/macro";
+import { python } from "../helpers/builders";
 
 const PROFILE = DATADOG_SIGNING_PROFILES.aws!;
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
 const distribution = (arn: unknown) => ({
   Type: "AWS::CloudFront::Distribution",
   Properties: {

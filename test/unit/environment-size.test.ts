@@ -1,16 +1,14 @@
 /** Lambda's 4 KB of environment variables: the macro fails a function its variables would take past it (E204), or says when it cannot tell (W222). */
 import { ENVIRONMENT_LIMIT_BYTES } from "../../src/instrument/environment-size";
-import { ALL_LAYERS, lambda, run, template, variables } from "../helpers/macro";
+import { ALL_LAYERS, run, template, variables } from "../helpers/macro";
+import { python, samFunction, samTemplate } from "../helpers/builders";
 
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
 const bytes = (vars: Record<string, unknown>) => Object.entries(vars).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
 /** What the macro adds to a plain Python function, in bytes (keys plus values). */
 const macroBytes = bytes(variables((run(template({ F: python() }), ALL_LAYERS).fragment as any).Resources.F));
 /** A user variable `PAD` that brings the function to `total` bytes with the macro's. */
 const padTo = (total: number) => ({ PAD: "p".repeat(total - macroBytes - "PAD".length) });
 const rulesOf = (outcome: ReturnType<typeof run>) => outcome.diagnostics.map((d) => d.rule);
-const sam = (resources: Record<string, unknown>, globals: Record<string, unknown>) => template(resources, { Transform: "AWS::Serverless-2016-10-31", Globals: { Function: globals } });
-const samFunction = (properties: Record<string, unknown> = {}) => ({ Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/", ...properties } });
 
 describe("Lambda's 4 KB of environment variables", () => {
   test("the macro's own variables take a known size, well under the limit", () => {
@@ -127,11 +125,11 @@ describe("Lambda's 4 KB of environment variables", () => {
   test("SAM: Globals' variables count, and a name the function sets too counts once", () => {
     const globals = (vars: Record<string, string>) => ({ Environment: { Variables: vars } });
     // The function's PAD replaces the Globals' one: only the function's counts.
-    const shadowed = run(sam({ F: samFunction({ Environment: { Variables: padTo(4096) } }) }, globals({ PAD: "p".repeat(3000) })), ALL_LAYERS);
+    const shadowed = run(samTemplate({ F: samFunction({ Environment: { Variables: padTo(4096) } }) }, globals({ PAD: "p".repeat(3000) })), ALL_LAYERS);
     expect(rulesOf(shadowed)).toEqual([]);
     const split = (total: number) => {
       const pad = padTo(total).PAD;
-      return run(sam({ F: samFunction({ Environment: { Variables: { PAD: pad.slice(0, 1000) } } }) }, globals({ GLOBAL: pad.slice(1000 + "GLOBAL".length) })), ALL_LAYERS);
+      return run(samTemplate({ F: samFunction({ Environment: { Variables: { PAD: pad.slice(0, 1000) } } }) }, globals({ GLOBAL: pad.slice(1000 + "GLOBAL".length) })), ALL_LAYERS);
     };
     expect(rulesOf(split(4096))).toEqual([]);
     expect(rulesOf(split(4097))).toEqual(["E204"]);

@@ -105,4 +105,13 @@ describe("environment variables", () => {
     expect(outcome.warnings.join("\n")).toMatch(/F: Environment.Variables is Fn::GetAtt, which the macro cannot edit/);
   });
 
+
+
+  // `{Ref, Other}` is not a valid intrinsic (one key), but it must not be edited as a map either: writing
+  // `Variables` beside `Ref` would put a key beside an intrinsic function key.
+  test("an Environment holding a Ref beside another key is not written into", () => {
+    const input = template({ F: lambda({ Runtime: "python3.12", Handler: "app.handler", Environment: { Ref: "Env", Other: 1 } }) });
+    const environment = (run(input, ALL_LAYERS).fragment as any).Resources.F.Properties.Environment;
+    expect(Object.keys(environment).sort()).toEqual(["Other", "Ref"]);
+  });
 });

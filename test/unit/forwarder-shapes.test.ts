@@ -1,9 +1,8 @@
 /** The forwarder path deploys wherever the stack deploys without the macro. */
-import { ALL_LAYERS, instrument, lambda, run, template } from "../helpers/macro";
+import { ALL_LAYERS, instrument, run, template } from "../helpers/macro";
+import { FORWARDER, python } from "../helpers/builders";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const params = { ...ALL_LAYERS, forwarderArn: FORWARDER };
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
 const ofType = (resources: Record<string, any>, type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
 describe("log groups the template declares under a computed name", () => {

@@ -1,7 +1,7 @@
 import { FILTER_NAME, filterNameFor, OWNED_GROUP_FILTER } from "../../src/forwarder/subscriptions";
 import { instrument, lambda, run, template } from "../helpers/macro";
+import { FORWARDER } from "../helpers/builders";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const params = { addLayers: false, forwarderArn: FORWARDER };
 const named = (name: string, extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "a.b", FunctionName: name, ...extra });
 const unnamed = () => lambda({ Runtime: "python3.12", Handler: "a.b" });

@@ -1,4 +1,5 @@
-import { instrument, lambda, run, template, variables } from "../helpers/macro";
+import { ALL_LAYERS, instrument, lambda, run, template, variables } from "../helpers/macro";
+import { NO_VALUE } from "../helpers/builders";
 
 const params = { pythonLayerVersion: 1, nodeLayerVersion: 2, javaLayerVersion: 3, dotnetLayerVersion: 4, rubyLayerVersion: 5 };
 
@@ -68,5 +69,32 @@ describe("handler redirect", () => {
     expect(out.I.Properties.ImageConfig.Command).toEqual(["datadog_lambda.handler.handler"]);
     expect(variables(out.I).DD_LAMBDA_HANDLER).toBe("app.handler");
     expect(out.I.Properties.Layers).toBeUndefined();
+  });
+
+  // `Layers` as a Ref to a CommaDelimitedList parameter cannot be edited: W207 asks the user to add the layer.
+  // Redirecting the handler anyway to /opt/nodejs/node_modules/datadog-lambda-js/handler.handler, which only that
+  // layer provides, would fail every invocation until the user acts.
+  test("Layers as a Ref to a list parameter: the handler is not pointed at a layer that was not added", () => {
+    const input = template(
+      { F: lambda({ Runtime: "nodejs20.x", Handler: "index.handler", Layers: { Ref: "Layers" } }) },
+      { Parameters: { Layers: { Type: "CommaDelimitedList", Default: "" } } },
+    );
+    const outcome = run(input, ALL_LAYERS);
+    expect(outcome.warnings.join()).toMatch(/W207/);
+    expect((outcome.fragment as any).Resources.F.Properties.Handler).toBe("index.handler");
+  });
+
+  // The user's DD_LAMBDA_HANDLER is set only when C holds. Counting it as set and redirecting the Handler in
+  // every case would leave the Datadog wrapper no DD_LAMBDA_HANDLER to call when C is false.
+  test("a DD_LAMBDA_HANDLER set only under a condition: the handler is not redirected where it is unset", () => {
+    const input = template(
+      { F: lambda({ Runtime: "python3.12", Handler: "app.handler", Environment: { Variables: { DD_LAMBDA_HANDLER: { "Fn::If": ["C", "app.other", NO_VALUE] } } } }) },
+      { Conditions: { C: { "Fn::Equals": ["a", "b"] } } },
+    );
+    const props = (run(input, ALL_LAYERS).fragment as any).Resources.F.Properties;
+    const redirected = JSON.stringify(props.Handler).includes("datadog_lambda");
+    const handlerWhenFalse = props.Environment.Variables.DD_LAMBDA_HANDLER;
+    // Either leave the handler alone, or make DD_LAMBDA_HANDLER defined when C is false.
+    expect(!redirected || JSON.stringify(handlerWhenFalse).includes("app.handler")).toBe(true);
   });
 });

@@ -1,4 +1,9 @@
 import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, templateString, type TemplateContext } from "../../src/intrinsics";
+import { respond } from "../../src/index";
+import { offlineAccountView } from "../../src/lookup/account-view";
+import { FORWARDER, NO_VALUE, python, rolelessMachine } from "../helpers/builders";
+import { captureLogs } from "../helpers/handler";
+import { ALL_LAYERS, jsonCopy, lambda, layerArn, run, template, variables } from "../helpers/macro";
 
 const context: TemplateContext = {
   parameterValues: { Given: "python3.12" },
@@ -96,5 +101,116 @@ describe("templateString", () => {
     // A variable whose value has no template string makes the whole unreadable.
     expect(templateString({ "Fn::Sub": ["/${A}", { A: { "Fn::GetAZs": "" } }] }, context)).toBeUndefined();
     expect(templateString({ "Fn::Sub": ["/${A}", "not a map"] }, context)).toBeUndefined();
+  });
+});
+
+describe("in a template", () => {
+  test.each(["valueOf", "constructor", "toString", "__proto__", "hasOwnProperty"])("template-supplied names are looked up as own properties only: Ref %s resolves to nothing built in", (name) => {
+    const fragment = template({ Fn: python({ Runtime: { Ref: name }, Architectures: { "Fn::FindInMap": [name, name, name] } }) }, { Mappings: {} });
+    const outcome = run(fragment, { ...ALL_LAYERS, service: { "Fn::Sub": `\${${name}}` } });
+    expect(outcome.ok).toBe(true);
+    const text = JSON.stringify(outcome.fragment);
+    expect(text).not.toMatch(/function|\[native code\]|\[object Object\]/);
+    expect(outcome.warnings.join()).toMatch(/W202/);
+    expect(Object.prototype).not.toHaveProperty("polluted");
+  });
+
+  test("intrinsics nested a thousand levels deep are unresolvable, not a crash", async () => {
+    let runtime: unknown = "python3.12";
+    for (let i = 0; i < 1000; i++) runtime = { "Fn::Join": ["", [runtime]] };
+    let handlerValue: unknown = "app.handler";
+    for (let i = 0; i < 1000; i++) handlerValue = { "Fn::If": ["C", handlerValue, "x"] };
+    const fragment = template({ Fn: lambda({ Runtime: runtime, Handler: handlerValue }), Py: python() });
+    const before = jsonCopy(fragment);
+    const response = await respond({ requestId: "r", region: "us-east-1", params: ALL_LAYERS, fragment }, {}, captureLogs().logger, () => offlineAccountView());
+    expect(response.status).toBe("success");
+    const out = (response.fragment as any).Resources;
+    expect(out.Fn.Properties.Layers).toBeUndefined();
+    expect(out.Py.Properties.Layers).toEqual([layerArn("Datadog-Python312", 100)]);
+    // Compared as text: a deep structural comparison would itself exhaust the stack.
+    expect(JSON.stringify(fragment)).toBe(JSON.stringify(before));
+  });
+
+  test("17 Fn::If alternatives are unresolvable at once, not enumerated (holds)", () => {
+    let runtime: unknown = "python3.12";
+    for (let i = 0; i < 17; i++) runtime = { "Fn::If": [`C${i}`, i % 2 ? "python3.11" : "nodejs20.x", runtime] };
+    const started = Date.now();
+    const outcome = run(template({ F: lambda({ Runtime: runtime, Handler: "a.b" }) }), ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.warnings.join()).toMatch(/W202/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("SSM-typed template parameters", () => {
+  const parameters = {
+    DdSecret: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/datadog/api-key-secret-arn" },
+    Service: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/app/service" },
+    LayerVersion: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/datadog/python-layer" },
+  };
+  test("values that only flow into the template stay intrinsics for CloudFormation to resolve", () => {
+    const fragment = template({ Fn: python() }, { Parameters: parameters });
+    const outcome = run(fragment, { ...ALL_LAYERS, apiKeySecretArn: { Ref: "DdSecret" }, service: { Ref: "Service" }, forwarderArn: FORWARDER, stackName: "s" });
+    expect(outcome.errors).toEqual([]);
+    const out = (outcome.fragment as any).Resources;
+    expect(variables(out.Fn)).toMatchObject({ DD_API_KEY_SECRET_ARN: { Ref: "DdSecret" }, DD_SERVICE: { Ref: "Service" } });
+    expect(out.Fn.Properties.Tags).toContainEqual({ Key: "service", Value: { Ref: "Service" } });
+    const statement = out.Role.Properties.Policies[0].PolicyDocument.Statement.find((s: any) => s.Sid === "DatadogApiKeySecret");
+    expect(statement.Resource).toEqual([{ Ref: "DdSecret" }, { "Fn::Sub": ["${Arn}-??????", { Arn: { Ref: "DdSecret" } }] }]);
+    expect(JSON.stringify(out)).not.toContain("/datadog/api-key-secret-arn");
+  });
+  test("a value the macro needs fails, saying why, instead of using the SSM path", () => {
+    const outcome = run(template({ Fn: python() }, { Parameters: parameters }), { pythonLayerVersion: { Ref: "LayerVersion" } });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.errors[0]).toMatch(/^\[E115\] Parameter `pythonLayerVersion` .* is a Ref to `LayerVersion`, an SSM parameter/);
+    // And the layer-version rule does not pile up a second, misleading error for the same parameter.
+    expect(outcome.errors).toHaveLength(1);
+  });
+  test("Runtime from an SSM parameter is unresolvable, not its path", () => {
+    const fragment = template({ Fn: python({ Runtime: { Ref: "Rt" } }) }, { Parameters: { Rt: { Type: "AWS::SSM::Parameter::Value<String>", Default: "python3.12" } } });
+    const outcome = run(fragment, ALL_LAYERS);
+    expect((outcome.fragment as any).Resources.Fn.Properties.Layers).toBeUndefined();
+    expect(outcome.warnings.join()).toMatch(/W202.*its Runtime is an intrinsic function the macro cannot resolve/);
+  });
+});
+
+describe("keys are never written beside an intrinsic", () => {
+  test("Properties given as a whole Fn::If: the function is left as it was, with a warning", () => {
+    const fn = { Type: "AWS::Lambda::Function", Properties: { "Fn::If": ["C", python().Properties, python({ Runtime: "nodejs20.x" }).Properties] } };
+    const outcome = run(template({ Fn: fn }), ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect((outcome.fragment as any).Resources.Fn).toEqual(fn);
+    expect(outcome.skipped.map((s) => s.logicalId)).toEqual(["Fn"]);
+    expect(outcome.warnings.join()).toMatch(/W201\] Fn: skipped, its Properties is an intrinsic function/);
+  });
+  test("a state machine whose Properties is an intrinsic is left alone too", () => {
+    const properties = () => rolelessMachine().Properties;
+    const sm = { Type: "AWS::StepFunctions::StateMachine", Properties: { "Fn::If": ["C", properties(), properties()] } };
+    const outcome = run(template({ M: sm }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+    expect((outcome.fragment as any).Resources.M).toEqual(sm);
+    expect(Object.keys((outcome.fragment as any).Resources)).toEqual(["Role", "M"]);
+  });
+  test("Fn::If with AWS::NoValue branches in Layers, Environment and Tags: branches edited, shapes valid (fuzzed, holds)", () => {
+    const input = template(
+      {
+        F: lambda({
+          Runtime: "python3.12",
+          Handler: "app.handler",
+          Layers: { "Fn::If": ["C", NO_VALUE, ["arn:aws:lambda:us-east-1:111111111111:layer:Other:1"]] },
+          Environment: { "Fn::If": ["C", { Variables: { A: "1" } }, NO_VALUE] },
+          Tags: { "Fn::If": ["C", NO_VALUE, [{ Key: "k", Value: "v" }]] },
+        }),
+      },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const before = JSON.stringify(input);
+    const props = (run(input, ALL_LAYERS).fragment as any).Resources.F.Properties;
+    expect(JSON.stringify(input)).toBe(before);
+    for (const key of ["Layers", "Environment", "Tags"]) {
+      const [condition, whenTrue, whenFalse] = props[key]["Fn::If"];
+      expect(condition).toBe("C");
+      expect(whenTrue).not.toEqual(NO_VALUE);
+      expect(whenFalse).not.toEqual(NO_VALUE);
+    }
   });
 });

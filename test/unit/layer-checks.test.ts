@@ -10,10 +10,9 @@ import { lambdaLayerView } from "../../src/lookup/lambda-layers";
 import { checkPinnedLayers, LAYER_LOOKUP_CONCURRENCY, MAX_LAYER_LOOKUPS, type PinnedLayer } from "../../src/lookup/layer-checks";
 import { Report } from "../../src/rules";
 import { transformWithLookups, type MacroRequest } from "../../src/transform";
-import { layerArn, REGION, VERSION, lambda, template } from "../helpers/macro";
+import { layerArn, REGION, VERSION, template } from "../helpers/macro";
+import { node, python } from "../helpers/builders";
 
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
-const node = () => lambda({ Runtime: "nodejs22.x", Handler: "index.handler" });
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey-AbCdEf";
 
 function request(fragment: unknown, params: Record<string, unknown>): MacroRequest {

@@ -1,7 +1,7 @@
-import { ALL_LAYERS, instrument, lambda, layerArn, run, template } from "../helpers/macro";
+import { ALL_LAYERS, instrument, jsonCopy, lambda, layerArn, run, template } from "../helpers/macro";
+import { NO_VALUE, python } from "../helpers/builders";
 import { newerRuntime } from "../helpers/runtimes";
 
-const python = (extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...extra });
 const vendorLayer = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38";
 
 describe("layers", () => {
@@ -97,5 +97,57 @@ describe("layers", () => {
     // Replacing a stale Datadog layer does not count as adding one.
     const stale = template({ F: python({ Layers: [...others, layerArn("Datadog-Python311", 9)] }) });
     expect(run(stale, { pythonLayerVersion: 104 }).ok).toBe(true);
+  });
+});
+
+describe("Runtime or Architectures given as Fn::If", () => {
+  test("different runtimes: Layers and Handler as Fn::If on the same condition", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["UsePython", "python3.12", "nodejs20.x"] }, Handler: "app.handler" });
+    const out = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties;
+    expect(out.Layers).toEqual({ "Fn::If": ["UsePython", [layerArn("Datadog-Python312", 100)], [layerArn("Datadog-Node20-x", 110)]] });
+    expect(out.Handler).toEqual({ "Fn::If": ["UsePython", "datadog_lambda.handler.handler", "/opt/nodejs/node_modules/datadog-lambda-js/handler.handler"] });
+    expect(out.Environment.Variables.DD_LAMBDA_HANDLER).toBe("app.handler");
+  });
+  test("and with Architectures as Fn::If on another condition, every combination", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["A", "python3.12", "python3.13"] }, Architectures: { "Fn::If": ["B", ["arm64"], ["x86_64"]] }, Handler: "app.handler" });
+    const layers = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties.Layers;
+    expect(layers).toEqual({
+      "Fn::If": [
+        "A",
+        { "Fn::If": ["B", [layerArn("Datadog-Python312-ARM", 100)], [layerArn("Datadog-Python312", 100)]] },
+        { "Fn::If": ["B", [layerArn("Datadog-Python313-ARM", 100)], [layerArn("Datadog-Python313", 100)]] },
+      ],
+    });
+  });
+  test("a branch whose runtime needs no layer keeps the function's own", () => {
+    const fn = lambda({ Runtime: { "Fn::If": ["A", "python3.12", "provided.al2023"] }, Handler: "app.handler", Layers: ["arn:aws:lambda:us-east-1:1:layer:mine:1"] });
+    const out = instrument(template({ Fn: fn }), ALL_LAYERS).Fn.Properties;
+    expect(out.Layers).toEqual({ "Fn::If": ["A", ["arn:aws:lambda:us-east-1:1:layer:mine:1", layerArn("Datadog-Python312", 100)], ["arn:aws:lambda:us-east-1:1:layer:mine:1"]] });
+    expect(out.Handler).toEqual({ "Fn::If": ["A", "datadog_lambda.handler.handler", "app.handler"] });
+  });
+
+  // On a second run `Layers` is already the per-variant Fn::If the first run built: applying each variant's
+  // layers to every branch of it (other families' layers appended, their slots differing) and wrapping the
+  // result in Fn::If again grew the template about 4x per run (8 runtimes x 8 architectures: 10 KB -> 560 KB -> 33 MB).
+  test("Runtime given as Fn::If: a second transform leaves Layers unchanged (idempotent)", () => {
+    const input = template(
+      { F: lambda({ Runtime: { "Fn::If": ["C", "python3.12", "nodejs20.x"] }, Handler: "app.handler" }) },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const first = run(input, ALL_LAYERS);
+    expect(first.ok).toBe(true);
+    const second = run(jsonCopy(first.fragment), ALL_LAYERS);
+    expect(second.ok).toBe(true);
+    expect((second.fragment as any).Resources.F.Properties.Layers).toEqual((first.fragment as any).Resources.F.Properties.Layers);
+  });
+
+  test("Architectures given as Fn::If: a second transform leaves Layers unchanged (idempotent)", () => {
+    const input = template(
+      { F: lambda({ Runtime: "python3.12", Architectures: { "Fn::If": ["C", ["arm64"], NO_VALUE] }, Handler: "app.handler" }) },
+      { Conditions: { C: { "Fn::Equals": ["a", "a"] } } },
+    );
+    const first = run(input, ALL_LAYERS);
+    const second = run(jsonCopy(first.fragment), ALL_LAYERS);
+    expect((second.fragment as any).Resources.F.Properties.Layers).toEqual((first.fragment as any).Resources.F.Properties.Layers);
   });
 });

@@ -1,8 +1,8 @@
 /** Options users bring from Datadog's plugin and CDK constructs. */
 import { DEFAULT_LAYER_VERSIONS } from "../../src/layer-versions";
-import { ALL_LAYERS, instrument, lambda, layerArn, run, template, variables } from "../helpers/macro";
+import { ALL_LAYERS, instrument, layerArn, run, template, variables } from "../helpers/macro";
+import { python } from "../helpers/builders";
 
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
 
 describe("enabled", () => {
   test("false returns the template unchanged, whatever else the parameters say; it may come from a template parameter", () => {

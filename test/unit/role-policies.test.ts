@@ -8,11 +8,11 @@ import { ConditionSpace } from "../../src/intrinsics";
 import { MAX_INLINE_POLICY_CHARS, policyChars } from "../../src/instrument/role-policies";
 import { TemplateDraft } from "../../src/model";
 import { Report } from "../../src/rules";
-import { ALL_LAYERS, instrument, lambda, role, run, template } from "../helpers/macro";
+import { ALL_LAYERS, instrument, role, run, template } from "../helpers/macro";
+import { python } from "../helpers/builders";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey";
 const PARAMS = { ...ALL_LAYERS, apiKeySecretArn: SECRET };
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
 
 /** What IAM counts for an inline policy, computed here independently of the macro: name, and JSON without whitespace. */
 const counted = (policy: { PolicyName: string; PolicyDocument: unknown }) => policy.PolicyName.length + JSON.stringify(policy.PolicyDocument).replace(/\s/g, "").length;

@@ -14,26 +14,13 @@ import { RULES_END, RULES_START, withRulesTable } from "../../src/rules/docs";
 import { transformWithLookups, type MacroOutcome, type MacroRequest } from "../../src/transform";
 import { ALL_LAYERS, REGION, VERSION, lambda, layerArn, run, template } from "../helpers/macro";
 import { newerRuntime } from "../helpers/runtimes";
+import { FORWARDER, INVOKE, node, python, samFunction, samTemplate, stateMachine } from "../helpers/builders";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey-AbCdEf";
 const SSM_ARN = "arn:aws:ssm:us-east-1:123456789012:parameter/datadog/api-key";
-const INVOKE = "arn:aws:states:::lambda:invoke";
 
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", ...properties });
-const node = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "nodejs22.x", Handler: "index.handler", ...properties });
 const image = (properties: Record<string, unknown> = {}) =>
   lambda({ PackageType: "Image", Code: { ImageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:latest" }, ...properties });
-const machine = (properties: Record<string, unknown> = {}) => ({
-  Type: "AWS::StepFunctions::StateMachine",
-  Properties: {
-    RoleArn: { "Fn::GetAtt": ["Role", "Arn"] },
-    Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "orders-create", "Payload.$": "$" }, End: true } } },
-    ...properties,
-  },
-});
-const sam = (resources: Record<string, unknown>, globals: Record<string, unknown>) =>
-  template(resources, { Transform: "AWS::Serverless-2016-10-31", Globals: { Function: globals } });
 /** A function whose role already holds 10,240 characters of inline policy, and these managed policies. */
 const roleWithFullPolicies = (managedPolicyArns: string[]) =>
   template({
@@ -146,7 +133,7 @@ const CASES: Record<string, Case> = {
   E126: when("a secret name where its ARN is expected", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, apiKeySecretArn: "datadog/api-key" })),
   E127: when("App and API Protection without the extension", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, appsecEnabled: true })),
   E128: when("an env from SSM naming a state machine's new log group", () =>
-    run(template({ Checkout: machine() }, { Parameters: { Env: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/orders/env" } } }), {
+    run(template({ Checkout: stateMachine({}, { invokes: "orders-create" }) }, { Parameters: { Env: { Type: "AWS::SSM::Parameter::Value<String>", Default: "/orders/env" } } }), {
       stepFunctionForwarderArn: FORWARDER,
       env: { Ref: "Env" },
     }),
@@ -231,7 +218,7 @@ const CASES: Record<string, Case> = {
   W205: when("Python 3.7 on arm64", () => run(template({ CreateOrder: python({ Runtime: "python3.7", Architectures: ["arm64"] }) }), ALL_LAYERS)),
   W206: when("SAM Globals holding the Python 3.11 layer for a Python 3.12 function", () =>
     run(
-      sam({ CreateOrder: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/" } } }, { Layers: [layerArn("Datadog-Python311", 90)] }),
+      samTemplate({ CreateOrder: samFunction() }, { Layers: [layerArn("Datadog-Python311", 90)] }),
       ALL_LAYERS,
     ),
   ),
@@ -285,7 +272,7 @@ const CASES: Record<string, Case> = {
   I103: when("a template of 51,000 bytes that the macro instruments", () => run(templateOfAbout(51_000), ALL_LAYERS)),
   I101: when("a Python function without pythonLayerVersion (this release's default is used)", () => run(template({ CreateOrder: python() }))),
   E208: when("a state machine the macro leaves alone whose own tags are already past 50", () =>
-    run(template({ CreateOrder: python(), Flow: machine({ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `team${i}`, Value: "orders" })) }) }), ALL_LAYERS),
+    run(template({ CreateOrder: python(), Flow: stateMachine({ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `team${i}`, Value: "orders" })) }, { invokes: "orders-create" }) }), ALL_LAYERS),
   ),
   I102: when("a role whose inline policies are full: the grants go to a managed policy", () => run(roleWithFullPolicies([]), { ...ALL_LAYERS, apiKeySecretArn: SECRET_ARN })),
   W213: when("a container image command without a DatadogRuntime hint", () =>
@@ -329,7 +316,7 @@ const CASES: Record<string, Case> = {
   W401: when("a state machine logging configuration chosen by a condition", () =>
     run(
       template(
-        { Checkout: machine({ LoggingConfiguration: { "Fn::If": ["IsProd", { Level: "ALL" }, { Ref: "AWS::NoValue" }] } }) },
+        { Checkout: stateMachine({ LoggingConfiguration: { "Fn::If": ["IsProd", { Level: "ALL" }, { Ref: "AWS::NoValue" }] } }, { invokes: "orders-create" }) },
         { Parameters: { Stage: { Type: "String", Default: "prod" } }, Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } } },
       ),
       { stepFunctionForwarderArn: FORWARDER },
@@ -339,26 +326,26 @@ const CASES: Record<string, Case> = {
     run(
       template({
         CheckoutLogs: { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/aws/vendedlogs/states/checkout" } },
-        Checkout: machine({ LoggingConfiguration: { Level: "ERROR", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["CheckoutLogs", "Arn"] } } }] } }),
+        Checkout: stateMachine({ LoggingConfiguration: { Level: "ERROR", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["CheckoutLogs", "Arn"] } } }] } }, { invokes: "orders-create" }),
       }),
       { stepFunctionForwarderArn: FORWARDER },
     ),
   ),
   W404: when("a state machine definition in S3", () => {
-    const checkout = machine();
+    const checkout = stateMachine({}, { invokes: "orders-create" });
     delete (checkout.Properties as Record<string, unknown>).Definition;
     (checkout.Properties as Record<string, unknown>).DefinitionS3Location = { Bucket: "orders-artifacts", Key: "checkout.asl.json" };
     return run(template({ Checkout: checkout }), { stepFunctionForwarderArn: FORWARDER });
   }),
   W405: when("a Fn::Sub definition with a ${...} outside a JSON string", () => {
-    const checkout = machine({ DefinitionString: { "Fn::Sub": '{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":${WorkerArn},"End":true}}}' } });
+    const checkout = stateMachine({ DefinitionString: { "Fn::Sub": '{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":${WorkerArn},"End":true}}}' } }, { invokes: "orders-create" });
     delete (checkout.Properties as Record<string, unknown>).Definition;
     return run(template({ Checkout: checkout }), { stepFunctionForwarderArn: FORWARDER });
   }),
   W406: when("a Lambda invoke state with a custom Payload.$", () =>
     run(
       template({
-        Checkout: machine({ Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "orders-create", "Payload.$": "$.detail" }, End: true } } } }),
+        Checkout: stateMachine({ Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "orders-create", "Payload.$": "$.detail" }, End: true } } } }),
       }),
       { stepFunctionForwarderArn: FORWARDER },
     ),

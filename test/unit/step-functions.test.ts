@@ -1,21 +1,10 @@
 import { readDefinition } from "../../src/stepfunctions/definition";
 import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
 import { instrument, run, template } from "../helpers/macro";
+import { FORWARDER, INVOKE, rolelessMachine, stateMachine } from "../helpers/builders";
+import { respondTo } from "../helpers/handler";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
 const params = { stepFunctionForwarderArn: FORWARDER };
-const INVOKE = "arn:aws:states:::lambda:invoke";
-
-function machine(properties: Record<string, unknown> = {}) {
-  return {
-    Type: "AWS::StepFunctions::StateMachine",
-    Properties: {
-      RoleArn: { "Fn::GetAtt": ["Role", "Arn"] },
-      Definition: { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f", "Payload.$": "$" }, End: true } } },
-      ...properties,
-    },
-  };
-}
 
 describe("trace context in the definition", () => {
   const task = (parameters?: Record<string, unknown>, resource = INVOKE): any => ({ StartAt: "T", States: { T: { Type: "Task", Resource: resource, ...(parameters ? { Parameters: parameters } : {}), End: true } } });
@@ -75,6 +64,21 @@ describe("trace context in the definition", () => {
     expect(injectTraceContext(definition)).toEqual([]);
     expect(JSON.stringify(definition)).toBe(once);
   });
+
+  test("a Lambda step whose Payload or Input is an intrinsic gets no keys beside it", () => {
+    const definition = {
+      StartAt: "Invoke",
+      States: {
+        Invoke: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f", Payload: { "Fn::GetAtt": ["Cfg", "Payload"] } }, Next: "Nested" },
+        Nested: { Type: "Task", Resource: "arn:aws:states:::states:startExecution", Parameters: { StateMachineArn: "x", Input: { Ref: "InputParam" } }, Next: "Arn" },
+        Arn: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:1:function:f", Parameters: { "Fn::Sub": "x" }, End: true },
+      },
+    };
+    const outcome = run(template({ M: stateMachine({ Definition: definition }, { defaults: false }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+    expect((outcome.fragment as any).Resources.M.Properties.Definition).toEqual(definition);
+    const left = outcome.diagnostics.filter((d) => d.rule === "W406").map((d) => d.text);
+    expect(left).toHaveLength(3);
+  });
 });
 
 describe("definition forms", () => {
@@ -106,13 +110,69 @@ describe("definition forms", () => {
     expect(readDefinition({ "Fn::Sub": '{"TimeoutSeconds": ${Timeout}}' })).toMatch(/not valid JSON/);
     expect(readDefinition({ "Fn::GetAtt": ["X", "Y"] })).toMatch(/cannot read/);
   });
+
+  describe("definitions stay valid when rewritten", () => {
+    /** A machine with a role of its own, so only its definition is rewritten. */
+    const machine = (properties: Record<string, unknown>) => stateMachine({ RoleArn: "arn:aws:iam::123456789012:role/states", ...properties }, { defaults: false });
+
+    // An Fn::Join definition whose literal text contains the macro's placeholder `__datadog_macro_part_<n>__`
+    // (legal text, e.g. a state name) must not be split at it: `intrinsics[n]` (undefined) would be written
+    // into the Join, null parts CloudFormation rejects; with a smaller n the literal would become another part.
+    test("an Fn::Join definition whose text holds the placeholder pattern is written back intact", () => {
+      const text = '{"StartAt":"__datadog_macro_part_3__","States":{"__datadog_macro_part_3__":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"';
+      const definition = { "Fn::Join": ["", [text, { Ref: "F" }, '"},"End":true}}}']] };
+      const outcome = run(template({ M: machine({ DefinitionString: definition }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      expect(outcome.ok).toBe(true);
+      const parts = (outcome.fragment as any).Resources.M.Properties.DefinitionString["Fn::Join"][1];
+      expect(parts.every((part: unknown) => part !== undefined && part !== null)).toBe(true);
+    });
+
+    // In an Fn::Sub definition `\u0024{Price}` is literal text for CloudFormation (no substitution). Parsed
+    // (decoded to "${Price}") and written back with JSON.stringify, the output Fn::Sub would ask for a
+    // variable Price: the deploy fails (unresolved dependency) or silently substitutes.
+    test("an Fn::Sub definition keeps an escaped \\u0024{...} literal", () => {
+      const text = '{"StartAt":"L","States":{"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f","Comment":"costs \\u0024{Price}"},"End":true}}}';
+      const outcome = run(template({ M: machine({ DefinitionString: { "Fn::Sub": text } }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      const written = (outcome.fragment as any).Resources.M.Properties.DefinitionString["Fn::Sub"] as string;
+      expect(written).not.toContain("${Price}");
+    });
+
+    // A rewritten definition round-trips through JSON.parse/stringify, which would silently change integers
+    // above 2^53 in Pass results, Choice rules etc.
+    test("a definition with an integer beyond double precision is left exactly as written, with a warning", () => {
+      const text = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"orderId":12345678901234567891},"Next":"L"},"L":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"f"},"End":true}}}';
+      const outcome = run(template({ M: machine({ DefinitionString: text }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      // JSON.parse cannot keep the number, so no rewrite can: the definition stays as the user wrote it.
+      expect((outcome.fragment as any).Resources.M.Properties.DefinitionString).toBe(text);
+      expect(outcome.warnings.join()).toMatch(/W405\] M: the definition holds the number 12345678901234567000/);
+    });
+
+    // Only reachable through the API (`respond`/`transformFragment`): JSON events and the CLI's YAML reader
+    // (aliases copied, at most 100) cannot share objects. Stringifying the definition would expand the DAG:
+    // 2^depth work (25 levels took ~50 s).
+    test("a definition built from shared subobjects is read in bounded time", async () => {
+      let shared: unknown = "a";
+      for (let i = 0; i < 21; i++) shared = { a: shared, b: shared };
+      const definition = { StartAt: "A", States: { A: { Type: "Pass", Parameters: shared, Next: "L" }, L: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f" }, End: true } } };
+      const started = Date.now();
+      await respondTo(template({ M: machine({ Definition: definition }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+      expect(Date.now() - started).toBeLessThan(1000);
+    }, 120_000);
+  });
+
+  test("a definition nested thousands of levels deep is read iteratively or left alone", () => {
+    let states: any = { StartAt: "L", States: { L: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "f" }, End: true } } };
+    for (let i = 0; i < 3000; i++) states = { StartAt: "P", States: { P: { Type: "Parallel", Branches: [states], End: true } } };
+    const outcome = run(template({ M: stateMachine({ Definition: states }, { defaults: false }) }), { addLayers: false, stepFunctionForwarderArn: FORWARDER });
+    expect(outcome.ok).toBe(true);
+  });
 });
 
 describe("state machines with stepFunctionForwarderArn", () => {
   const roleResource = { Type: "AWS::IAM::Role", Properties: { AssumeRolePolicyDocument: { Statement: [] } } };
 
   test("get a retained log group, full logging, a subscription, log-delivery permissions, tags and trace context", () => {
-    const out = instrument(template({ M: machine(), Role: roleResource }), { ...params, env: "prod", service: "orders", tags: "team:core" });
+    const out = instrument(template({ M: stateMachine(), Role: roleResource }), { ...params, env: "prod", service: "orders", tags: "team:core" });
     expect(out.MLogGroup).toEqual({
       Type: "AWS::Logs::LogGroup",
       DeletionPolicy: "Retain",
@@ -137,7 +197,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("an existing group is used by ARN and subscribed by name; a user destination is kept", () => {
-    const existing = instrument(template({ M: machine(), Role: roleResource }), params, { logGroups: { "/aws/vendedlogs/states/M-Logs": [] } });
+    const existing = instrument(template({ M: stateMachine(), Role: roleResource }), params, { logGroups: { "/aws/vendedlogs/states/M-Logs": [] } });
     expect(existing.MLogGroup).toBeUndefined();
     expect(existing.M.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn).toEqual({
       "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/vendedlogs/states/M-Logs:*",
@@ -146,7 +206,7 @@ describe("state machines with stepFunctionForwarderArn", () => {
 
     const logging = { Level: "ERROR", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": ["Mine", "Arn"] } } }] };
     const mine = { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: "/my/machine" } };
-    const outcome = run(template({ M: machine({ LoggingConfiguration: logging }), Mine: mine, Role: roleResource }), params);
+    const outcome = run(template({ M: stateMachine({ LoggingConfiguration: logging }), Mine: mine, Role: roleResource }), params);
     const out = (outcome.fragment as any).Resources;
     expect(out.M.Properties.LoggingConfiguration).toEqual(logging);
     expect(out.MDatadogSubscription.Properties.LogGroupName).toEqual({ Ref: "Mine" });
@@ -155,18 +215,18 @@ describe("state machines with stepFunctionForwarderArn", () => {
 
   test("never fails over the role's shape; creates a role (with a real Fn::GetAtt) only when there is none", () => {
     for (const role of [{ Ref: "RoleParameter" }, "arn:aws:iam::123456789012:role/x", { "Fn::ImportValue": "role" }, { "Fn::GetAtt": ["Missing", "Arn"] }]) {
-      const outcome = run(template({ M: machine({ RoleArn: role }) }), params);
+      const outcome = run(template({ M: stateMachine({ RoleArn: role }) }), params);
       expect(outcome.ok).toBe(true);
       expect(outcome.warnings.join("\n")).toMatch(/M: its role is not an AWS::IAM::Role of this template; it needs logs:CreateLogDelivery/);
     }
-    const { RoleArn: _omitted, ...withoutRole } = machine().Properties;
+    const { RoleArn: _omitted, ...withoutRole } = stateMachine().Properties;
     const out = instrument(template({ M: { Type: "AWS::StepFunctions::StateMachine", Properties: withoutRole } }), params);
     expect(out.M.Properties.RoleArn).toEqual({ "Fn::GetAtt": ["MRole", "Arn"] });
     expect(out.MRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: "states.amazonaws.com" });
   });
 
   test("SAM state machines: Logging, Policies for SAM's role, map tags", () => {
-    const sam = { Type: "AWS::Serverless::StateMachine", Properties: { Definition: machine().Properties.Definition, Tags: { team: "a" } } };
+    const sam = { Type: "AWS::Serverless::StateMachine", Properties: { Definition: stateMachine().Properties.Definition, Tags: { team: "a" } } };
     const out = instrument(template({ S: sam }), params);
     expect(out.S.Properties.Logging.Destinations).toHaveLength(1);
     expect(out.S.Properties.Policies[0].Statement[0].Sid).toBe("DatadogStepFunctionsLogDelivery");
@@ -174,11 +234,11 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("left alone without stepFunctionForwarderArn, or when excluded; a string definition is rewritten only when changed", () => {
-    const fragment = template({ M: machine(), Role: roleResource });
+    const fragment = template({ M: stateMachine(), Role: roleResource });
     expect(instrument(fragment, {}).M).toEqual((fragment.Resources as any).M);
     expect(instrument(fragment, { ...params, exclude: "M" }).M).toEqual((fragment.Resources as any).M);
     const pretty = JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", End: true } } }, null, 2);
-    const out = instrument(template({ M: machine({ Definition: undefined, DefinitionString: pretty }), Role: roleResource }), params);
+    const out = instrument(template({ M: stateMachine({ Definition: undefined, DefinitionString: pretty }), Role: roleResource }), params);
     expect(out.M.Properties.DefinitionString).toBe(pretty);
   });
 
@@ -186,14 +246,14 @@ describe("state machines with stepFunctionForwarderArn", () => {
     const definition = { StartAt: "T", States: { T: { Type: "Task", Resource: "${FnArn}", Parameters: { a: 1 }, Next: "U" }, U: { Type: "Task", Resource: "${Invoke}", Parameters: { FunctionName: "f" }, End: true } } };
     const fn = { Type: "AWS::Lambda::Function", Properties: { Runtime: "python3.12", Handler: "a.b", Role: "r", Code: { ZipFile: "x" } } };
     const substitutions = { FnArn: { "Fn::GetAtt": ["Fn", "Arn"] }, Invoke: "arn:aws:states:::lambda:invoke" };
-    const out = instrument(template({ M: machine({ Definition: definition, DefinitionSubstitutions: substitutions }), Fn: fn, Role: roleResource }), { ...params, addLayers: false });
+    const out = instrument(template({ M: stateMachine({ Definition: definition, DefinitionSubstitutions: substitutions }), Fn: fn, Role: roleResource }), { ...params, addLayers: false });
     expect(out.M.Properties.Definition.States.T.Parameters["Execution.$"]).toBe("$$.Execution");
     expect(out.M.Properties.Definition.States.U.Parameters["Payload.$"]).toBe(CONTEXT_PATH);
     expect(out.M.Properties.Definition.States.T.Resource).toBe("${FnArn}");
   });
 
   test("a second run gives the same template and summary when a machine's role cannot be granted (RoleArn: {}), beside another machine", () => {
-    const fragment = template({ Broken: machine({ RoleArn: {} }), Other: machine(), Role: roleResource });
+    const fragment = template({ Broken: stateMachine({ RoleArn: {} }), Other: stateMachine(), Role: roleResource });
     const cases: [Record<string, unknown>, Record<string, never[]>][] = [
       [{ ...params, env: "prod" }, {}],
       [{ ...params, env: "prod", enableXrayTracing: true }, {}],
@@ -210,8 +270,17 @@ describe("state machines with stepFunctionForwarderArn", () => {
   });
 
   test("transforming the output again changes nothing", () => {
-    const fragment = template({ M: machine(), N: machine({ RoleArn: { Ref: "P" } }), Role: roleResource });
+    const fragment = template({ M: stateMachine(), N: stateMachine({ RoleArn: { Ref: "P" } }), Role: roleResource });
     const once = run(fragment, { ...params, env: "prod" });
     expect(run(once.fragment, { ...params, env: "prod" }).fragment).toEqual(once.fragment);
+  });
+
+  test("a state machine named in `exclude` is not called unknown, and is listed as skipped", () => {
+    const outcome = run(template({ Machine: rolelessMachine(), Other: rolelessMachine() }), { addLayers: false, stepFunctionForwarderArn: FORWARDER, exclude: "Machine" });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.diagnostics.map((d) => d.rule)).not.toContain("W103");
+    expect(outcome.skipped).toEqual([{ logicalId: "Machine", reason: "listed in `exclude`" }]);
+    expect(outcome.instrumented).toEqual(["Other"]);
+    expect((outcome.fragment as any).Resources.Machine).toEqual(rolelessMachine());
   });
 });

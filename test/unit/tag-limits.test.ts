@@ -1,30 +1,27 @@
 /** AWS's 50 tags per function and state machine (E205), and parameters that cannot be tags (E131). */
 import { MAX_TAGS, tagTextProblem } from "../../src/instrument/tag-limits";
-import { ALL_LAYERS, lambda, run, template } from "../helpers/macro";
+import { FORWARDER, invokeDefinition, python, samFunction, samTemplate, stateMachine } from "../helpers/builders";
+import { ALL_LAYERS, run, template } from "../helpers/macro";
 
-const FORWARDER = "arn:aws:lambda:us-east-1:123456789012:function:datadog-forwarder";
-const python = (properties: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "app.handler", FunctionName: "orders", ...properties });
+/** The function `orders`, which the state machines invoke. */
+const orders = (properties: Record<string, unknown> = {}) => python({ FunctionName: "orders", ...properties });
 const list = (count: number, prefix = "t") => Array.from({ length: count }, (_, i) => ({ Key: `${prefix}${i}`, Value: "v" }));
 const map = (count: number, prefix = "t") => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, "v"]));
 const rulesOf = (outcome: ReturnType<typeof run>) => outcome.diagnostics.map((d) => d.rule);
 const errorRules = (outcome: ReturnType<typeof run>) => outcome.diagnostics.filter((d) => d.severity === "error").map((d) => d.rule);
-const samFunction = (properties: Record<string, unknown> = {}) => ({ Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/", ...properties } });
-const sam = (resources: Record<string, unknown>, globals: Record<string, unknown> = {}) => template(resources, { Transform: "AWS::Serverless-2016-10-31", Globals: { Function: globals } });
-const INVOKE = "arn:aws:states:::lambda:invoke";
-const definition = { StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "orders", "Payload.$": "$" }, End: true } } };
-const machine = (tags: unknown) => ({ Type: "AWS::StepFunctions::StateMachine", Properties: { RoleArn: { "Fn::GetAtt": ["Role", "Arn"] }, Definition: definition, Tags: tags } });
-const samMachine = (tags: unknown) => ({ Type: "AWS::Serverless::StateMachine", Properties: { Role: { "Fn::GetAtt": ["Role", "Arn"] }, Definition: definition, Tags: tags } });
+const machine = (tags: unknown) => stateMachine({ Tags: tags }, { invokes: "orders" });
+const samMachine = (tags: unknown) => ({ Type: "AWS::Serverless::StateMachine", Properties: { Role: { "Fn::GetAtt": ["Role", "Arn"] }, Definition: invokeDefinition("orders"), Tags: tags } });
 
 describe("50 tags per function", () => {
   // A CloudFormation function gets one tag of the macro's: dd_sls_macro.
   test.each([48, 49])("%i tags of the user's and the macro's one: instrumented", (count) => {
-    const outcome = run(template({ F: python({ Tags: list(count) }) }), ALL_LAYERS);
+    const outcome = run(template({ F: orders({ Tags: list(count) }) }), ALL_LAYERS);
     expect(outcome.ok).toBe(true);
     expect((outcome.fragment as any).Resources.F.Properties.Tags).toHaveLength(count + 1);
   });
 
   test("50 tags of the user's: E205 names the function, the count and the macro's tags; the fragment comes back as received", () => {
-    const fragment = template({ F: python({ Tags: list(50) }) });
+    const fragment = template({ F: orders({ Tags: list(50) }) });
     const outcome = run(fragment, ALL_LAYERS);
     expect(outcome.ok).toBe(false);
     expect(outcome.fragment).toBe(fragment);
@@ -34,11 +31,11 @@ describe("50 tags per function", () => {
   test("with a forwarder the unified service tags and `tags` count too; a key the user set is kept, and counted once", () => {
     const params = { ...ALL_LAYERS, forwarderArn: FORWARDER, service: "orders", env: "prod", tags: ["team:checkout"] };
     // 46 + service, env, team, dd_sls_macro = 50.
-    expect(run(template({ F: python({ Tags: list(46) }) }), params).ok).toBe(true);
-    const over = run(template({ F: python({ Tags: list(47) }) }), params);
+    expect(run(template({ F: orders({ Tags: list(46) }) }), params).ok).toBe(true);
+    const over = run(template({ F: orders({ Tags: list(47) }) }), params);
     expect(over.errors).toEqual([expect.stringContaining("F: it would have 51 tags with the macro's (`service`, `env`, `team`, `dd_sls_macro`)")]);
     const userService = [...list(46), { Key: "service", Value: "mine" }];
-    const kept = run(template({ F: python({ Tags: userService }) }), params);
+    const kept = run(template({ F: orders({ Tags: userService }) }), params);
     expect(kept.ok).toBe(true);
     const tags = (kept.fragment as any).Resources.F.Properties.Tags;
     expect(tags).toHaveLength(50);
@@ -46,39 +43,39 @@ describe("50 tags per function", () => {
   });
 
   test("AWS's own `aws:` tags do not count", () => {
-    expect(run(template({ F: python({ Tags: [...list(49), { Key: "aws:cloudformation:stack-name", Value: "s" }] }) }), ALL_LAYERS).ok).toBe(true);
+    expect(run(template({ F: orders({ Tags: [...list(49), { Key: "aws:cloudformation:stack-name", Value: "s" }] }) }), ALL_LAYERS).ok).toBe(true);
   });
 
   test("a function already past the limit by its own tags fails with E208, even when the macro adds none or leaves it alone", () => {
     const full = [...list(49), { Key: "dd_sls_macro", Value: "v1" }, { Key: "extra", Value: "x" }];
-    const own = run(template({ F: python({ Tags: full }) }), ALL_LAYERS);
+    const own = run(template({ F: orders({ Tags: full }) }), ALL_LAYERS);
     expect(own.diagnostics.filter((d) => d.severity === "error").map((d) => d.rule)).toEqual(["E208"]);
     expect(own.errors[0]).toMatch(/^\[E208\] F: its tags take 51 without the macro's additions, past Lambda's 50 tags per resource/);
-    const excluded = run(template({ F: python({ Tags: list(60) }) }), { ...ALL_LAYERS, exclude: ["F"] });
+    const excluded = run(template({ F: orders({ Tags: list(60) }) }), { ...ALL_LAYERS, exclude: ["F"] });
     expect(excluded.errors).toEqual([expect.stringMatching(/^\[E208\] F: its tags take 60/)]);
     // Exactly at the limit with nothing to add: fine.
-    expect(run(template({ F: python({ Tags: [...list(49), { Key: "dd_sls_macro", Value: "v1" }] }) }), ALL_LAYERS).ok).toBe(true);
+    expect(run(template({ F: orders({ Tags: [...list(49), { Key: "dd_sls_macro", Value: "v1" }] }) }), ALL_LAYERS).ok).toBe(true);
   });
 
   test("Fn::If: the branch with the most tags counts", () => {
     // A condition on a parameter with no value yet: either branch may be deployed.
     const conditions = { Parameters: { Stage: { Type: "String" } }, Conditions: { Prod: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } } };
     const tags = (count: number) => ({ "Fn::If": ["Prod", list(count), list(3)] });
-    expect(run(template({ F: python({ Tags: tags(49) }) }, conditions), ALL_LAYERS).ok).toBe(true);
-    expect(errorRules(run(template({ F: python({ Tags: tags(50) }) }, conditions), ALL_LAYERS))).toEqual(["E205"]);
+    expect(run(template({ F: orders({ Tags: tags(49) }) }, conditions), ALL_LAYERS).ok).toBe(true);
+    expect(errorRules(run(template({ F: orders({ Tags: tags(50) }) }, conditions), ALL_LAYERS))).toEqual(["E205"]);
   });
 
   test("SAM: Globals' tags and SAM's own `lambda:createdBy` count", () => {
     // SAM functions get dd_sls_macro and dd_sls_macro_by; SAM adds lambda:createdBy: 47 + 3 = 50.
-    expect(run(sam({ F: samFunction({ Tags: map(27) }) }, { Tags: map(20, "g") }), ALL_LAYERS).ok).toBe(true);
-    const over = run(sam({ F: samFunction({ Tags: map(28) }) }, { Tags: map(20, "g") }), ALL_LAYERS);
+    expect(run(samTemplate({ F: samFunction({ Tags: map(27) }) }, { Tags: map(20, "g") }), ALL_LAYERS).ok).toBe(true);
+    const over = run(samTemplate({ F: samFunction({ Tags: map(28) }) }, { Tags: map(20, "g") }), ALL_LAYERS);
     expect(over.errors).toEqual([expect.stringContaining("F: it would have 51 tags with the macro's (`dd_sls_macro`, `dd_sls_macro_by`)")]);
     // A key in both the function's tags and the Globals' is one tag.
-    expect(run(sam({ F: samFunction({ Tags: map(47) }) }, { Tags: map(20) }), ALL_LAYERS).ok).toBe(true);
+    expect(run(samTemplate({ F: samFunction({ Tags: map(47) }) }, { Tags: map(20) }), ALL_LAYERS).ok).toBe(true);
   });
 
   test("idempotent at the edge: a function at 50 tags, transformed again, is the same, byte for byte", () => {
-    const first = run(template({ F: python({ Tags: list(49) }) }), ALL_LAYERS);
+    const first = run(template({ F: orders({ Tags: list(49) }) }), ALL_LAYERS);
     expect(first.ok).toBe(true);
     const second = run(first.fragment, ALL_LAYERS);
     expect(second.ok).toBe(true);
@@ -106,7 +103,7 @@ describe("50 tags per state machine", () => {
 });
 
 describe("parameters written as tags", () => {
-  const withForwarder = (params: Record<string, unknown>) => run(template({ F: python() }), { ...ALL_LAYERS, forwarderArn: FORWARDER, ...params });
+  const withForwarder = (params: Record<string, unknown>) => run(template({ F: orders() }), { ...ALL_LAYERS, forwarderArn: FORWARDER, ...params });
 
   test.each([
     ["a key of 128 characters", "k".repeat(128), undefined],
@@ -148,7 +145,7 @@ describe("parameters written as tags", () => {
 
   test("parameters the macro cannot resolve are passed through; without a forwarder they are no tags", () => {
     expect(withForwarder({ service: { "Fn::ImportValue": "ServiceName" } }).ok).toBe(true);
-    expect(rulesOf(run(template({ F: python() }), { ...ALL_LAYERS, service: "s".repeat(300) }))).toEqual([]);
+    expect(rulesOf(run(template({ F: orders() }), { ...ALL_LAYERS, service: "s".repeat(300) }))).toEqual([]);
     expect(errorRules(run(template({ Checkout: machine(list(1)) }), { stepFunctionForwarderArn: FORWARDER, env: "e".repeat(257) }))).toEqual(["E131"]);
   });
 });

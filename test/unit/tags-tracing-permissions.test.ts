@@ -1,7 +1,9 @@
+import { FORWARDER, node, python as pythonFunction, samFunction } from "../helpers/builders";
 import { ALL_LAYERS, instrument, lambda, run, template, variables, VERSION } from "../helpers/macro";
 
-const python = (extra: Record<string, unknown> = {}) => lambda({ Runtime: "python3.12", Handler: "a.b", ...extra });
-const sam = (extra: Record<string, unknown> = {}) => ({ Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "a.b", CodeUri: ".", ...extra } });
+/** This suite's functions have the handler `a.b` (and SAM's code is in "."). */
+const python = (extra: Record<string, unknown> = {}) => pythonFunction({ Handler: "a.b", ...extra });
+const sam = (extra: Record<string, unknown> = {}) => samFunction({ Handler: "a.b", CodeUri: ".", ...extra });
 
 describe("tags", () => {
   test("Lambda functions get list tags; SAM-made functions are marked SAM; user tags win", () => {
@@ -29,6 +31,13 @@ describe("tags", () => {
     const outcome = run(template({ F: python({ Tags: { Ref: "TagList" } }) }), ALL_LAYERS);
     expect((outcome.fragment as any).Resources.F.Properties.Tags).toEqual({ Ref: "TagList" });
     expect(outcome.warnings.join()).toMatch(/F: Tags is an intrinsic function/);
+  });
+
+  test("a tag key `__proto__` stays a key and pollutes nothing", () => {
+    const sam = { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "a.b", Tags: {} } };
+    const out = instrument(template({ S: sam }), { ...ALL_LAYERS, forwarderArn: FORWARDER, stackName: "s", tags: "__proto__:polluted" });
+    expect(Object.keys(out.S.Properties.Tags)).toContain("__proto__");
+    expect(({} as any).polluted).toBeUndefined();
   });
 });
 
@@ -89,9 +98,8 @@ describe("secret access", () => {
   });
 
   test("AppSec runs in the Python tracer with a library layer of 114 or newer, otherwise through the extension's wrapper", () => {
-    const node = lambda({ Runtime: "nodejs22.x", Handler: "index.handler" });
     const params = { ...ALL_LAYERS, extensionLayerVersion: 99, apiKMSKey: "k", appSecMode: "on" };
-    const out = instrument(template({ P: python(), N: node }), { ...params, pythonLayerVersion: 120 });
+    const out = instrument(template({ P: python(), N: node() }), { ...params, pythonLayerVersion: 120 });
     expect(variables(out.P)).toMatchObject({ DD_APPSEC_ENABLED: "true" });
     expect(variables(out.P).AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
     expect(variables(out.N)).toMatchObject({ AWS_LAMBDA_EXEC_WRAPPER: "/opt/datadog_wrapper", DD_SERVERLESS_APPSEC_ENABLED: "true" });
@@ -102,7 +110,7 @@ describe("secret access", () => {
     const own = instrument(template({ N: lambda({ Runtime: "nodejs22.x", Handler: "i.h", Environment: { Variables: { AWS_LAMBDA_EXEC_WRAPPER: "/opt/mine" } } }) }), params);
     expect(variables(own.N).AWS_LAMBDA_EXEC_WRAPPER).toBe("/opt/mine");
     // tracer mode needs no extension, and leaves other runtimes alone.
-    const tracer = instrument(template({ P: python(), N: node }), { ...ALL_LAYERS, pythonLayerVersion: 120, appSecMode: "tracer" });
+    const tracer = instrument(template({ P: python(), N: node() }), { ...ALL_LAYERS, pythonLayerVersion: 120, appSecMode: "tracer" });
     expect(variables(tracer.P).DD_APPSEC_ENABLED).toBe("true");
     expect(variables(tracer.N).DD_APPSEC_ENABLED).toBeUndefined();
   });
