@@ -49,3 +49,9 @@ export function stateMachine(properties: Record<string, unknown> = {}, { invokes
 
 /** A state machine without RoleArn (so the macro adds its role) whose definition has nothing to rewrite. */
 export const rolelessMachine = () => stateMachine({ Definition: PASS_DEFINITION }, { defaults: false });
+
+/** Two Conditions that never hold together: `C` (on a parameter with no value yet, so either may) and its negation `NotC`. */
+export const EXCLUSIVE_CONDITIONS = {
+  Parameters: { Stage: { Type: "String", AllowedValues: ["prod", "dev"] } },
+  Conditions: { C: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] }, NotC: { "Fn::Not": [{ Condition: "C" }] } },
+};

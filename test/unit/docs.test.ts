@@ -33,3 +33,11 @@ describe("README", () => {
     expect(readme).toContain("npm test");
   });
 });
+
+describe("README says one thing", () => {
+  test("README says one thing of a template already past 1 MB (E105 fails it)", () => {
+    const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+    expect(readme).toContain("(the message says whether the template was already past it)");
+    expect(readme).not.toContain("A template already past a limit is not judged");
+  });
+});

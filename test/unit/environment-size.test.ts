@@ -1,7 +1,7 @@
 /** Lambda's 4 KB of environment variables: the macro fails a function its variables would take past it (E204), or says when it cannot tell (W222). */
 import { ENVIRONMENT_LIMIT_BYTES } from "../../src/instrument/environment-size";
 import { ALL_LAYERS, run, template, variables } from "../helpers/macro";
-import { python, samFunction, samTemplate } from "../helpers/builders";
+import { EXCLUSIVE_CONDITIONS, python, samFunction, samTemplate } from "../helpers/builders";
 
 const bytes = (vars: Record<string, unknown>) => Object.entries(vars).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
 /** What the macro adds to a plain Python function, in bytes (keys plus values). */
@@ -142,5 +142,18 @@ describe("Lambda's 4 KB of environment variables", () => {
     expect(second.ok).toBe(true);
     expect(JSON.stringify(second.fragment)).toBe(JSON.stringify(first.fragment));
     expect(second.warnings).toEqual(first.warnings);
+  });
+});
+
+describe("Conditions", () => {
+  test("variables set under exclusive Conditions are never counted together (no E204 for a function that fits either way)", () => {
+    // With C: A is 2,500 bytes and B 1; without: the other way round. At most ~2,800 bytes with the macro's.
+    const fragment = template(
+      { F: python({ Environment: { Variables: { A: { "Fn::If": ["C", "a".repeat(2500), "x"] }, B: { "Fn::If": ["C", "y", "b".repeat(2500)] } } } }) },
+      EXCLUSIVE_CONDITIONS,
+    );
+    const outcome = run(fragment, ALL_LAYERS);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.ok).toBe(true);
   });
 });

@@ -214,3 +214,16 @@ describe("keys are never written beside an intrinsic", () => {
     }
   });
 });
+
+describe("bounded cost of resolving", () => {
+  test("an Fn::Join of 100,000 parts resolves in time linear in its parts", () => {
+    // About 300 KB of template. Linear work takes well under a second; quadratic work took minutes, so the
+    // bound below tells them apart by two orders of magnitude, however busy the machine.
+    const parts = Array.from({ length: 100_000 }, () => "");
+    const fragment = template({ F: python({ Environment: { Variables: { J: { "Fn::Join": ["", parts] } } } }) });
+    const started = Date.now();
+    const outcome = run(fragment, ALL_LAYERS);
+    expect(outcome.ok).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 120_000);
+});

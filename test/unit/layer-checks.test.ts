@@ -223,3 +223,21 @@ describe("lambdaLayerView", () => {
     await expect(viewOf(requestHandler).layerVersionExists(arn)).rejects.toMatchObject({ denied: false, detail: expect.stringContaining("ECONNREFUSED") });
   });
 });
+
+describe("a lookup that never answers", () => {
+  test("a request that never answers is abandoned at the deadline: W223, not a hung transform", async () => {
+    // Credentials the SDK can sign with (the request itself goes to the handler, which never answers).
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID ??= "test";
+    process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+    const view = lambdaLayerView({ region: REGION, requestHandler: { handle: () => new Promise(() => undefined) } as never, deadline: Date.now() + 300 });
+    const report = new Report();
+    const settled = checkPinnedLayers([{ arn: layerArn("Datadog-Python312", 1270), parameter: "pythonLayerVersion" }], () => view, report).then(() => "settled");
+    const hung = new Promise((resolve) => setTimeout(() => resolve("still waiting"), 4000).unref());
+    const first = await Promise.race([settled, hung]);
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    expect(first).toBe("settled");
+    expect(report.diagnostics.map((d) => d.rule)).toEqual(["W223"]);
+  }, 10_000);
+});

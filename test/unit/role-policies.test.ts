@@ -9,7 +9,7 @@ import { MAX_INLINE_POLICY_CHARS, policyChars } from "../../src/instrument/role-
 import { TemplateDraft } from "../../src/model";
 import { Report } from "../../src/rules";
 import { ALL_LAYERS, instrument, role, run, template } from "../helpers/macro";
-import { python } from "../helpers/builders";
+import { EXCLUSIVE_CONDITIONS, python } from "../helpers/builders";
 
 const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:DdApiKey";
 const PARAMS = { ...ALL_LAYERS, apiKeySecretArn: SECRET };
@@ -193,5 +193,92 @@ describe("the 6,144 characters of a managed policy", () => {
     const { report, draft } = writeGrants(300);
     expect(report.errors).toEqual([expect.stringMatching(/^\[E206\] Role: .*and as a managed policy they would be \d+ characters, past IAM's 6144/)]);
     expect(draft.get("RoleDatadogPolicy")).toBeUndefined();
+  });
+});
+
+describe("Conditions, list parameters and SAM's roles", () => {
+  /** A policy document of about 30 characters per bucket (JSON without whitespace). */
+  const bigDoc = (buckets: number, tag: string) => ({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: Array.from({ length: buckets }, (_, i) => `arn:aws:s3:::${tag}-bucket-${i}/*`) }],
+  });
+  const compactChars = (value: unknown) => JSON.stringify(value).length;
+  const SECRET = { apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-abc", grantSecretAccess: true };
+  const rulesOf = (outcome: ReturnType<typeof run>) => outcome.diagnostics.map((d) => d.rule);
+
+  test("AWS::IAM::Policy resources under exclusive Conditions are never counted together (no E208)", () => {
+    expect(compactChars(bigDoc(200, "a"))).toBeLessThan(6100);
+    const fragment = template(
+      {
+        F: python(),
+        P1: { Type: "AWS::IAM::Policy", Condition: "C", Properties: { PolicyName: "p1", Roles: [{ Ref: "Role" }], PolicyDocument: bigDoc(200, "a") } },
+        P2: { Type: "AWS::IAM::Policy", Condition: "NotC", Properties: { PolicyName: "p2", Roles: [{ Ref: "Role" }], PolicyDocument: bigDoc(200, "b") } },
+      },
+      EXCLUSIVE_CONDITIONS,
+    );
+    const outcome = run(fragment, ALL_LAYERS);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.ok).toBe(true);
+  });
+
+  test("an Fn::If between two inline policies counts one branch: the grants stay inline beside 10 managed policies (no E206)", () => {
+    const role = {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: { Statement: [] },
+        ManagedPolicyArns: Array.from({ length: 10 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`),
+        // ~6,000 characters under either condition: with Datadog's ~250 it stays well under 10,240.
+        Policies: [{ "Fn::If": ["C", { PolicyName: "a", PolicyDocument: bigDoc(200, "a") }, { PolicyName: "b", PolicyDocument: bigDoc(200, "b") }] }],
+      },
+    };
+    const outcome = run(template({ Role: role, F: python() }, EXCLUSIVE_CONDITIONS), { ...ALL_LAYERS, ...SECRET });
+    expect(rulesOf(outcome)).not.toContain("E206");
+    expect(outcome.ok).toBe(true);
+  });
+
+  test("ManagedPolicyArns from a CommaDelimitedList parameter counts its ARNs: with 10, no 11th is added (E206)", () => {
+    const role = {
+      Type: "AWS::IAM::Role",
+      Properties: { AssumeRolePolicyDocument: { Statement: [] }, ManagedPolicyArns: { Ref: "Arns" }, Policies: [{ PolicyName: "a", PolicyDocument: bigDoc(340, "a") }] },
+    };
+    const arns = Array.from({ length: 10 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`).join(",");
+    const outcome = run(template({ Role: role, F: python() }, { Parameters: { Arns: { Type: "CommaDelimitedList", Default: arns } } }), { ...ALL_LAYERS, ...SECRET });
+    // Inline is full and the role already has IAM's 10 managed policies: the deploy would fail with an 11th.
+    expect(outcome.ok).toBe(false);
+    expect(rulesOf(outcome)).toContain("E206");
+  });
+
+  test("a SAM function without Role: the grants never take the role SAM makes past 10,240 characters", () => {
+    const policies = [bigDoc(338, "a")];
+    expect(compactChars(policies)).toBeLessThan(10_240);
+    const fragment = template(
+      { F: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/", Policies: policies } } },
+      { Transform: "AWS::Serverless-2016-10-31" },
+    );
+    const outcome = run(fragment, { ...ALL_LAYERS, ...SECRET });
+    // Either the transform refuses (E206), or what SAM will make inline policies of stays within IAM's quota.
+    if (outcome.ok) expect(compactChars((outcome.fragment as any).Resources.F.Properties.Policies)).toBeLessThanOrEqual(10_240);
+    else expect(rulesOf(outcome)).toContain("E206");
+  });
+
+  test("a SAM function without Role past the limit: the grants go to a managed policy listed in its Policies, the same on a second run", () => {
+    const fragment = template(
+      { F: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/", Policies: [bigDoc(338, "a"), "AmazonS3ReadOnlyAccess"] } } },
+      { Transform: "AWS::Serverless-2016-10-31" },
+    );
+    const first = run(fragment, { ...ALL_LAYERS, ...SECRET });
+    expect(first.ok).toBe(true);
+    const out = (first.fragment as any).Resources;
+    expect(out.F.Properties.Policies).toEqual([bigDoc(338, "a"), "AmazonS3ReadOnlyAccess", { Ref: "FDatadogPolicy" }]);
+    expect(out.FDatadogPolicy.Type).toBe("AWS::IAM::ManagedPolicy");
+    expect(out.FDatadogPolicy.Properties.Roles).toBeUndefined();
+    expect(rulesOf(first)).toContain("I102");
+    expect(JSON.stringify(run(first.fragment, { ...ALL_LAYERS, ...SECRET }).fragment)).toBe(JSON.stringify(first.fragment));
+    // The role SAM makes would already hold 10 managed policies (its basic execution one and 9 listed): E206.
+    const full = template(
+      { F: { Type: "AWS::Serverless::Function", Properties: { Runtime: "python3.12", Handler: "app.handler", CodeUri: "src/", Policies: [bigDoc(338, "a"), ...Array.from({ length: 9 }, (_, i) => `arn:aws:iam::aws:policy/P${i}`)] } } },
+      { Transform: "AWS::Serverless-2016-10-31" },
+    );
+    expect(rulesOf(run(full, { ...ALL_LAYERS, ...SECRET }))).toContain("E206");
   });
 });

@@ -1,6 +1,6 @@
 /** AWS's 50 tags per function and state machine (E205), and parameters that cannot be tags (E131). */
 import { MAX_TAGS, tagTextProblem } from "../../src/instrument/tag-limits";
-import { FORWARDER, invokeDefinition, python, samFunction, samTemplate, stateMachine } from "../helpers/builders";
+import { EXCLUSIVE_CONDITIONS, FORWARDER, invokeDefinition, python, samFunction, samTemplate, stateMachine } from "../helpers/builders";
 import { ALL_LAYERS, run, template } from "../helpers/macro";
 
 /** The function `orders`, which the state machines invoke. */
@@ -147,5 +147,17 @@ describe("parameters written as tags", () => {
     expect(withForwarder({ service: { "Fn::ImportValue": "ServiceName" } }).ok).toBe(true);
     expect(rulesOf(run(template({ F: orders() }), { ...ALL_LAYERS, service: "s".repeat(300) }))).toEqual([]);
     expect(errorRules(run(template({ Checkout: machine(list(1)) }), { stepFunctionForwarderArn: FORWARDER, env: "e".repeat(257) }))).toEqual(["E131"]);
+  });
+});
+
+describe("Conditions", () => {
+  test("tags under exclusive Conditions count as one at most (no E205 for a function with 50 either way)", () => {
+    const tags: unknown[] = Array.from({ length: 48 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+    tags.push({ "Fn::If": ["C", { Key: "x", Value: "1" }, { Ref: "AWS::NoValue" }] });
+    tags.push({ "Fn::If": ["C", { Ref: "AWS::NoValue" }, { Key: "y", Value: "1" }] });
+    // 48 + 1 + the macro's dd_sls_macro = 50 tags under either condition: Lambda accepts it.
+    const outcome = run(template({ F: python({ Tags: tags }) }, EXCLUSIVE_CONDITIONS), ALL_LAYERS);
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.ok).toBe(true);
   });
 });
