@@ -47,15 +47,16 @@ export function hasApiKey(config: Config): boolean {
   return API_KEY_PARAMETERS.some((name) => config[name] !== undefined);
 }
 
-export function validateConfig(config: Config, report: Report): void {
+/** `derived`: what `deriveConfig` made of `config` (computed once, not again here). */
+export function validateConfig(config: Config, derived: { extension: boolean; appSecMode: AppSecMode }, report: Report): void {
   const keys = API_KEY_PARAMETERS.filter((name) => config[name] !== undefined);
   if (keys.length > 1) report.error(ONE_API_KEY, { keys });
   const site = config.site.toLowerCase();
   if (!(DATADOG_SITES as readonly string[]).includes(site)) report.error(UNKNOWN_SITE, { site: config.site, sites: DATADOG_SITES });
-  const extension = usesExtension(config);
+  const { extension } = derived;
   if (extension && !hasApiKey(config)) report.error(EXTENSION_NEEDS_KEY, {});
   if (config.llmObsEnabled === true && config.llmObsMlApp === undefined) report.error(LLMOBS_NEEDS_APP, {});
-  const appsec = appSecMode(config);
+  const appsec = derived.appSecMode;
   if ((appsec === "extension" || appsec === "on") && !extension) report.error(APPSEC_NEEDS_EXTENSION, { mode: appsec });
   for (const name of PARAMETER_NAMES) {
     const spec: ParameterSpec = PARAMETERS[name];

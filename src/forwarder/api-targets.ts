@@ -5,23 +5,17 @@
 import { join, own, ref, referencedIds, referencedLogicalId, resolveString, templateString, type Json, type JsonObject } from "../intrinsics";
 import type { ApiStageModel } from "../model";
 import { NOT_A_LOG_GROUP, type Warnings } from "../rules";
-import { declaredGroupTarget, located, type TargetBase, type TargetOutcome } from "./function-targets";
+import { declaredGroupTarget, located, type TargetBase, type TargetOutcome } from "./targets";
+import { readLogGroupArn, type StackPlace } from "./log-group-arn";
 import { canonicalName, type TemplateLogs } from "./template-logs";
 
-export interface ApiTargetSettings {
+export interface ApiTargetSettings extends StackPlace {
   destination: string;
   retentionInDays?: number;
-  /** Where the stack deploys: a group elsewhere cannot be subscribed from it. */
-  region: string;
-  accountId?: string;
   /** Scopes the filter names on groups other stacks may subscribe too. */
   stackName?: string;
 }
 
-/** `arn:<partition>:<service>:<region>:<account>:<resource>` */
-const ARN = /^arn:([^:]*):([^:]*):([^:]*):([^:]*):(.*)$/;
-const LOG_GROUP_RESOURCE = /^log-group:([^:]+)(?::\*)?$/;
-const PLACEHOLDER_COLON = "\u0000";
 
 /**
  * The group a stage's access logs go to, or undefined when it has none (or one the macro cannot
@@ -35,27 +29,14 @@ export function accessLogTarget(stage: ApiStageModel, resources: JsonObject, log
   const declared = fromGroup(referencedLogicalId(value, "Arn"));
   if (declared) return declared;
   const text = templateString(value, logs.context);
-  // `${AWS::StackName}` and the like stay in the text: their colons are not the ARN's separators.
-  const masked = text?.replace(/\$\{[^}]*\}/g, (variable) => variable.replace(/:/g, PLACEHOLDER_COLON));
-  const arn = masked === undefined ? null : ARN.exec(masked);
-  if (arn === null) return { unresolved: "its access log destination" };
-  const [, , service, region, account, resource] = arn;
   const what = "its access log destination";
-  if (service !== "logs") {
-    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: service === "firehose" ? "is a Kinesis Data Firehose stream" : `is not a CloudWatch Logs group (${service.slice(0, 40)})` });
+  const arn = text === undefined ? undefined : readLogGroupArn(text, settings);
+  if (arn === undefined) return { unresolved: what };
+  if ("elsewhere" in arn) {
+    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: arn.elsewhere });
     return undefined;
   }
-  if (!region.includes("${") && region !== settings.region) {
-    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: `is a log group of region ${region.slice(0, 40)}, and the stack deploys to ${settings.region}` });
-    return undefined;
-  }
-  if (settings.accountId !== undefined && !account.includes("${") && account !== settings.accountId) {
-    warnings.warn(NOT_A_LOG_GROUP, { resource: stage.logicalId, what, why: "is a log group of another account" });
-    return undefined;
-  }
-  const group = LOG_GROUP_RESOURCE.exec(resource);
-  if (group === null) return { unresolved: what };
-  const written = group[1].split(PLACEHOLDER_COLON).join(":");
+  const written = arn.name;
   // `arn:...:log-group:${Group}`: a Ref to the template's group (its name).
   const variable = /^\$\{([A-Za-z0-9]+)\}$/.exec(written);
   const byRef = variable ? fromGroup(variable[1]) : undefined;

@@ -2,7 +2,7 @@
 import { isObject, own, type JsonObject } from "../intrinsics";
 import { LOG_GROUP } from "../model";
 import { FORWARD_LOG_GROUP_INVALID, TOO_MANY_FORWARD_LOG_GROUPS, type Report } from "../rules";
-import { declaredGroupTarget, located, type TargetOutcome } from "./function-targets";
+import { declaredGroupTarget, located, type TargetOutcome } from "./targets";
 import type { TemplateLogs } from "./template-logs";
 
 /** The characters and length CloudWatch Logs allows in a log group name. */

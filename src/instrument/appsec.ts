@@ -2,7 +2,7 @@
  * AppSec (App and API Protection), per function: in the Python tracer when the library layer is new
  * enough, otherwise in the extension, which runs it through its exec wrapper.
  */
-import { appSecMode, type AppSecMode } from "../config/validate";
+import type { AppSecMode } from "../config/validate";
 import type { Variant } from "../model";
 import type { InstrumentContext } from "./context";
 
@@ -12,7 +12,7 @@ export const PYTHON_APPSEC_LAYER = 114;
 export type AppSecKind = "tracer" | "extension" | undefined;
 
 /** Where AppSec runs for a variant of a function, if it runs. */
-export function appSecKind(variant: Variant, ctx: InstrumentContext, mode: AppSecMode = appSecMode(ctx.config)): AppSecKind {
+export function appSecKind(variant: Variant, ctx: InstrumentContext, mode: AppSecMode = ctx.derived.appSecMode): AppSecKind {
   if (mode === "off") return undefined;
   const info = variant.info;
   const name = info?.layerName(variant.architecture);
@@ -23,5 +23,5 @@ export function appSecKind(variant: Variant, ctx: InstrumentContext, mode: AppSe
   const tracerReady = info?.family === "python" && (ownLibrary || (version !== undefined && version >= PYTHON_APPSEC_LAYER));
   if (mode === "tracer") return tracerReady ? "tracer" : undefined;
   if (mode === "on" && tracerReady) return "tracer";
-  return ctx.extension ? "extension" : undefined;
+  return ctx.derived.extension ? "extension" : undefined;
 }

@@ -1,4 +1,5 @@
 /** What every instrumentation step may read, and where it writes. Steps only warn; none calls AWS. */
+import type { Derived } from "../config/derive";
 import type { Config } from "../config/parameters";
 import type { ConditionSpace, Json, JsonObject, TemplateContext } from "../intrinsics";
 import type { TemplateDraft } from "../model";
@@ -7,8 +8,8 @@ import type { Warnings } from "../rules";
 
 export interface InstrumentContext {
   config: Config;
-  /** True when the Datadog Extension is added (see `usesExtension`). */
-  extension: boolean;
+  /** What follows from the configuration (the extension, AppSec mode, git data), computed once. */
+  derived: Derived;
   warnings: Warnings;
   template: TemplateContext;
   /** The template's Conditions, for counting values against quotas at their worst consistent choice. */

@@ -3,15 +3,17 @@
  * table, plus the few whose value follows from several parameters.
  */
 import { PARAMETERS, PARAMETER_NAMES, type Config, type ParameterName, type ParameterSpec } from "../config/parameters";
-import { parseGitData } from "../config/validate";
+import type { Derived } from "../config/derive";
 import type { Json } from "../intrinsics";
 
 type Variables = [string, Json][];
+/** What the variables depend on besides the parameters. */
+type EnvironmentFacts = Pick<Derived, "extension" | "git">;
 
 /** Parameters whose variables are not simply their value. */
-const DERIVED: Partial<Record<ParameterName, (config: Config, extension: boolean) => Variables>> = {
+const DERIVED: Partial<Record<ParameterName, (config: Config, derived: EnvironmentFacts) => Variables>> = {
   // The extension flushes metrics itself; writing them to logs too would count them twice.
-  flushMetricsToLogs: (c, extension) => [["DD_FLUSH_TO_LOG", extension ? "false" : String(c.flushMetricsToLogs)]],
+  flushMetricsToLogs: (c, { extension }) => [["DD_FLUSH_TO_LOG", extension ? "false" : String(c.flushMetricsToLogs)]],
   enableDDTracing: (c) => [
     ["DD_TRACE_ENABLED", String(c.enableDDTracing)],
     ...(c.enableDDTracing ? ([["DD_MERGE_XRAY_TRACES", String(c.enableMergeXrayTraces ?? c.enableXrayTracing)]] as Variables) : []),
@@ -24,18 +26,17 @@ const DERIVED: Partial<Record<ParameterName, (config: Config, extension: boolean
         ]
       : [],
   // The extension correlates logs itself: injecting as well would double the trace ids.
-  injectLogContext: (c, extension) => (c.injectLogContext === undefined ? [] : [["DD_LOGS_INJECTION", extension ? "false" : String(c.injectLogContext)]]),
-  tags: (c) => {
-    const tags = ddTags(c);
+  injectLogContext: (c, { extension }) => (c.injectLogContext === undefined ? [] : [["DD_LOGS_INJECTION", extension ? "false" : String(c.injectLogContext)]]),
+  tags: (c, { git }) => {
+    const tags = ddTags(c, git);
     return tags === undefined ? [] : [["DD_TAGS", tags]];
   },
   site: (c) => [["DD_SITE", c.site.toLowerCase()]],
 };
 
-/** `tags` plus the git tags from `gitData`, without duplicate keys (the first occurrence wins). */
-export function ddTags(config: Config): string | undefined {
+/** `tags` plus the git tags from `gitData` (parsed), without duplicate keys (the first occurrence wins). */
+export function ddTags(config: Config, git: Derived["git"]): string | undefined {
   const pairs = [...(config.tags ?? [])];
-  const git = config.gitData === undefined ? undefined : parseGitData(config.gitData);
   if (git) pairs.push(`git.commit.sha:${git.sha}`, `git.repository_url:${git.url}`);
   const seen = new Set<string>();
   const unique = pairs.filter((pair) => {
@@ -55,12 +56,12 @@ export function environmentValue(value: unknown): Json {
 }
 
 /** Every DD_* variable the configuration sets, in the parameter table's order. */
-export function datadogEnvironment(config: Config, extension: boolean): Variables {
+export function datadogEnvironment(config: Config, derived: EnvironmentFacts): Variables {
   const variables: Variables = [];
   for (const name of PARAMETER_NAMES) {
-    const derived = DERIVED[name];
-    if (derived) {
-      variables.push(...derived(config, extension));
+    const variablesOf = DERIVED[name];
+    if (variablesOf) {
+      variables.push(...variablesOf(config, derived));
       continue;
     }
     const spec: ParameterSpec = PARAMETERS[name];

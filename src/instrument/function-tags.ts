@@ -55,14 +55,19 @@ export function checkTagParameters(config: Config, report: Report): void {
   });
 }
 
+/** `tags` then the macro's `own`, which win over a tag of the same key (a `tags` entry cannot replace `dd_sls_macro`). */
+export function withOwnTags(tags: ReadonlyArray<readonly [string, Json]>, own: ReadonlyArray<readonly [string, Json]>): [string, Json][] {
+  const ownKeys = new Set(own.map(([key]) => key));
+  return [...tags.filter(([key]) => !ownKeys.has(key)), ...own] as [string, Json][];
+}
+
 /** The tags of a function, by who made the template: computed once per transform, not per function. */
 export function functionTagSets(ctx: InstrumentContext): (fn: FunctionModel) => TagList {
   const common = ctx.config.forwarderArn === undefined ? [] : forwarderTags(ctx.config);
   const make = (by: string | undefined): TagList => {
     const own: [string, Json][] = [["dd_sls_macro", `v${ctx.macroVersion}`]];
     if (by) own.push(["dd_sls_macro_by", by]);
-    // A forwarder tag of the same key does not replace the macro's own.
-    return [...common.filter(([key]) => !own.some(([k]) => k === key)), ...own];
+    return withOwnTags(common, own);
   };
   const sets = { cdk: make("CDK"), sam: make("SAM"), none: make(undefined) };
   return (fn) => (ctx.createdByCdk ? sets.cdk : fn.createdBySam ? sets.sam : sets.none);

@@ -7,7 +7,6 @@ import { branchUnder, conditionalValue, isObject, own, stringLeaves, type Json }
 import { functionProperty, type FunctionModel, type Variant } from "../model";
 import { HANDLER_ALREADY_DATADOG, IMAGE_COMMAND_NOT_LIST, IMAGE_RUNTIME_UNKNOWN, NO_HANDLER } from "../rules";
 import { DATADOG_HANDLERS, EXEC_WRAPPER } from "../runtimes";
-import { appSecMode } from "../config/validate";
 import { appSecKind, type AppSecKind } from "./appsec";
 import type { InstrumentContext } from "./context";
 import { userSetVariable } from "./environment-edit";
@@ -34,11 +33,11 @@ export interface Readiness {
 
 export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Readiness): HandlerEdit {
   const edit: HandlerEdit = { variables: [] };
-  const mode = appSecMode(ctx.config);
+  const mode = ctx.derived.appSecMode;
   const appsec = mode === "off" ? NO_APPSEC : fn.variants.map((variant) => appSecKind(variant, ctx, mode));
   const byVariant = (value: (i: number) => Json | undefined) => (fn.variants.length === 1 ? value(0) : conditionalValue(cases(fn), value));
   // The exec wrapper is how Java and .NET load the extension's tracer, and how the extension runs AppSec: not a handler redirect.
-  if (ctx.extension && fn.packageType !== "unknown") {
+  if (ctx.derived.extension && fn.packageType !== "unknown") {
     const needsWrapper = (i: number) => ((fn.variants[i].info?.redirect.kind === "execWrapper" || appsec[i] === "extension") && ready.extension(i) ? EXEC_WRAPPER : undefined);
     const wrapper = byVariant(needsWrapper);
     if (wrapper !== undefined) edit.variables.push([EXEC_WRAPPER_VARIABLE, wrapper]);

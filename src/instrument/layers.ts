@@ -69,7 +69,7 @@ function computeChoice(variant: Variant, packageType: FunctionModel["packageType
       if (pinned === undefined && version !== undefined) defaulted.push(`${name}:${version}`);
     }
   }
-  if (ctx.extension) {
+  if (ctx.derived.extension) {
     const name = extensionLayerName(variant.architecture, config.lambdaFips === true);
     if (config.extensionLayerArn !== undefined) layers.push(given(config.extensionLayerArn, "extension", "extensionLayerArn"));
     else {

@@ -4,6 +4,8 @@ import type { Architecture, RuntimeInfo } from "../runtimes";
 
 export const LAMBDA_FUNCTION = "AWS::Lambda::Function";
 export const SERVERLESS_FUNCTION = "AWS::Serverless::Function";
+/** A Lambda function, as CloudFormation or (before SAM's transform) SAM writes it. */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set([LAMBDA_FUNCTION, SERVERLESS_FUNCTION]);
 export const STATE_MACHINE = "AWS::StepFunctions::StateMachine";
 export const SERVERLESS_STATE_MACHINE = "AWS::Serverless::StateMachine";
 export const IAM_ROLE = "AWS::IAM::Role";

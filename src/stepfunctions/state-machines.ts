@@ -4,17 +4,18 @@
  */
 import { getAtt, isIntrinsic, type ConditionSpace, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { literal, type Config } from "../config/parameters";
-import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/function-targets";
+import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/targets";
 import { subscribe } from "../forwarder/subscriptions";
+import { readLogGroupArn } from "../forwarder/log-group-arn";
 import { canonicalName, type TemplateLogs } from "../forwarder/template-logs";
 import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
-import { forwarderTags, type TagList } from "../instrument/function-tags";
+import { forwarderTags, withOwnTags, type TagList } from "../instrument/function-tags";
 import { roleFor, type Grants, type Statement } from "../instrument/permissions";
 import { MAX_TAGS, tagsAfterUnder } from "../instrument/tag-limits";
 import { addTags } from "../instrument/tags";
-import { LAMBDA_FUNCTION, LOG_GROUP, SAM_STATE_MACHINE_TAG, SERVERLESS_FUNCTION, type StateMachineModel } from "../model";
-import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
+import { FUNCTION_TYPES, LOG_GROUP, SAM_STATE_MACHINE_TAG, type StateMachineModel } from "../model";
+import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, NOT_A_LOG_GROUP, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
 import { readDefinition } from "./definition";
 import { injectTraceContext } from "./trace-context";
 
@@ -69,9 +70,13 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
   const declared = declaredGroupTarget(base, referencedLogicalId(arn, "Arn"), ctx.resources, logs);
   if (declared) return declared;
   const text = templateString(arn, logs.context);
-  const match = text === undefined ? null : /:log-group:([^:]+)(:\*)?$/.exec(text);
-  const name = match ? canonicalName(match[1], logs) : undefined;
-  if (name === undefined) return { unresolved: "its log destination" };
+  const read = text === undefined ? undefined : readLogGroupArn(text, { region: ctx.region, accountId: ctx.template.pseudoParameters?.["AWS::AccountId"] });
+  if (read === undefined) return { unresolved: "its log destination" };
+  if ("elsewhere" in read) {
+    report.warn(NOT_A_LOG_GROUP, { resource: machine.logicalId, what: "its log destination", why: read.elsewhere });
+    return { elsewhere: true };
+  }
+  const name = canonicalName(read.name, logs);
   // A name the template declares is found however it is written (`${AWS::StackName}`, a function's name).
   if (name.includes("${")) return logs.groupByName.has(name) ? located(base, name, name, logs, undefined) : { unresolved: "its log destination" };
   return located(base, name, name, logs, { name });
@@ -79,7 +84,10 @@ export function stateMachineLogTarget(machine: StateMachineModel, ctx: Instrumen
 
 /** The tags each instrumented state machine gets: the unified service tags and `tags`, the macro's version, and trace merging. */
 export function stateMachineTags(config: Config, macroVersion: string): TagList {
-  return [...forwarderTags(config).filter(([key]) => key !== "dd_sls_macro" && key !== "DD_TRACE_ENABLED"), ["dd_sls_macro", `v${macroVersion}`], ["DD_TRACE_ENABLED", "true"]];
+  return withOwnTags(forwarderTags(config), [
+    ["dd_sls_macro", `v${macroVersion}`],
+    ["DD_TRACE_ENABLED", "true"],
+  ]);
 }
 
 /** An error when the macro's tags would take the machine past Step Functions' limit (SAM's own tag counted, for a machine SAM will make). */
@@ -193,7 +201,6 @@ export function traceStateMachine(machine: StateMachineModel, ctx: InstrumentCon
   grants.grant({ logicalId: machine.logicalId, role: props[SHAPES[machine.kind].role], sam: machine.kind === "sam" }, SFN_XRAY_STATEMENT);
 }
 
-const LAMBDA_TYPES = new Set([LAMBDA_FUNCTION, SERVERLESS_FUNCTION]);
 
 /**
  * `${Name}` in a Resource, as DefinitionSubstitutions gives it: a literal (or resolvable) string, or
@@ -208,6 +215,6 @@ function substitutionResolver(substitutions: unknown, ctx: InstrumentContext): (
     if (text !== undefined && !text.includes("${")) return text;
     const target = referencedLogicalId(value, "Arn") ?? referencedLogicalId(value);
     const resourceOf = target === undefined ? undefined : ctx.draft.get(target);
-    return isObject(resourceOf) && LAMBDA_TYPES.has(resourceOf.Type as string) ? `arn:${ctx.partition}:lambda:${ctx.region}:function:${target}` : resource;
+    return isObject(resourceOf) && FUNCTION_TYPES.has(resourceOf.Type as string) ? `arn:${ctx.partition}:lambda:${ctx.region}:function:${target}` : resource;
   };
 }

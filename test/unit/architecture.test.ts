@@ -16,6 +16,7 @@ const LEVELS: string[][] = [
   ["instrument"],
   ["forwarder"],
   ["stepfunctions"],
+  ["steps"],
   ["summary"],
   ["transform"],
   ["index", "stack"],
@@ -66,5 +67,21 @@ describe("module structure", () => {
     expect(outside(/\.(warn|error)\(\s*[`"']/, "rules")).toEqual([]);
     // The macro's name is declared once.
     expect(outside(/["'`]DatadogServerless["'`]/, "version")).toEqual([]);
+  });
+});
+
+describe("one step per kind of resource", () => {
+  test("every step file under src/steps is in the list the transform runs, once", () => {
+    // Required here (not imported at the top) so the structure tests above read the files alone.
+    const { STEPS } = require("../../src/steps") as typeof import("../../src/steps");
+    const stepFiles = readdirSync(join(SRC, "steps")).filter((name) => name.endsWith(".ts") && name !== "step.ts" && name !== "index.ts");
+    expect(STEPS.length).toBe(stepFiles.length);
+    expect(new Set(STEPS.map((step) => step.kind)).size).toBe(STEPS.length);
+  });
+
+  test("the transform instruments no kind itself: it reaches instrument/, forwarder/ and stepfunctions/ only for what every step shares", () => {
+    const imports = localImports(join(SRC, "transform.ts")).map((path) => relative(SRC, path).replace(/\.ts$/, ""));
+    const kindModules = imports.filter((path) => /^(forwarder|stepfunctions|instrument)\//.test(path));
+    expect(kindModules.sort()).toEqual(["forwarder/template-logs", "instrument/context", "instrument/environment", "instrument/function-tags", "instrument/permissions", "instrument/result-limits"]);
   });
 });

@@ -1,3 +1,4 @@
+import { deriveConfig } from "../../src/config/derive";
 import { loadConfig } from "../../src/config/load";
 import { PARAMETERS, PARAMETER_NAMES, type ParameterSpec } from "../../src/config/parameters";
 import { closestName } from "../../src/config/suggest";
@@ -14,7 +15,7 @@ const context: TemplateContext = { parameterValues: { Stage: "prod" }, parameter
 function load(params: unknown, options: { mappings?: unknown; env?: Record<string, string> } = {}) {
   const report = new Report();
   const { config } = loadConfig({ params, mappings: options.mappings, env: options.env ?? {}, context }, report);
-  validateConfig(config, report);
+  validateConfig(config, deriveConfig(config, "us-east-1"), report);
   return { config, errors: report.errors, warnings: report.warnings };
 }
 

@@ -20,7 +20,7 @@ describe("README", () => {
       { params: { apiKey: "k", tags: "a:b", enableColdStartTracing: true, minColdStartTraceDuration: 1, coldStartTraceSkipLibs: "x", enableProfiling: true, encodeAuthorizerContext: true, decodeAuthorizerContext: true, apmFlushDeadline: 1, llmObsEnabled: true, llmObsMlApp: "a", llmObsAgentlessEnabled: true, lambdaFips: true, appsecEnabled: true, logLevel: "debug", service: "s", env: "e", version: "v" }, mappings: undefined, env: {}, context: { parameterValues: {}, parameterDeclarations: {}, mappings: {} } },
       new Report(),
     ).config;
-    for (const [variable] of datadogEnvironment(everything, false)) expect(readme).toContain(`\`${variable}\``);
+    for (const [variable] of datadogEnvironment(everything, { extension: false })) expect(readme).toContain(`\`${variable}\``);
   });
   test("its troubleshooting table is the one generated from the rule table (run `npm run generate`)", () => {
     expect(withRulesTable(readme)).toBe(readme);

@@ -1,4 +1,5 @@
 import { PARAMETERS } from "../../src/config/parameters";
+import { deriveConfig } from "../../src/config/derive";
 import { datadogEnvironment as variableList, ddTags } from "../../src/instrument/environment";
 import { loadConfig } from "../../src/config/load";
 import { Report } from "../../src/rules";
@@ -10,7 +11,7 @@ const datadogEnvironment = (...args: Parameters<typeof variableList>) => Object.
 
 describe("environment variables", () => {
   test("default configuration writes the reference macro's variables, all as strings", () => {
-    expect(datadogEnvironment(config({}), false)).toEqual({
+    expect(datadogEnvironment(config({}), { extension: false })).toEqual({
       DD_SITE: "datadoghq.com",
       DD_FLUSH_TO_LOG: "true",
       DD_ENHANCED_METRICS: "true",
@@ -44,7 +45,7 @@ describe("environment variables", () => {
         appsecEnabled: true,
         enableXrayTracing: true,
       }),
-      true,
+      { extension: true },
     );
     expect(env).toMatchObject({
       DD_API_KEY_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:1:secret:k",
@@ -75,7 +76,8 @@ describe("environment variables", () => {
   });
 
   test("DD_TAGS gets git tags without duplicate keys", () => {
-    expect(ddTags(config({ tags: "team:a,git.commit.sha:old", gitData: "abc1234,https://u:p@github.com/acme/app" }))).toBe(
+    const withGit = config({ tags: "team:a,git.commit.sha:old", gitData: "abc1234,https://u:p@github.com/acme/app" });
+    expect(ddTags(withGit, deriveConfig(withGit, "us-east-1").git)).toBe(
       "team:a,git.commit.sha:old,git.repository_url:https://github.com/acme/app",
     );
   });

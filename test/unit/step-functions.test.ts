@@ -196,6 +196,20 @@ describe("state machines with stepFunctionForwarderArn", () => {
     expect(out.M.Properties.Definition.States.Call.Parameters["Payload.$"]).toBe(MERGED_INPUT);
   });
 
+  test("a log destination in another region, another account or another service is not subscribed: W306, no W301", () => {
+    const logging = (arn: string) => ({ Level: "ALL", IncludeExecutionData: true, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: arn } }] });
+    for (const [arn, why] of [
+      ["arn:aws:logs:eu-west-1:123456789012:log-group:/flows:*", /is a log group of region eu-west-1, and the stack deploys to us-east-1/],
+      ["arn:aws:logs:us-east-1:999999999999:log-group:/flows:*", /is a log group of another account/],
+      ["arn:aws:firehose:us-east-1:123456789012:deliverystream/flows", /is a Kinesis Data Firehose stream/],
+    ] as const) {
+      const outcome = run(template({ M: stateMachine({ LoggingConfiguration: logging(arn) }) }), params);
+      expect(outcome.ok).toBe(true);
+      expect(outcome.warnings.filter((w) => /W30[16]/.test(w))).toEqual([expect.stringMatching(why)]);
+      expect(Object.values((outcome.fragment as any).Resources).some((r: any) => r.Type === "AWS::Logs::SubscriptionFilter")).toBe(false);
+    }
+  });
+
   test("an existing group is used by ARN and subscribed by name; a user destination is kept", () => {
     const existing = instrument(template({ M: stateMachine(), Role: roleResource }), params, { logGroups: { "/aws/vendedlogs/states/M-Logs": [] } });
     expect(existing.MLogGroup).toBeUndefined();

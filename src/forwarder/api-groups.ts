@@ -1,29 +1,27 @@
 /**
- * Log groups the stack makes besides its functions' and state machines': API Gateway access and
- * execution logs, and the groups listed in `forwardLogGroups`. Planned before the lookups; execution
- * log groups are named once the API ids are known (`executionTargets`).
+ * The log groups of API Gateway stages: access logs (a group the user chose) and execution logs (named
+ * after the API's id, so named once the API ids are known: `executionTargets`).
  */
 import type { Config } from "../config/parameters";
 import type { JsonObject } from "../intrinsics";
 import type { ApiStageModel } from "../model";
 import { EXECUTION_LOGS_NEED_STACK_NAME, type Report } from "../rules";
 import { accessLogTarget, executionLogs, executionLogTarget, type ApiTargetSettings, type ExecutionLogs } from "./api-targets";
-import type { TargetOutcome } from "./function-targets";
-import { namedGroupTargets } from "./named-targets";
+import type { TargetOutcome } from "./targets";
 import type { TemplateLogs } from "./template-logs";
 
-export interface OtherGroups {
-  /** Groups known before any lookup: access log destinations, `forwardLogGroups`, and what cannot be resolved. */
+export interface ApiGroups {
+  /** Groups known before any lookup: access log destinations, and what cannot be resolved. */
   targets: { ownerId: string; target: TargetOutcome; waits?: boolean }[];
   /** Execution log groups, named after their API's id. */
   execution: ExecutionLogs[];
   settings?: ApiTargetSettings;
 }
 
-export const NO_OTHER_GROUPS: OtherGroups = { targets: [], execution: [] };
+export const NO_API_GROUPS: ApiGroups = { targets: [], execution: [] };
 
-export function planOtherGroups(stages: ApiStageModel[], config: Config, resources: JsonObject, logs: TemplateLogs, settings: ApiTargetSettings, report: Report): OtherGroups {
-  const targets: OtherGroups["targets"] = [];
+export function planApiGroups(stages: ApiStageModel[], config: Config, resources: JsonObject, logs: TemplateLogs, settings: ApiTargetSettings, report: Report): ApiGroups {
+  const targets: ApiGroups["targets"] = [];
   const execution: ExecutionLogs[] = [];
   if (config.subscribeToAccessLogs) {
     for (const stage of stages) {
@@ -42,16 +40,15 @@ export function planOtherGroups(stages: ApiStageModel[], config: Config, resourc
     const needStack = execution.filter((plan) => "logicalId" in plan.api).map((plan) => plan.ownerId);
     if (needStack.length > 0 && config.stackName === undefined) report.error(EXECUTION_LOGS_NEED_STACK_NAME, { ids: needStack });
   }
-  targets.push(...namedGroupTargets(config.forwardLogGroups, resources, logs, settings.destination, settings.stackName, report));
   return { targets, execution, settings };
 }
 
 /** True when naming the execution log groups needs the stack's resources. */
-export function needsStackResources(groups: OtherGroups): boolean {
+export function needsStackResources(groups: ApiGroups): boolean {
   return groups.execution.some((plan) => "logicalId" in plan.api);
 }
 
-export function executionTargets(groups: OtherGroups, physicalIds: ReadonlyMap<string, string>, logs: TemplateLogs): { ownerId: string; target: TargetOutcome; waits?: boolean }[] {
+export function executionTargets(groups: ApiGroups, physicalIds: ReadonlyMap<string, string>, logs: TemplateLogs): { ownerId: string; target: TargetOutcome; waits?: boolean }[] {
   const settings = groups.settings;
   if (settings === undefined) return [];
   return groups.execution.map((plan) => ({ ownerId: plan.ownerId, target: executionLogTarget(plan, physicalIds, logs, settings), waits: plan.waits }));

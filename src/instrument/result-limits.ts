@@ -1,13 +1,14 @@
 /**
- * The quotas of what CloudFormation will deploy, checked on the macro's output for every function, state
- * machine and role of the template, including those the macro left alone or added nothing to. What the
+ * The quotas of what CloudFormation will deploy, checked on the macro's output: the stack's 500 resources
+ * (E104), and, for every function, state machine and role of the template, including those the macro left alone or added nothing to. What the
  * macro's additions break is reported where they are made (E204, E205, E206), with what was added; this
  * catches what the template already breaks by itself: its deploy fails whatever the macro does, and the
  * macro says so, naming the resource, before CloudFormation fails part-way and rolls back.
  */
 import { isObject, own, type ConditionSpace, type JsonObject, type TemplateContext } from "../intrinsics";
 import { IAM_ROLE, LAMBDA_FUNCTION, SAM_FUNCTION_TAG, SAM_STATE_MACHINE_TAG, SERVERLESS_FUNCTION, SERVERLESS_STATE_MACHINE, STATE_MACHINE } from "../model";
-import { LIMIT_ALREADY_EXCEEDED, type Report } from "../rules";
+import { LIMIT_ALREADY_EXCEEDED, TOO_MANY_RESOURCES, type Report } from "../rules";
+import type { InstrumentContext } from "./context";
 import { checkEnvironmentUnder, ENVIRONMENT_LIMIT_BYTES } from "./environment-size";
 import { AttachedPolicies, MAX_INLINE_POLICY_CHARS } from "./role-policies";
 import { MAX_TAGS, tagsAfterUnder } from "./tag-limits";
@@ -20,6 +21,22 @@ export interface OutputView {
   functionGlobals: JsonObject;
   context: TemplateContext;
   conditions: ConditionSpace;
+}
+
+/** CloudFormation's limit on resources in a template. */
+export const MAX_RESOURCES = 500;
+
+/**
+ * Errors for what the draft's result would break: more resources than a stack may hold, and what the
+ * template already breaks by itself (resources an error of the macro's additions names are not reported again).
+ */
+export function checkResultLimits(ctx: InstrumentContext, report: Report): void {
+  const before = Object.keys(ctx.resources).length;
+  if (ctx.draft.added > 0 && before + ctx.draft.added > MAX_RESOURCES) report.error(TOO_MANY_RESOURCES, { before, after: before + ctx.draft.added, limit: MAX_RESOURCES });
+  const reported = new Set(report.diagnostics.filter((d) => d.severity === "error" && d.resource !== undefined).map((d) => d.resource as string));
+  const output = ctx.draft.result();
+  const globals = own(own(output, "Globals"), "Function");
+  checkExistingLimits({ resources: isObject(output.Resources) ? output.Resources : {}, functionGlobals: isObject(globals) ? globals : {}, context: ctx.template, conditions: ctx.conditions }, reported, report);
 }
 
 /** Reports every resource of the output past a quota, except those `reported` already names. */
