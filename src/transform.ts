@@ -9,10 +9,10 @@
 import { deriveConfig } from "./config/derive";
 import { loadConfig } from "./config/load";
 import { validateConfig } from "./config/validate";
-import { emptyTemplateLogs, readTemplateLogs } from "./forwarder/template-logs";
+import { emptyTemplateLogs, readTemplateLogs } from "./forwarder";
 import type { InstrumentContext } from "./instrument/context";
 import { datadogEnvironment } from "./instrument/environment";
-import { checkTagParameters } from "./instrument/function-tags";
+import { checkTagParameters } from "./instrument/tags";
 import { Grants } from "./instrument/permissions";
 import { checkResultLimits } from "./instrument/result-limits";
 import { ConditionSpace, isObject, type TemplateContext } from "./intrinsics";

@@ -1,65 +1,9 @@
 /** The tags each instrumented function gets: the macro's own, and (with a forwarder) the unified service tags. */
-import type { Config } from "../config/parameters";
 import type { ConditionSpace, Json } from "../intrinsics";
 import { SAM_FUNCTION_TAG, type FunctionModel } from "../model";
-import { TAG_PARAMETER_INVALID, TOO_MANY_TAGS, type Report } from "../rules";
+import { TOO_MANY_TAGS, type Report } from "../rules";
 import type { InstrumentContext } from "./context";
-import { MAX_TAGS, tagTextProblem, tagsAfterUnder } from "./tag-limits";
-import { addTags, tagKeys } from "./tags";
-
-export type TagList = ReadonlyArray<readonly [string, Json]>;
-
-/**
- * `service`, `env`, `version` and the `tags` pairs as resource tags: the forwarder reads them from the
- * resource, where the extension reads DD_* variables. Pairs split on their first colon only.
- */
-export function forwarderTags(config: Config): [string, Json][] {
-  const tags: [string, Json][] = [];
-  const seen = new Set<string>();
-  const add = (key: string, value: Json) => {
-    if (key === "" || seen.has(key)) return;
-    seen.add(key);
-    tags.push([key, value]);
-  };
-  for (const key of UNIFIED_TAGS) if (config[key] !== undefined) add(key, config[key] as Json);
-  for (const pair of config.tags ?? []) add(...tagPair(pair));
-  return tags;
-}
-
-const UNIFIED_TAGS = ["service", "env", "version"] as const;
-
-/** A `tags` entry as a resource tag: split on its first colon only, both sides trimmed. */
-function tagPair(pair: string): [string, string] {
-  const colon = pair.indexOf(":");
-  return [(colon < 0 ? pair : pair.slice(0, colon)).trim(), colon < 0 ? "" : pair.slice(colon + 1).trim()];
-}
-
-/**
- * Errors for parameters that cannot be the resource tags `forwarderTags` makes of them (call it only
- * when they are written as tags). A value deferred to deploy time cannot be checked here.
- */
-export function checkTagParameters(config: Config, report: Report): void {
-  for (const name of UNIFIED_TAGS) {
-    const value = config[name];
-    const problem = typeof value === "string" ? tagTextProblem(value, "value") : undefined;
-    if (problem !== undefined) report.error(TAG_PARAMETER_INVALID, { name, part: "value", problem });
-  }
-  (config.tags ?? []).forEach((pair, i) => {
-    const [key, value] = tagPair(pair);
-    // An empty key is no tag: `forwarderTags` leaves it out.
-    if (key === "") return;
-    for (const [part, text] of [["key", key], ["value", value]] as const) {
-      const problem = tagTextProblem(text, part);
-      if (problem !== undefined) report.error(TAG_PARAMETER_INVALID, { name: "tags", entry: i + 1, part, problem });
-    }
-  });
-}
-
-/** `tags` then the macro's `own`, which win over a tag of the same key (a `tags` entry cannot replace `dd_sls_macro`). */
-export function withOwnTags(tags: ReadonlyArray<readonly [string, Json]>, own: ReadonlyArray<readonly [string, Json]>): [string, Json][] {
-  const ownKeys = new Set(own.map(([key]) => key));
-  return [...tags.filter(([key]) => !ownKeys.has(key)), ...own] as [string, Json][];
-}
+import { addTags, forwarderTags, MAX_TAGS, tagKeys, tagsAfterUnder, withOwnTags, type TagList } from "./tags";
 
 /** The tags of a function, by who made the template: computed once per transform, not per function. */
 export function functionTagSets(ctx: InstrumentContext): (fn: FunctionModel) => TagList {

@@ -11,7 +11,7 @@ import { LIMIT_ALREADY_EXCEEDED, TOO_MANY_RESOURCES, type Report } from "../rule
 import type { InstrumentContext } from "./context";
 import { checkEnvironmentUnder, ENVIRONMENT_LIMIT_BYTES } from "./environment-size";
 import { AttachedPolicies, MAX_INLINE_POLICY_CHARS } from "./role-policies";
-import { MAX_TAGS, tagsAfterUnder } from "./tag-limits";
+import { MAX_TAGS, tagsAfterUnder } from "./tags";
 import { tagKeys } from "./tags";
 
 export interface OutputView {

@@ -4,16 +4,11 @@
  */
 import { getAtt, isIntrinsic, type ConditionSpace, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { literal, type Config } from "../config/parameters";
-import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome } from "../forwarder/targets";
-import { subscribe } from "../forwarder/subscriptions";
-import { readLogGroupArn } from "../forwarder/log-group-arn";
-import { canonicalName, type TemplateLogs } from "../forwarder/template-logs";
+import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome, subscribe, readLogGroupArn, canonicalName, type TemplateLogs } from "../forwarder";
 import type { LogFacts } from "../lookup/gather";
 import type { InstrumentContext } from "../instrument/context";
-import { forwarderTags, withOwnTags, type TagList } from "../instrument/function-tags";
 import { roleFor, type Grants, type Statement } from "../instrument/permissions";
-import { MAX_TAGS, tagsAfterUnder } from "../instrument/tag-limits";
-import { addTags } from "../instrument/tags";
+import { addTags, forwarderTags, MAX_TAGS, tagsAfterUnder, withOwnTags, type TagList } from "../instrument/tags";
 import { FUNCTION_TYPES, LOG_GROUP, SAM_STATE_MACHINE_TAG, type StateMachineModel } from "../model";
 import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, NOT_A_LOG_GROUP, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
 import { readDefinition } from "./definition";

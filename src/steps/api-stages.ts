@@ -1,8 +1,6 @@
 /** API Gateway stages: their access and execution logs to the forwarder, and X-Ray on REST stages. */
-import { executionTargets, needsStackResources, NO_API_GROUPS, planApiGroups } from "../forwarder/api-groups";
+import { executionTargets, needsStackResources, NO_API_GROUPS, planApiGroups, subscribe, warnUnsubscribed } from "../forwarder";
 import { literal } from "../config/parameters";
-import { subscribe } from "../forwarder/subscriptions";
-import { warnUnsubscribed } from "../forwarder/targets";
 import { traceApiStages } from "../instrument/api-tracing";
 import { FUNCTION_LOG_RETENTION_DAYS } from "./functions";
 import { queriesOf, type Step } from "./step";

@@ -1,8 +1,5 @@
 /** Lambda functions: layers, handler, environment, tags, X-Ray and permissions, and their log subscriptions. */
-import { functionLogTarget } from "../forwarder/function-targets";
-import { subscribe } from "../forwarder/subscriptions";
-import { warnUnsubscribed, type TargetOutcome } from "../forwarder/targets";
-import type { TemplateLogs } from "../forwarder/template-logs";
+import { functionLogTarget, subscribe, warnUnsubscribed, type TargetOutcome, type TemplateLogs } from "../forwarder";
 import { checkLayerVersions, checkSynchronousMetricsKey } from "../instrument/checks";
 import type { InstrumentContext } from "../instrument/context";
 import { ENVIRONMENT_LIMIT_BYTES } from "../instrument/environment-size";

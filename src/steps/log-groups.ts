@@ -1,8 +1,6 @@
 /** `forwardLogGroups`: more log groups to forward, by name or by the logical id of a group of the template. */
 import { literal } from "../config/parameters";
-import { namedGroupTargets } from "../forwarder/named-targets";
-import { subscribe } from "../forwarder/subscriptions";
-import { warnUnsubscribed } from "../forwarder/targets";
+import { namedGroupTargets, subscribe, warnUnsubscribed } from "../forwarder";
 import { queriesOf, type Step } from "./step";
 
 export const LOG_GROUPS: Step = {

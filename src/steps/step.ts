@@ -6,9 +6,7 @@
 import type { ParameterName } from "../config/parameters";
 import type { Grants } from "../instrument/permissions";
 import type { InstrumentContext } from "../instrument/context";
-import type { TargetOutcome } from "../forwarder/targets";
-import { queryFor } from "../forwarder/subscriptions";
-import type { TemplateLogs } from "../forwarder/template-logs";
+import { type TargetOutcome, queryFor, type TemplateLogs } from "../forwarder";
 import type { LogFacts, LogGroupQuery } from "../lookup/gather";
 import type { PinnedLayer } from "../lookup/layer-checks";
 import type { Selection, TemplateModel } from "../model";

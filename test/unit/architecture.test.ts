@@ -81,7 +81,15 @@ describe("one step per kind of resource", () => {
 
   test("the transform instruments no kind itself: it reaches instrument/, forwarder/ and stepfunctions/ only for what every step shares", () => {
     const imports = localImports(join(SRC, "transform.ts")).map((path) => relative(SRC, path).replace(/\.ts$/, ""));
-    const kindModules = imports.filter((path) => /^(forwarder|stepfunctions|instrument)\//.test(path));
-    expect(kindModules.sort()).toEqual(["forwarder/template-logs", "instrument/context", "instrument/environment", "instrument/function-tags", "instrument/permissions", "instrument/result-limits"]);
+    const kindModules = imports.filter((path) => /^(forwarder|stepfunctions|instrument)(\/|$)/.test(path));
+    expect(kindModules.sort()).toEqual(["forwarder", "instrument/context", "instrument/environment", "instrument/permissions", "instrument/result-limits", "instrument/tags"]);
+  });
+});
+
+describe("shared modules", () => {
+  test("a kind reaches log forwarding through its one public module, never its files", () => {
+    for (const file of [...files(join(SRC, "steps")), ...files(join(SRC, "stepfunctions"))]) {
+      expect(localImports(file).filter((target) => /\/forwarder\/./.test(target))).toEqual([]);
+    }
   });
 });

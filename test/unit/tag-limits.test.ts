@@ -1,5 +1,5 @@
 /** AWS's 50 tags per function and state machine (E205), and parameters that cannot be tags (E131). */
-import { MAX_TAGS, tagTextProblem } from "../../src/instrument/tag-limits";
+import { MAX_TAGS, tagTextProblem } from "../../src/instrument/tags";
 import { EXCLUSIVE_CONDITIONS, FORWARDER, invokeDefinition, python, samFunction, samTemplate, stateMachine } from "../helpers/builders";
 import { ALL_LAYERS, run, template } from "../helpers/macro";
 
