@@ -47,15 +47,22 @@ const PERMISSION: Record<string, string> = {
 /** Pages of ListStackResources (100 resources each) read at most: a stack holds at most 500 resources. */
 const MAX_STACK_PAGES = 10;
 
-export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
-  // Retries are ours (see the top of this file); one set of settings for both clients.
-  const settings = {
+/**
+ * The settings of every AWS SDK client of the macro: the SDK's retries off (ours pace and retry, see the
+ * top of this file), and a test's endpoint or HTTP handler when given.
+ */
+export function clientSettings(options: { region: string; endpoint?: string; requestHandler?: unknown }) {
+  return {
     region: options.region,
     endpoint: options.endpoint,
     maxAttempts: 1,
     retryMode: "standard",
-    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler as CloudWatchLogsClientConfig["requestHandler"] } : {}),
   };
+}
+
+export function cloudWatchAccountView(options: CloudWatchOptions): LogView {
+  const settings = clientSettings(options);
   // Each SDK is imported on first use: CloudFormation only for execution log groups.
   const connect = once(() => import("@aws-sdk/client-cloudwatch-logs").then((sdk) => ({ sdk, client: new sdk.CloudWatchLogsClient(settings) })));
   const connectStacks = once(() =>

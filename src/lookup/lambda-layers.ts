@@ -7,7 +7,7 @@
  */
 import type { LambdaClientConfig } from "@aws-sdk/client-lambda";
 import { LookupError, type LayerView } from "./account-view";
-import { DeadlineReached, once, withRetries } from "./cloudwatch";
+import { clientSettings, DeadlineReached, once, withRetries } from "./cloudwatch";
 import { DEFAULT_LOOKUP_BUDGET_MS, DEFAULT_RATES, FALLBACK_RATE, SYSTEM_CLOCK, TokenBucket, type Clock } from "./pacing";
 
 export const GET_LAYER_VERSION = { operation: "GetLayerVersionByArn", permission: "lambda:GetLayerVersion" };
@@ -27,13 +27,7 @@ export interface LambdaLayerOptions {
 }
 
 export function lambdaLayerView(options: LambdaLayerOptions): LayerView {
-  const settings: LambdaClientConfig = {
-    region: options.region,
-    endpoint: options.endpoint,
-    maxAttempts: 1,
-    retryMode: "standard",
-    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
-  };
+  const settings = clientSettings(options) as LambdaClientConfig;
   const connect = once(() => import("@aws-sdk/client-lambda").then((sdk) => ({ sdk, client: new sdk.LambdaClient(settings) })));
   const clock = options.clock ?? SYSTEM_CLOCK;
   const deadline = options.deadline ?? clock.now() + DEFAULT_LOOKUP_BUDGET_MS;
