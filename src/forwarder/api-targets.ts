@@ -5,7 +5,7 @@
 import { join, own, ref, referencedIds, referencedLogicalId, resolveString, templateString, type Json, type JsonObject } from "../intrinsics";
 import type { ApiStageModel } from "../model";
 import { NOT_A_LOG_GROUP, type Warnings } from "../rules";
-import { declaredGroupTarget, located, type TargetBase, type TargetOutcome } from "./targets";
+import { declaredGroupTarget, located, namedAfterApi, type TargetBase, type TargetOutcome } from "./targets";
 import { readLogGroupArn, type StackPlace } from "./log-group-arn";
 import { canonicalName, type TemplateLogs } from "./template-logs";
 
@@ -99,10 +99,5 @@ export function executionLogTarget(plan: ExecutionLogs, physicalIds: ReadonlyMap
   const templateName = "id" in plan.api ? nameValue as string : `${prefix}\${${plan.api.logicalId}}${suffix}`;
   const base: TargetBase = { ownerId: plan.ownerId, ownerCondition: plan.ownerCondition, label: "ExecutionLogs", destination: settings.destination, retentionInDays: settings.retentionInDays, mayDeclare: true };
   const accountName = apiId === undefined ? undefined : { name: `${prefix}${apiId}${suffix}` };
-  const inTemplate = logs.groupByName.has(templateName) ? templateName : accountName !== undefined && logs.groupByName.has(accountName.name) ? accountName.name : undefined;
-  if (inTemplate !== undefined) return located(base, inTemplate, nameValue, logs, accountName);
-  // Keyed by stage too: two stages of one name under exclusive Conditions (never deployed together) each
-  // get the group, under their own Condition, instead of the second relying on the first's.
-  const keys = [templateName, ...(accountName ? [accountName.name] : [])].map((key) => `${key} (${plan.ownerId})`);
-  return { target: { ...base, location: { kind: "undeclared", accountName }, keys, name: nameValue } };
+  return namedAfterApi(base, templateName, nameValue, accountName, logs);
 }

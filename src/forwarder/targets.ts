@@ -3,7 +3,7 @@
  * template declares, one a resource of the template creates, or one found in the account by name; or why
  * it cannot be subscribed.
  */
-import { isObject, own, ref, templateString, type JsonObject } from "../intrinsics";
+import { isObject, own, ref, templateString, type Json, type JsonObject } from "../intrinsics";
 import { LOG_GROUP } from "../model";
 import { LOG_GROUP_UNRESOLVED, type Warnings } from "../rules";
 import type { AccountName, LogTarget } from "./subscriptions";
@@ -51,4 +51,20 @@ export function located(base: TargetBase, name: string, nameValue: LogTarget["na
   // A group of the template may take this name under a Condition: declaring it too could fail with "already exists".
   if (logs.conditionalNames.has(name)) return { unresolved: `${what} (a LogGroup of the template is named so under a Condition)` };
   return { target: { ...base, location: { kind: "undeclared", accountName }, keys: [name], name: nameValue } };
+}
+
+/**
+ * A group AWS creates itself and names after an API's id (API Gateway's execution logs, AppSync's logs):
+ * the template's own when it declares it (under the name as the template writes it, `templateName`, or
+ * as the account knows it), else one to look up as `accountName` (undefined: the API does not exist yet,
+ * nor does its group) and to declare, when it does not exist, under `nameValue`: the name as the template
+ * writes it, the same on every deploy, so the declared group never changes.
+ */
+export function namedAfterApi(base: TargetBase, templateName: string, nameValue: Json, accountName: { name: string } | undefined, logs: TemplateLogs): TargetOutcome {
+  const inTemplate = logs.groupByName.has(templateName) ? templateName : accountName !== undefined && logs.groupByName.has(accountName.name) ? accountName.name : undefined;
+  if (inTemplate !== undefined) return located(base, inTemplate, nameValue, logs, accountName);
+  // Keyed by owner too: two owners of one name under exclusive Conditions (never deployed together) each
+  // get the group, under their own Condition, instead of the second relying on the first's.
+  const keys = [templateName, ...(accountName ? [accountName.name] : [])].map((key) => `${key} (${base.ownerId})`);
+  return { target: { ...base, location: { kind: "undeclared", accountName }, keys, name: nameValue } };
 }
