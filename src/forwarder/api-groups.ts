@@ -38,7 +38,7 @@ export function planApiGroups(stages: ApiStageModel[], config: Config, resources
     }
     // The id of an API of the template is only known from the stack (or does not exist yet).
     const needStack = execution.filter((plan) => "logicalId" in plan.api).map((plan) => plan.ownerId);
-    if (needStack.length > 0 && config.stackName === undefined) report.error(EXECUTION_LOGS_NEED_STACK_NAME, { ids: needStack });
+    if (needStack.length > 0 && config.stackName === undefined) report.error(EXECUTION_LOGS_NEED_STACK_NAME, { ids: needStack, parameter: "subscribeToExecutionLogs", service: "API Gateway" });
   }
   return { targets, execution, settings };
 }

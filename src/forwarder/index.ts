@@ -3,6 +3,7 @@
  * by one of its resources, or found in the account), and subscribe it to the forwarder.
  */
 export { executionTargets, needsStackResources, NO_API_GROUPS, planApiGroups, type ApiGroups } from "./api-groups";
+export { appSyncTargets, NO_APPSYNC_GROUPS, planAppSyncGroups, type AppSyncGroups } from "./appsync-groups";
 export { functionLogTarget } from "./function-targets";
 export { readLogGroupArn, type StackPlace } from "./log-group-arn";
 export { namedGroupTargets } from "./named-targets";

@@ -1,10 +1,11 @@
 /**
- * X-Ray tracing on API Gateway REST stages (`enableXrayTracing`), as Datadog's tracing docs ask when
- * X-Ray is used: `TracingEnabled` wherever the user left it unset. HTTP and WebSocket APIs have no
- * X-Ray tracing; a Deployment's stage is left alone (its settings belong to the deployment).
+ * X-Ray tracing on APIs (`enableXrayTracing`), as Datadog's tracing docs ask when X-Ray is used, wherever
+ * the user left it unset: `XrayEnabled` on AppSync GraphQL APIs; `TracingEnabled` on API Gateway REST
+ * stages (HTTP and WebSocket APIs have no X-Ray tracing; a Deployment's stage is left alone, its
+ * settings belong to the deployment).
  */
 import { isObject, own } from "../intrinsics";
-import { SERVERLESS_API, type ApiStageModel } from "../model";
+import { SERVERLESS_API, type ApiStageModel, type AppSyncApiModel } from "../model";
 import type { InstrumentContext } from "./context";
 
 export function traceApiStages(stages: ApiStageModel[], ctx: InstrumentContext): void {
@@ -26,4 +27,9 @@ function leftOutSamApiWithoutTracing(ctx: InstrumentContext, selected: Set<strin
     const resource = ctx.resources[id];
     return isObject(resource) && resource.Type === SERVERLESS_API && !selected.has(id) && own(resource.Properties, "TracingEnabled") === undefined;
   });
+}
+
+/** `XrayEnabled` on AppSync APIs (SAM's GraphQLApi passes it through) where the user left it unset. */
+export function traceAppSyncApis(apis: AppSyncApiModel[], ctx: InstrumentContext): void {
+  for (const api of apis) if (api.xrayEnabled === undefined) ctx.draft.properties(api.logicalId).XrayEnabled = true;
 }

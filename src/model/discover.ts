@@ -6,14 +6,17 @@
 import { hasOwn, isIntrinsic, isObject, MAX_POSSIBILITIES, merged, own, possibleStrings, possibleValues, resolveString, type JsonObject, type TemplateContext, type When } from "../intrinsics";
 import { runtimeInfo, type Architecture } from "../runtimes";
 import { API_STAGE_TYPES, readApiStages } from "./api";
+import { readAppSyncApi } from "./appsync";
 import { markEdgeFunctions } from "./edge";
 import {
+  APPSYNC_GRAPHQL_API,
   CDK_LOG_RETENTION,
   CLOUDFRONT_DISTRIBUTION,
   LAMBDA_FUNCTION,
   LOG_GROUP,
   SAM_FUNCTION_TAG,
   SERVERLESS_FUNCTION,
+  SERVERLESS_GRAPHQL_API,
   SERVERLESS_STATE_MACHINE,
   STATE_MACHINE,
   SUBSCRIPTION_FILTER,
@@ -40,6 +43,7 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
     functions: [],
     stateMachines: [],
     apiStages: [],
+    appSyncApis: [],
     logGroupIds: [],
     filterIds: [],
     distributionIds: [],
@@ -62,6 +66,10 @@ export function discover(resources: JsonObject, globals: unknown, context: Templ
       case STATE_MACHINE:
       case SERVERLESS_STATE_MACHINE:
         model.stateMachines.push({ ...base(logicalId, resource), kind: resource.Type === STATE_MACHINE ? "cfn" : "sam" });
+        break;
+      case APPSYNC_GRAPHQL_API:
+      case SERVERLESS_GRAPHQL_API:
+        model.appSyncApis.push(readAppSyncApi(base(logicalId, resource), resource.Type));
         break;
       case LOG_GROUP:
         model.logGroupIds.push(logicalId);

@@ -26,6 +26,8 @@ export const APIGW_V2_API = "AWS::ApiGatewayV2::Api";
 export const APIGW_V2_STAGE = "AWS::ApiGatewayV2::Stage";
 export const SERVERLESS_API = "AWS::Serverless::Api";
 export const SERVERLESS_HTTP_API = "AWS::Serverless::HttpApi";
+export const APPSYNC_GRAPHQL_API = "AWS::AppSync::GraphQLApi";
+export const SERVERLESS_GRAPHQL_API = "AWS::Serverless::GraphQLApi";
 /** The tag SAM gives every function it makes (`SAM` as value). */
 export const SAM_FUNCTION_TAG = "lambda:createdBy";
 /** The tag SAM gives every state machine it makes (`SAM` as value). */
@@ -91,11 +93,21 @@ export interface ApiStageModel extends ResourceModel {
   tracingEnabled?: unknown;
 }
 
+/** An AppSync GraphQL API, as CloudFormation or (before SAM's transform, which keeps its logical id) SAM writes it. */
+export interface AppSyncApiModel extends ResourceModel {
+  kind: "cfn" | "sam";
+  /** Whether AppSync writes its logs to CloudWatch Logs; a string says why that cannot be told. */
+  logging: boolean | string;
+  /** `XrayEnabled` as the user set it. */
+  xrayEnabled?: unknown;
+}
+
 export interface TemplateModel {
   resources: JsonObject;
   functions: FunctionModel[];
   stateMachines: StateMachineModel[];
   apiStages: ApiStageModel[];
+  appSyncApis: AppSyncApiModel[];
   /** Logical ids of the template's log groups, subscription filters and CloudFront distributions. */
   logGroupIds: string[];
   distributionIds: string[];

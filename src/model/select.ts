@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/parameters";
 import { EXCLUDE_UNKNOWN, SKIPPED, type Warnings } from "../rules";
-import type { ApiStageModel, FunctionModel, StateMachineModel, TemplateModel } from "./model";
+import type { ApiStageModel, AppSyncApiModel, FunctionModel, StateMachineModel, TemplateModel } from "./model";
 
 export interface Skipped {
   logicalId: string;
@@ -15,15 +15,16 @@ export interface Selection {
   functions: FunctionModel[];
   stateMachines: StateMachineModel[];
   apiStages: ApiStageModel[];
+  appSyncApis: AppSyncApiModel[];
   skipped: Skipped[];
 }
 
 export function select(model: TemplateModel, config: Config, warnings: Warnings): Selection {
   const excluded = new Set(config.exclude);
-  const known = new Set([...model.functions, ...model.stateMachines, ...model.apiStages].map((resource) => resource.logicalId));
+  const known = new Set([...model.functions, ...model.stateMachines, ...model.apiStages, ...model.appSyncApis].map((resource) => resource.logicalId));
   for (const name of excluded) if (!known.has(name)) warnings.warn(EXCLUDE_UNKNOWN, { name });
   const skipped: Skipped[] = [];
-  const keep = <T extends FunctionModel | StateMachineModel | ApiStageModel>(resource: T, reason: string | undefined): boolean => {
+  const keep = <T extends FunctionModel | StateMachineModel | ApiStageModel | AppSyncApiModel>(resource: T, reason: string | undefined): boolean => {
     if (reason === undefined) return true;
     skipped.push({ logicalId: resource.logicalId, reason });
     warnings.warn(SKIPPED, { resource: resource.logicalId, reason });
@@ -40,11 +41,14 @@ export function select(model: TemplateModel, config: Config, warnings: Warnings)
             (fn.packageType === "Image" && !config.instrumentContainerImages ? "container image, and `instrumentContainerImages` is false" : undefined),
     ),
   );
-  const others = <T extends StateMachineModel | ApiStageModel>(resource: T) => keep(resource, excluded.has(resource.logicalId) ? "listed in `exclude`" : resource.uneditable);
+  const others = <T extends StateMachineModel | ApiStageModel | AppSyncApiModel>(resource: T) => keep(resource, excluded.has(resource.logicalId) ? "listed in `exclude`" : resource.uneditable);
   // State machines are instrumented for their logs (`stepFunctionForwarderArn`) and X-Ray tracing;
-  // API stages for their logs (`forwarderArn`) and X-Ray tracing. Otherwise the macro leaves them be.
+  // API stages and AppSync APIs for their logs (`forwarderArn`) and X-Ray tracing. Otherwise the macro
+  // leaves them be.
   const stateMachines = config.stepFunctionForwarderArn !== undefined || config.enableXrayTracing ? model.stateMachines.filter(others) : [];
   const forwardsApiLogs = config.forwarderArn !== undefined && (config.subscribeToAccessLogs || config.subscribeToExecutionLogs);
   const apiStages = forwardsApiLogs || config.enableXrayTracing ? model.apiStages.filter(others) : [];
-  return { functions, stateMachines, apiStages, skipped };
+  const forwardsAppSyncLogs = config.forwarderArn !== undefined && config.subscribeToAppSyncLogs;
+  const appSyncApis = forwardsAppSyncLogs || config.enableXrayTracing ? model.appSyncApis.filter(others) : [];
+  return { functions, stateMachines, apiStages, appSyncApis, skipped };
 }

@@ -215,12 +215,12 @@ export const FORWARDER_NEEDS_STACK_NAME = error<{ ids: string[] }>({
   message: (a) =>
     `With \`forwarderArn\`, the log ${plural(a.ids, "group", "groups")} of ${a.ids.join(", ")} must be found, but ${plural(a.ids, "that function has", "those functions have")} no FunctionName: CloudFormation names ${plural(a.ids, "it", "them")} from the stack name, which the macro does not know`,
 });
-export const EXECUTION_LOGS_NEED_STACK_NAME = error<{ ids: string[] }>({
+export const EXECUTION_LOGS_NEED_STACK_NAME = error<{ ids: string[]; parameter: "subscribeToExecutionLogs" | "subscribeToAppSyncLogs"; service: string }>({
   id: "E304",
-  summary: "With `subscribeToExecutionLogs`, APIs of the template need `stackName` so their execution log groups can be found.",
-  fix: "Add `stackName: !Ref AWS::StackName` to the macro parameters (CDK: `stackName: stack.stackName` in the Datadog mapping), or set `subscribeToExecutionLogs: false`.",
+  summary: "With `subscribeToExecutionLogs` or `subscribeToAppSyncLogs`, APIs of the template need `stackName` so the log groups named after their ids can be found.",
+  fix: "Add `stackName: !Ref AWS::StackName` to the macro parameters (CDK: `stackName: stack.stackName` in the Datadog mapping), or set the parameter the message names to `false`.",
   message: (a) =>
-    `With \`subscribeToExecutionLogs\`, the execution log ${plural(a.ids, "group", "groups")} of ${a.ids.join(", ")} must be found, but API Gateway names ${plural(a.ids, "it", "them")} after the API's id, which the macro reads from the stack: \`stackName\` is not set`,
+    `With \`${a.parameter}\`, the log ${plural(a.ids, "group", "groups")} of ${a.ids.join(", ")} must be found, but ${a.service} names ${plural(a.ids, "it", "them")} after the API's id, which the macro reads from the stack: \`stackName\` is not set`,
 });
 export const LOOKUP_DENIED = error<{ operation: string; permission: string }>({
   id: "E302",
@@ -495,6 +495,14 @@ export const GROUP_NOT_FOUND = warning<About & { name: string }>({
   summary: "A log group to forward does not exist, and is not one the macro may create (another stack or service may).",
   fix: "Deploy again once the group exists, or declare it in this template.",
   message: (a) => `log group ${a.name} does not exist yet; not subscribed (deploy again once it exists)`,
+  resource: about,
+});
+
+export const APPSYNC_LOGGING_UNKNOWN = warning<About & { why: string }>({
+  id: "W308",
+  summary: "Whether an AppSync API logs to CloudWatch Logs cannot be told at transform time; its log group was not subscribed.",
+  fix: "Write `LogConfig` (SAM: `Logging`) as a map, or subscribe `/aws/appsync/apis/<api id>` to the forwarder yourself.",
+  message: (a) => `${a.why}; whether AppSync logs it cannot be told, so its log group was not subscribed`,
   resource: about,
 });
 

@@ -3,12 +3,13 @@
  * and one entry here.
  */
 import { API_STAGES } from "./api-stages";
+import { APPSYNC_APIS } from "./appsync";
 import { FUNCTIONS } from "./functions";
 import { LOG_GROUPS } from "./log-groups";
 import type { Step } from "./step";
 import { STATE_MACHINES } from "./state-machines";
 
-export const STEPS: readonly Step[] = [FUNCTIONS, STATE_MACHINES, API_STAGES, LOG_GROUPS];
+export const STEPS: readonly Step[] = [FUNCTIONS, STATE_MACHINES, API_STAGES, APPSYNC_APIS, LOG_GROUPS];
 
 export { queriesOf, type ApplyInput, type PlanInput, type Planned, type Step } from "./step";
 export { FUNCTION_LOG_RETENTION_DAYS } from "./functions";

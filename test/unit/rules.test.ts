@@ -306,6 +306,9 @@ const CASES: Record<string, Case> = {
     run(template({ Api: restApi(), Prod: restStage({ AccessLogSetting: { DestinationArn: "arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-shop" } }) }), { forwarderArn: FORWARDER }),
   ),
   W307: when("forwardLogGroups naming a group that does not exist", () => run(template({}), { forwarderArn: FORWARDER, forwardLogGroups: ["/shop/jobs"] })),
+  W308: when("an AppSync API whose LogConfig is an intrinsic function", () =>
+    run(template({ Graph: { Type: "AWS::AppSync::GraphQLApi", Properties: { Name: "shop", AuthenticationType: "API_KEY", LogConfig: { "Fn::If": ["Logs", { FieldLogLevel: "ALL" }, { Ref: "AWS::NoValue" }] } } } }, { Conditions: { Logs: { "Fn::Equals": ["a", "a"] } } }), { forwarderArn: FORWARDER, stackName: "shop" }),
+  ),
   W305: when("a log group with two subscription filters going elsewhere", () => {
     const { fragment, params } = lookedUp();
     const elsewhere = (name: string) => ({ filterName: name, destinationArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}` });
