@@ -165,6 +165,9 @@ function whyMotoCannot(output: Template): string | undefined {
   if ([output.Transform].flat().includes(SAM_TRANSFORM) && resources.some((r) => String(r?.Type).startsWith("AWS::Serverless::"))) {
     return "its output holds AWS::Serverless resources, which SAM's transform expands after the macro and moto cannot";
   }
+  if (resources.some((r) => r?.Type === "AWS::AppSync::GraphQLApi")) {
+    return "moto's CloudFormation does not model AWS::AppSync::GraphQLApi (moto 5.2 skips it), so its ApiId, which names the API's log group, does not exist";
+  }
   if (resources.some((r) => r?.Type === "AWS::ApiGateway::RestApi" && r.Properties?.Body !== undefined)) {
     return "moto's CloudFormation ignores a RestApi's OpenAPI Body, so the API's Deployment fails with \"The REST API doesn't contain any methods\"";
   }
