@@ -1,7 +1,9 @@
 /** AppSync GraphQL APIs: X-Ray (`enableXrayTracing`) and their log group to the forwarder (`subscribeToAppSyncLogs`). */
 import { appSyncApiId } from "../../src/forwarder/appsync-groups";
+import { offlineAccountView, type AccountView } from "../../src/lookup/account-view";
+import { transformWithLookups } from "../../src/transform";
 import { FORWARDER } from "../helpers/builders";
-import { instrument, jsonCopy, run, template, type RunOptions } from "../helpers/macro";
+import { instrument, jsonCopy, REGION, run, template, VERSION, type RunOptions } from "../helpers/macro";
 
 const params = { forwarderArn: FORWARDER, stackName: "shop" };
 const API_ARN = "arn:aws:appsync:us-east-1:123456789012:apis/p3kzq7m2vbdrlnx4ycw6e5aht";
@@ -183,6 +185,27 @@ describe("AppSync logs to the forwarder", () => {
     const second = run(jsonCopy(first.fragment), all);
     expect(first.instrumented).toEqual(["Graph", "Sam"]);
     expect(JSON.stringify(second.fragment)).toBe(JSON.stringify(first.fragment));
+  });
+});
+
+describe("AppSync lookups", () => {
+  const lookUp = (fragment: unknown, view: AccountView) =>
+    transformWithLookups({ fragment, params, region: REGION, accountId: "123456789012", templateParameterValues: {}, env: {}, macroVersion: VERSION }, () => view);
+
+  test("the stack's ARN of the API gives the group to look up, which is then subscribed by name", async () => {
+    const asked: string[] = [];
+    const view = offlineAccountView({ [GROUP]: [] }, { Graph: API_ARN });
+    const outcome = await lookUp(template({ Graph: graphApi() }), { ...view, stackResourceIds: async (stack) => (asked.push(stack), view.stackResourceIds(stack)) });
+    expect(asked).toEqual(["shop"]);
+    expect(filters((outcome.fragment as any).Resources).map((filter) => filter.LogGroupName)).toEqual([BY_SUB]);
+    expect(groups((outcome.fragment as any).Resources)).toEqual([]);
+  });
+
+  test("an API the stack does not hold yet: its group is declared, without a log group lookup", async () => {
+    const view = offlineAccountView({}, {});
+    const outcome = await lookUp(template({ Graph: graphApi() }), { ...view, logGroupNames: async () => Promise.reject(new Error("no lookup expected")) });
+    expect(outcome.ok).toBe(true);
+    expect(groups((outcome.fragment as any).Resources).map((group) => group.Properties.LogGroupName)).toEqual([BY_SUB]);
   });
 });
 
