@@ -16,24 +16,24 @@ describe("trace context in the definition", () => {
     ["a Payload object: three context fields", { Payload: { a: 1 } }, { Payload: { a: 1, "Execution.$": "$$.Execution", "State.$": "$$.State", "StateMachine.$": "$$.StateMachine" } }],
   ])("Lambda invoke with %s", (_name, before, after) => {
     const definition = task(before);
-    expect(injectTraceContext(definition)).toEqual([]);
+    expect(injectTraceContext(definition).leftAlone).toEqual([]);
     expect(parametersOf(definition)).toEqual(after);
   });
 
   test("custom payloads are left alone with a warning", () => {
     const custom = task({ "Payload.$": "$.detail" });
-    expect(injectTraceContext(custom)[0]).toEqual({ state: "T", problem: expect.stringMatching(/has a custom Payload.\$/) });
+    expect(injectTraceContext(custom).leftAlone[0]).toEqual({ state: "T", problem: expect.stringMatching(/has a custom Payload.\$/) });
     expect(parametersOf(custom)).toEqual({ "Payload.$": "$.detail" });
     const partial = task({ Payload: { "Execution.$": "$$.Execution" } });
-    expect(injectTraceContext(partial)[0].problem).toMatch(/already sets Execution/);
+    expect(injectTraceContext(partial).leftAlone[0].problem).toMatch(/already sets Execution/);
   });
 
   test("a Lambda ARN resource gets the fields in its Parameters, or a warning without them", () => {
     const arn = "arn:aws:lambda:us-east-1:1:function:f";
     const withParameters = task({ a: 1 }, arn);
-    expect(injectTraceContext(withParameters)).toEqual([]);
+    expect(injectTraceContext(withParameters).leftAlone).toEqual([]);
     expect(parametersOf(withParameters)["Execution.$"]).toBe("$$.Execution");
-    expect(injectTraceContext(task(undefined, arn))[0].problem).toMatch(/passes its whole input/);
+    expect(injectTraceContext(task(undefined, arn)).leftAlone[0].problem).toMatch(/passes its whole input/);
   });
 
   test("nested executions get CONTEXT in their Input", () => {
@@ -44,7 +44,7 @@ describe("trace context in the definition", () => {
     const object = task({ StateMachineArn: "x", Input: { a: 1 } }, start);
     injectTraceContext(object);
     expect(parametersOf(object).Input).toEqual({ a: 1, "CONTEXT.$": CONTEXT_PATH });
-    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start))[0].problem).toMatch(/already sets CONTEXT/);
+    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start)).leftAlone[0].problem).toMatch(/already sets CONTEXT/);
   });
 
   test("walks Parallel branches and Map iterators and item processors; applying twice changes nothing", () => {
@@ -61,7 +61,7 @@ describe("trace context in the definition", () => {
     const payloads = [definition.States.P.Branches[0], definition.States.M.Iterator, definition.States.N.ItemProcessor].map((d: any) => d.States.I.Parameters["Payload.$"]);
     expect(payloads).toEqual([MERGED_INPUT, MERGED_INPUT, MERGED_INPUT]);
     const once = JSON.stringify(definition);
-    expect(injectTraceContext(definition)).toEqual([]);
+    expect(injectTraceContext(definition).leftAlone).toEqual([]);
     expect(JSON.stringify(definition)).toBe(once);
   });
 
