@@ -47,9 +47,12 @@ export function expressionOf(value: unknown): string | undefined {
 }
 
 const MERGED_HEAD = "($ddPayload := (";
-const mergedTail = (context: string) => `); $type($ddPayload) = 'object' ? $merge([$ddPayload, {'_datadog': ${context}}]) : $ddPayload)`;
+const mergedTail = (context: string) => `); $exists($ddPayload) and $type($ddPayload) != 'object' ? $ddPayload : $merge([$ddPayload, {'_datadog': ${context}}]))`;
 
-/** The user's expression with `_datadog` added when it evaluates to an object; anything else passes as it was. */
+/**
+ * The user's expression with `_datadog` added when it evaluates to an object (or to nothing: then `_datadog`
+ * alone, as for an absent payload); anything else (a string, an array) passes as it was, rather than fail the state.
+ */
 export const mergedExpression = (jsonata: string, context: string): string => `${MERGED_HEAD}${jsonata.trim()}${mergedTail(context)}`;
 
 function isOwnMerge(jsonata: string): boolean {
