@@ -4,6 +4,8 @@ import { batchContext, expression, mergedExpression, taskContext } from "../../s
 import { instrument, run, template } from "../helpers/macro";
 import { FORWARDER, INVOKE, rolelessMachine, stateMachine } from "../helpers/builders";
 import { respondTo } from "../helpers/handler";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const params = { stepFunctionForwarderArn: FORWARDER };
 
@@ -234,6 +236,32 @@ describe("JSONata states", () => {
       expect(injectTraceContext(definition, undefined, { lambda: true, nested: true, upstream }).leftAlone).toEqual([]);
       expect(JSON.stringify(definition)).toBe(once);
     }
+  });
+
+  test("the expressions hold no `${`, so a definition under Fn::Sub keeps them as text", () => {
+    for (const upstream of [true, false]) for (const text of [taskContext(upstream), batchContext(upstream), mergedExpression("$states.input", taskContext(upstream))]) expect(text).not.toContain("${");
+  });
+
+  test("the golden outputs stay valid ASL: JSONata states have no JSONPath fields, JSONPath states no JSONata ones", () => {
+    const JSONPATH_ONLY = ["Parameters", "InputPath", "OutputPath", "ResultPath", "ResultSelector", "ItemsPath", "ItemSelector"];
+    const JSONATA_ONLY = ["Arguments", "Output", "Assign"];
+    let checked = 0;
+    for (const name of ["state-machines-jsonata", "state-machines-jsonpath-one-jsonata-state"]) {
+      const expected = JSON.parse(readFileSync(join(__dirname, `../golden/cases/${name}.expected.json`), "utf8"));
+      for (const resource of Object.values<any>(expected.fragment.Resources)) {
+        const props = resource.Properties ?? {};
+        if (props.Definition === undefined && props.DefinitionString === undefined) continue;
+        const read = readDefinition(props.Definition ?? props.DefinitionString);
+        if (typeof read === "string") throw new Error(read);
+        walkStates(read.definition, (_name, state, language) => {
+          checked++;
+          const wrong = language === "JSONata" ? JSONPATH_ONLY : JSONATA_ONLY;
+          expect(Object.keys(state).filter((key) => wrong.includes(key) || (language === "JSONata" && key.endsWith(".$")))).toEqual([]);
+          if (language === "JSONata") expect(JSON.stringify(state)).not.toMatch(/"[^"]*\.\$"\s*:/);
+        });
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(7);
   });
 
   describe("through the transform", () => {
