@@ -74,7 +74,10 @@ export function mergeContext(holder: JsonObject, key: string, context: string, a
   }
   const jsonata = expressionOf(value);
   if (jsonata !== undefined) {
-    if (!isOwnMerge(jsonata)) holder[key] = expression(mergedExpression(jsonata, context));
+    if (isOwnMerge(jsonata)) return undefined;
+    // An expression that builds `_datadog` itself (Datadog's own snippet, say) is the user's to keep.
+    if (jsonata.includes("_datadog")) return `already builds _datadog in its ${key} expression`;
+    holder[key] = expression(mergedExpression(jsonata, context));
     return undefined;
   }
   if (isObject(value) && !isIntrinsic(value)) {

@@ -109,6 +109,7 @@ describe("JSONata states", () => {
       ["a number", 3, /Payload that is a number/],
       ["an intrinsic function", { "Fn::GetAtt": ["Cfg", "Payload"] }, /Payload that is an intrinsic/],
       ["the user's own _datadog", { _datadog: "{% $mine %}" }, /already sets _datadog in its Payload/],
+      ["an expression that builds _datadog itself", "{% $merge([$states.input, {'_datadog': $states.context}]) %}", /already builds _datadog in its Payload expression/],
     ])("a Payload that is %s is left as written, with the snippet to add", (_name, payload, problem) => {
       const definition = jsonataTask({ Arguments: { FunctionName: "f", Payload: payload } });
       const { leftAlone, jsonataLambda } = injectTraceContext(definition);
