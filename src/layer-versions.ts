@@ -19,3 +19,13 @@ export const DEFAULT_LAYER_VERSIONS = {
 
 /** The runtime families that have a library layer (the keys above, but the extension). */
 export type LibraryFamily = Exclude<keyof typeof DEFAULT_LAYER_VERSIONS, "extension">;
+
+/**
+ * The oldest layers that read the trace context a JSONata state machine passes (`_datadog`), from Datadog's
+ * "Merge Step Functions and Lambda Traces" page: older ones ignore it.
+ */
+export const JSONATA_CONTEXT_MIN_LAYER_VERSIONS = {
+  nodejs: 116,
+  python: 103,
+  extension: 75,
+} as const satisfies Partial<Record<keyof typeof DEFAULT_LAYER_VERSIONS, number>>;

@@ -5,6 +5,7 @@
  * W4xx state machines, E9xx the macro itself.
  */
 import { about, error, names, note, warning, type About } from "./rule";
+import { JSONATA_CONTEXT_MIN_LAYER_VERSIONS } from "../layer-versions";
 
 const plural = (list: readonly string[], one: string, many: string) => (list.length === 1 ? one : many);
 
@@ -540,5 +541,19 @@ export const SFN_STATE_NOT_MERGED = warning<About & { state: string; problem: st
   summary: "A state's payload is custom; trace context was not injected there.",
   fix: "Add `Execution.$`, `State.$` and `StateMachine.$` (from `$$`) to its payload yourself.",
   message: (a) => `state "${a.state}" ${a.problem}; trace context not injected there`,
+  resource: about,
+});
+export const SFN_JSONATA_STATE_NOT_MERGED = warning<About & { state: string; problem: string; where: string; context: string }>({
+  id: "W407",
+  summary: "A JSONata state's payload cannot be merged safely; trace context was not injected there.",
+  fix: "Give the payload a `_datadog` key holding the expression the message gives (or `$merge` it into your own expression).",
+  message: (a) => `state "${a.state}" ${a.problem}; trace context not injected there. Add to its ${a.where}: "_datadog": "{% ${a.context} %}"`,
+  resource: about,
+});
+export const SFN_JSONATA_OLD_LAYERS = warning<About & { pinned: string[] }>({
+  id: "W408",
+  summary: "A JSONata state machine passes trace context to Lambda functions whose pinned Datadog layer is too old to read it.",
+  fix: `Pin at least Node.js layer ${JSONATA_CONTEXT_MIN_LAYER_VERSIONS.nodejs}, Python layer ${JSONATA_CONTEXT_MIN_LAYER_VERSIONS.python} and extension ${JSONATA_CONTEXT_MIN_LAYER_VERSIONS.extension}, or leave the version unset for this release's default.`,
+  message: (a) => `its JSONata Lambda steps pass the trace context in _datadog, which the functions on ${a.pinned.join(", ")} ignore`,
   resource: about,
 });

@@ -10,8 +10,9 @@ import type { InstrumentContext } from "../instrument/context";
 import { roleFor, type Grants, type Statement } from "../instrument/permissions";
 import { addTags, forwarderTags, MAX_TAGS, tagsAfterUnder, withOwnTags, type TagList } from "../instrument/tags";
 import { FUNCTION_TYPES, LOG_GROUP, SAM_STATE_MACHINE_TAG, type StateMachineModel } from "../model";
-import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, NOT_A_LOG_GROUP, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
+import { SFN_DEFINITION_ELSEWHERE, SFN_DEFINITION_UNREADABLE, SFN_LOGGING_INTRINSIC, SFN_LOGGING_LEVEL, SFN_STATE_NOT_MERGED, SFN_JSONATA_STATE_NOT_MERGED, SFN_JSONATA_OLD_LAYERS, NOT_A_LOG_GROUP, TOO_MANY_TAGS, VALUE_NEEDED, type Report } from "../rules";
 import { readDefinition } from "./definition";
+import { JSONATA_CONTEXT_MIN_LAYER_VERSIONS } from "../layer-versions";
 import { injectTraceContext } from "./trace-context";
 
 /** Property names differ between CloudFormation and SAM state machines. */
@@ -156,7 +157,8 @@ function isOwnLogging(machine: StateMachineModel, logging: JsonObject, ctx: Inst
 }
 
 function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
-  const into = { lambda: ctx.config.mergeStepFunctionAndLambdaTraces, nested: ctx.config.propagateUpstreamTrace ?? ctx.config.mergeStepFunctionAndLambdaTraces };
+  const propagate = ctx.config.propagateUpstreamTrace ?? ctx.config.mergeStepFunctionAndLambdaTraces;
+  const into = { lambda: ctx.config.mergeStepFunctionAndLambdaTraces, nested: propagate, upstream: propagate };
   if (!into.lambda && !into.nested) return;
   const props = machine.properties;
   const key = props.Definition !== undefined ? "Definition" : props.DefinitionString !== undefined ? "DefinitionString" : undefined;
@@ -169,10 +171,29 @@ function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
     ctx.warnings.warn(SFN_DEFINITION_UNREADABLE, { resource: machine.logicalId, why: read });
     return;
   }
-  const leftAlone = injectTraceContext(read.definition, substitutionResolver(props.DefinitionSubstitutions, ctx), into);
-  for (const { state, problem } of leftAlone) ctx.warnings.warn(SFN_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem });
+  const { leftAlone, jsonataLambda } = injectTraceContext(read.definition, substitutionResolver(props.DefinitionSubstitutions, ctx), into);
+  for (const { state, problem, jsonata } of leftAlone) {
+    if (jsonata) ctx.warnings.warn(SFN_JSONATA_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem, ...jsonata });
+    else ctx.warnings.warn(SFN_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem });
+  }
+  const pinned = jsonataLambda ? layersTooOldForJsonata(ctx.config) : [];
+  if (pinned.length > 0) ctx.warnings.warn(SFN_JSONATA_OLD_LAYERS, { resource: machine.logicalId, pinned });
   // Rewrite only what changed, so a definition without Lambda or nested steps keeps its formatting.
   if (JSON.stringify(read.definition) !== read.compact) ctx.draft.properties(machine.logicalId)[key] = read.write(read.definition);
+}
+
+/**
+ * The pinned layer parameters older than JSONata trace merging needs, as `name version`. Told by the
+ * parameters alone: which function a step calls is often known only at deploy time (an ARN, a name).
+ */
+function layersTooOldForJsonata(config: Config): string[] {
+  const min = JSONATA_CONTEXT_MIN_LAYER_VERSIONS;
+  const pins: [string, number | undefined, number][] = [
+    ["nodeLayerVersion", config.nodeLayerVersion, min.nodejs],
+    ["pythonLayerVersion", config.pythonLayerVersion, min.python],
+    ["extensionLayerVersion", config.extensionLayerVersion, min.extension],
+  ];
+  return pins.filter(([, pinned, needed]) => pinned !== undefined && pinned < needed).map(([name, pinned, needed]) => `${name} ${pinned} (needs ${needed}+)`);
 }
 
 /** What a state machine's role needs to send traces to X-Ray. */

@@ -1,9 +1,10 @@
 /**
  * Trace merging: Lambda invocations and nested executions receive the execution context, so Datadog can
- * link their traces to the state machine's. Rules follow the reference macro; anything custom is left
- * alone with a warning.
+ * link their traces to the state machine's. JSONPath states get the `$$` fields the reference macro uses;
+ * JSONata states get `_datadog` expressions (./jsonata-context). Anything custom is left alone with a warning.
  */
 import { isIntrinsic, isObject, type JsonObject } from "../intrinsics";
+import { batchContext, mergeContext, queryLanguageOf, taskContext, type QueryLanguage } from "./jsonata-context";
 
 /** A map the macro may add keys to: an object that is not an intrinsic function. */
 const isMap = (value: unknown): value is JsonObject => isObject(value) && !isIntrinsic(value);
@@ -20,50 +21,97 @@ const START_EXECUTION = /^arn:[\w-]+:states:::states:startExecution/;
 export interface StateLeftAlone {
   state: string;
   problem: string;
+  /** For a JSONata state: where `_datadog` belongs, and the expression to give it. */
+  jsonata?: { where: string; context: string };
 }
 
-/** Which steps receive the context: Lambda invocations, nested executions (`states:startExecution`). */
+/** Which steps receive the context: Lambda invocations, nested executions (`states:startExecution`, Distributed Maps). */
 export interface Injection {
   lambda: boolean;
   nested: boolean;
+  /** JSONata states pass on the `_datadog` of the machine's own input (`propagateUpstreamTrace`). */
+  upstream: boolean;
 }
 
-const BOTH: Injection = { lambda: true, nested: true };
+const ALL: Injection = { lambda: true, nested: true, upstream: true };
+
+export interface Injected {
+  leftAlone: StateLeftAlone[];
+  /** Some JSONata Lambda step passes `_datadog`, which only recent Datadog layers read. */
+  jsonataLambda: boolean;
+}
+
+type StepKind = "invoke" | "arn" | "nested" | "distributedMap";
 
 /**
  * Edits `definition` (the macro's own parsed copy) in place; returns the states left alone.
  * `resolveResource` turns a `${Name}` placeholder of DefinitionSubstitutions into what it stands for.
  */
-export function injectTraceContext(definition: JsonObject, resolveResource: (resource: string) => string = (r) => r, into: Injection = BOTH): StateLeftAlone[] {
-  const leftAlone: StateLeftAlone[] = [];
-  walkStates(definition, (name, state) => {
-    const resource = typeof state.Resource === "string" ? resolveResource(state.Resource) : "";
-    const problem = LAMBDA_INVOKE.test(resource)
-      ? into.lambda ? lambdaInvoke(state) : undefined
-      : LAMBDA_ARN.test(resource)
-        ? into.lambda ? lambdaArn(state) : undefined
-        : START_EXECUTION.test(resource)
-          ? into.nested ? startExecution(state) : undefined
-          : undefined;
-    if (problem) leftAlone.push({ state: name, problem });
+export function injectTraceContext(definition: JsonObject, resolveResource: (resource: string) => string = (r) => r, into: Injection = ALL): Injected {
+  const injected: Injected = { leftAlone: [], jsonataLambda: false };
+  walkStates(definition, (name, state, language) => {
+    const kind = stepKind(state, resolveResource);
+    if (kind === undefined || !(kind === "invoke" || kind === "arn" ? into.lambda : into.nested)) return;
+    if (language === "JSONata") {
+      const left = jsonataStep(kind, state, into.upstream);
+      if (left) injected.leftAlone.push({ state: name, ...left });
+      else if (kind === "invoke" || kind === "arn") injected.jsonataLambda = true;
+      return;
+    }
+    const problem = kind === "invoke" ? lambdaInvoke(state) : kind === "arn" ? lambdaArn(state) : kind === "nested" ? startExecution(state) : undefined;
+    if (problem) injected.leftAlone.push({ state: name, problem });
   });
-  return leftAlone;
+  return injected;
 }
 
-/** Visits every state, including those inside Parallel branches and Map iterators / item processors. */
-export function walkStates(machine: JsonObject, visit: (name: string, state: JsonObject) => void): void {
+function stepKind(state: JsonObject, resolveResource: (resource: string) => string): StepKind | undefined {
+  const resource = typeof state.Resource === "string" ? resolveResource(state.Resource) : "";
+  if (LAMBDA_INVOKE.test(resource)) return "invoke";
+  if (LAMBDA_ARN.test(resource)) return "arn";
+  if (START_EXECUTION.test(resource)) return "nested";
+  const processor = isMap(state.ItemProcessor) ? state.ItemProcessor : undefined;
+  return state.Type === "Map" && isMap(processor?.ProcessorConfig) && processor.ProcessorConfig.Mode === "DISTRIBUTED" ? "distributedMap" : undefined;
+}
+
+/**
+ * Visits every state with its query language, including those inside Parallel branches and Map iterators /
+ * item processors (which inherit the enclosing state's language unless they set their own).
+ */
+export function walkStates(machine: JsonObject, visit: (name: string, state: JsonObject, language: QueryLanguage) => void): void {
   // Iterative, so a deeply nested definition cannot exhaust the stack.
-  const pending: JsonObject[] = [machine];
-  for (let machine = pending.pop(); machine !== undefined; machine = pending.pop()) {
+  const pending: { machine: JsonObject; inherited: QueryLanguage }[] = [{ machine, inherited: "JSONPath" }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { machine } = next;
     if (!isMap(machine.States)) continue;
+    const machineLanguage = queryLanguageOf(machine, next.inherited);
     for (const [name, state] of Object.entries(machine.States)) {
       if (!isMap(state)) continue;
-      visit(name, state);
-      if (Array.isArray(state.Branches)) for (const branch of state.Branches) if (isMap(branch)) pending.push(branch);
-      for (const nested of [state.Iterator, state.ItemProcessor]) if (isMap(nested)) pending.push(nested);
+      const language = queryLanguageOf(state, machineLanguage);
+      visit(name, state, language);
+      if (Array.isArray(state.Branches)) for (const branch of state.Branches) if (isMap(branch)) pending.push({ machine: branch, inherited: language });
+      for (const nested of [state.Iterator, state.ItemProcessor]) if (isMap(nested)) pending.push({ machine: nested, inherited: language });
     }
   }
 }
+
+/** A JSONata step: `_datadog` in its payload (Arguments itself for a Lambda ARN resource), input or batch input. */
+function jsonataStep(kind: StepKind, state: JsonObject, upstream: boolean): Omit<StateLeftAlone, "state"> | undefined {
+  const task = taskContext(upstream);
+  if (kind === "invoke") return inArguments(state, "Payload", task);
+  if (kind === "nested") return inArguments(state, "Input", task);
+  if (kind === "arn") return leftAlone(mergeContext(state, "Arguments", task, "input"), "Arguments", task);
+  const batch = batchContext(upstream);
+  if (!isMap(state.ItemBatcher)) return { problem: "is a Distributed Map without an ItemBatcher object (add one; MaxItemsPerBatch 1 keeps one item per child execution)", jsonata: { where: "ItemBatcher.BatchInput", context: batch } };
+  return leftAlone(mergeContext(state.ItemBatcher, "BatchInput", batch, "nothing"), "ItemBatcher.BatchInput", batch);
+}
+
+function inArguments(state: JsonObject, key: string, context: string): Omit<StateLeftAlone, "state"> | undefined {
+  const where = `Arguments.${key}`;
+  if (!isMap(state.Arguments)) return { problem: state.Arguments === undefined ? "has no Arguments object" : "has Arguments that are not an object", jsonata: { where, context } };
+  return leftAlone(mergeContext(state.Arguments, key, context, "nothing"), where, context);
+}
+
+const leftAlone = (problem: string | undefined, where: string, context: string): Omit<StateLeftAlone, "state"> | undefined => (problem === undefined ? undefined : { problem, jsonata: { where, context } });
 
 function lambdaInvoke(state: JsonObject): string | undefined {
   if (!isMap(state.Parameters)) return "has no Parameters object";

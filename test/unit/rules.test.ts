@@ -353,6 +353,22 @@ const CASES: Record<string, Case> = {
       { stepFunctionForwarderArn: FORWARDER },
     ),
   ),
+  W407: when("a JSONata Lambda invoke state whose Payload is a string, not an expression", () =>
+    run(
+      template({
+        Checkout: stateMachine({ Definition: { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Arguments: { FunctionName: "orders-create", Payload: "plain text" }, End: true } } } }),
+      }),
+      { stepFunctionForwarderArn: FORWARDER },
+    ),
+  ),
+  W408: when("a JSONata Lambda invoke state, with nodeLayerVersion pinned before 116", () =>
+    run(
+      template({
+        Checkout: stateMachine({ Definition: { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Arguments: { FunctionName: "orders-create" }, End: true } } } }),
+      }),
+      { stepFunctionForwarderArn: FORWARDER, nodeLayerVersion: 115 },
+    ),
+  ),
 };
 
 const ruleById = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -1,8 +1,11 @@
 import { readDefinition } from "../../src/stepfunctions/definition";
-import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT } from "../../src/stepfunctions/trace-context";
+import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT, walkStates } from "../../src/stepfunctions/trace-context";
+import { batchContext, expression, mergedExpression, taskContext } from "../../src/stepfunctions/jsonata-context";
 import { instrument, run, template } from "../helpers/macro";
 import { FORWARDER, INVOKE, rolelessMachine, stateMachine } from "../helpers/builders";
 import { respondTo } from "../helpers/handler";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 const params = { stepFunctionForwarderArn: FORWARDER };
 
@@ -16,24 +19,24 @@ describe("trace context in the definition", () => {
     ["a Payload object: three context fields", { Payload: { a: 1 } }, { Payload: { a: 1, "Execution.$": "$$.Execution", "State.$": "$$.State", "StateMachine.$": "$$.StateMachine" } }],
   ])("Lambda invoke with %s", (_name, before, after) => {
     const definition = task(before);
-    expect(injectTraceContext(definition)).toEqual([]);
+    expect(injectTraceContext(definition).leftAlone).toEqual([]);
     expect(parametersOf(definition)).toEqual(after);
   });
 
   test("custom payloads are left alone with a warning", () => {
     const custom = task({ "Payload.$": "$.detail" });
-    expect(injectTraceContext(custom)[0]).toEqual({ state: "T", problem: expect.stringMatching(/has a custom Payload.\$/) });
+    expect(injectTraceContext(custom).leftAlone[0]).toEqual({ state: "T", problem: expect.stringMatching(/has a custom Payload.\$/) });
     expect(parametersOf(custom)).toEqual({ "Payload.$": "$.detail" });
     const partial = task({ Payload: { "Execution.$": "$$.Execution" } });
-    expect(injectTraceContext(partial)[0].problem).toMatch(/already sets Execution/);
+    expect(injectTraceContext(partial).leftAlone[0].problem).toMatch(/already sets Execution/);
   });
 
   test("a Lambda ARN resource gets the fields in its Parameters, or a warning without them", () => {
     const arn = "arn:aws:lambda:us-east-1:1:function:f";
     const withParameters = task({ a: 1 }, arn);
-    expect(injectTraceContext(withParameters)).toEqual([]);
+    expect(injectTraceContext(withParameters).leftAlone).toEqual([]);
     expect(parametersOf(withParameters)["Execution.$"]).toBe("$$.Execution");
-    expect(injectTraceContext(task(undefined, arn))[0].problem).toMatch(/passes its whole input/);
+    expect(injectTraceContext(task(undefined, arn)).leftAlone[0].problem).toMatch(/passes its whole input/);
   });
 
   test("nested executions get CONTEXT in their Input", () => {
@@ -44,7 +47,7 @@ describe("trace context in the definition", () => {
     const object = task({ StateMachineArn: "x", Input: { a: 1 } }, start);
     injectTraceContext(object);
     expect(parametersOf(object).Input).toEqual({ a: 1, "CONTEXT.$": CONTEXT_PATH });
-    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start))[0].problem).toMatch(/already sets CONTEXT/);
+    expect(injectTraceContext(task({ Input: { CONTEXT: 1 } }, start)).leftAlone[0].problem).toMatch(/already sets CONTEXT/);
   });
 
   test("walks Parallel branches and Map iterators and item processors; applying twice changes nothing", () => {
@@ -61,7 +64,7 @@ describe("trace context in the definition", () => {
     const payloads = [definition.States.P.Branches[0], definition.States.M.Iterator, definition.States.N.ItemProcessor].map((d: any) => d.States.I.Parameters["Payload.$"]);
     expect(payloads).toEqual([MERGED_INPUT, MERGED_INPUT, MERGED_INPUT]);
     const once = JSON.stringify(definition);
-    expect(injectTraceContext(definition)).toEqual([]);
+    expect(injectTraceContext(definition).leftAlone).toEqual([]);
     expect(JSON.stringify(definition)).toBe(once);
   });
 
@@ -78,6 +81,223 @@ describe("trace context in the definition", () => {
     expect((outcome.fragment as any).Resources.M.Properties.Definition).toEqual(definition);
     const left = outcome.diagnostics.filter((d) => d.rule === "W406").map((d) => d.text);
     expect(left).toHaveLength(3);
+  });
+});
+
+describe("JSONata states", () => {
+  const CONTEXT = expression(taskContext(true));
+  const BATCH = expression(batchContext(true));
+  const START = "arn:aws:states:::states:startExecution.sync:2";
+  const jsonataTask = (fields: Record<string, unknown>, resource = INVOKE): any => ({ QueryLanguage: "JSONata", StartAt: "T", States: { T: { Type: "Task", Resource: resource, ...fields, End: true } } });
+  const stateOf = (definition: any) => definition.States.T;
+
+  describe("Lambda invoke tasks", () => {
+    test.each([
+      ["no Payload: the context alone", { FunctionName: "f" }, { FunctionName: "f", Payload: { _datadog: CONTEXT } }],
+      ["an object Payload: a _datadog key beside the user's", { FunctionName: "f", Payload: { a: 1, b: "{% $states.input.b %}" } }, { FunctionName: "f", Payload: { a: 1, b: "{% $states.input.b %}", _datadog: CONTEXT } }],
+      ["an expression Payload: merged with the context", { FunctionName: "f", Payload: "{% $states.input %}" }, { FunctionName: "f", Payload: expression(mergedExpression("$states.input", taskContext(true))) }],
+    ])("%s", (_name, before, after) => {
+      const definition = jsonataTask({ Arguments: before });
+      expect(injectTraceContext(definition)).toEqual({ leftAlone: [], jsonataLambda: true });
+      expect(stateOf(definition).Arguments).toEqual(after);
+      expect(stateOf(definition).Parameters).toBeUndefined();
+    });
+
+    test.each([
+      ["a string that is not an expression", "hello", /Payload that is a string/],
+      ["an array", [1, 2], /Payload that is an array/],
+      ["a number", 3, /Payload that is a number/],
+      ["an intrinsic function", { "Fn::GetAtt": ["Cfg", "Payload"] }, /Payload that is an intrinsic/],
+      ["the user's own _datadog", { _datadog: "{% $mine %}" }, /already sets _datadog in its Payload/],
+      ["an expression that builds _datadog itself", "{% $merge([$states.input, {'_datadog': $states.context}]) %}", /already builds _datadog in its Payload expression/],
+    ])("a Payload that is %s is left as written, with the snippet to add", (_name, payload, problem) => {
+      const definition = jsonataTask({ Arguments: { FunctionName: "f", Payload: payload } });
+      const { leftAlone, jsonataLambda } = injectTraceContext(definition);
+      expect(leftAlone).toEqual([{ state: "T", problem: expect.stringMatching(problem), jsonata: { where: "Arguments.Payload", context: taskContext(true) } }]);
+      expect(jsonataLambda).toBe(false);
+      expect(stateOf(definition).Arguments.Payload).toEqual(payload);
+    });
+
+    test("Arguments that are an expression, or missing, are left alone", () => {
+      expect(injectTraceContext(jsonataTask({ Arguments: "{% $states.input %}" })).leftAlone[0].problem).toMatch(/Arguments that are not an object/);
+      expect(injectTraceContext(jsonataTask({})).leftAlone[0].problem).toMatch(/has no Arguments object/);
+    });
+
+    test("waitForTaskToken is a Lambda invoke too", () => {
+      const definition = jsonataTask({ Arguments: { FunctionName: "f", Payload: { token: "{% $states.context.Task.Token %}" } } }, `${INVOKE}.waitForTaskToken`);
+      injectTraceContext(definition);
+      expect(stateOf(definition).Arguments.Payload).toEqual({ token: "{% $states.context.Task.Token %}", _datadog: CONTEXT });
+    });
+
+    test("without upstream propagation the context names this execution as the root", () => {
+      const definition = jsonataTask({ Arguments: { FunctionName: "f" } });
+      injectTraceContext(definition, undefined, { lambda: true, nested: false, upstream: false });
+      expect(stateOf(definition).Arguments.Payload._datadog).toBe(expression(taskContext(false)));
+      expect(taskContext(false)).not.toContain("_datadog");
+    });
+  });
+
+  describe("Lambda ARN resources: Arguments is the payload", () => {
+    const arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    test("absent: the whole input, merged with the context; an object: a _datadog key", () => {
+      const absent = jsonataTask({}, arn);
+      injectTraceContext(absent);
+      expect(stateOf(absent).Arguments).toBe(expression(mergedExpression("$states.input", taskContext(true))));
+      const object = jsonataTask({ Arguments: { a: 1 } }, arn);
+      injectTraceContext(object);
+      expect(stateOf(object).Arguments).toEqual({ a: 1, _datadog: CONTEXT });
+    });
+  });
+
+  describe("nested executions", () => {
+    test.each([
+      ["no Input", { StateMachineArn: "x" }, { StateMachineArn: "x", Input: { _datadog: CONTEXT } }],
+      ["an object Input", { StateMachineArn: "x", Input: { a: 1 } }, { StateMachineArn: "x", Input: { a: 1, _datadog: CONTEXT } }],
+      ["an expression Input", { StateMachineArn: "x", Input: "{% $states.input.order %}" }, { StateMachineArn: "x", Input: expression(mergedExpression("$states.input.order", taskContext(true))) }],
+    ])("%s", (_name, before, after) => {
+      const definition = jsonataTask({ Arguments: before }, START);
+      expect(injectTraceContext(definition)).toEqual({ leftAlone: [], jsonataLambda: false });
+      expect(stateOf(definition).Arguments).toEqual(after);
+    });
+
+    test("a JSON string Input is left alone; nothing is injected when nested executions are not asked for", () => {
+      expect(injectTraceContext(jsonataTask({ Arguments: { Input: "{\"a\":1}" } }, START)).leftAlone[0].problem).toMatch(/Input that is a string/);
+      const definition = jsonataTask({ Arguments: { StateMachineArn: "x" } }, START);
+      injectTraceContext(definition, undefined, { lambda: true, nested: false, upstream: false });
+      expect(stateOf(definition).Arguments).toEqual({ StateMachineArn: "x" });
+    });
+  });
+
+  describe("Distributed Maps", () => {
+    const map = (fields: Record<string, unknown>, language = "JSONata"): any => ({
+      QueryLanguage: language,
+      StartAt: "M",
+      States: { M: { Type: "Map", ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } }, ...fields, End: true } },
+    });
+    test("an ItemBatcher gets BatchInput._datadog, beside the user's batch input", () => {
+      const none = map({ ItemBatcher: { MaxItemsPerBatch: 10 } });
+      injectTraceContext(none);
+      expect(none.States.M.ItemBatcher).toEqual({ MaxItemsPerBatch: 10, BatchInput: { _datadog: BATCH } });
+      const object = map({ ItemBatcher: { MaxItemsPerBatch: 10, BatchInput: { at: "{% $states.context.State.EnteredTime %}" } } });
+      injectTraceContext(object);
+      expect(object.States.M.ItemBatcher.BatchInput).toEqual({ at: "{% $states.context.State.EnteredTime %}", _datadog: BATCH });
+    });
+    test("without an ItemBatcher it is left alone with the snippet; an inline Map is not a Distributed Map", () => {
+      const definition = map({});
+      expect(injectTraceContext(definition).leftAlone).toEqual([{ state: "M", problem: expect.stringMatching(/without an ItemBatcher/), jsonata: { where: "ItemBatcher.BatchInput", context: batchContext(true) } }]);
+      expect(definition.States.M.ItemBatcher).toBeUndefined();
+      const inline = map({ ItemBatcher: { MaxItemsPerBatch: 2 } });
+      inline.States.M.ItemProcessor.ProcessorConfig.Mode = "INLINE";
+      expect(injectTraceContext(inline).leftAlone).toEqual([]);
+      expect(inline.States.M.ItemBatcher).toEqual({ MaxItemsPerBatch: 2 });
+    });
+    test("a JSONPath Distributed Map is left as it is (Datadog documents no JSONPath form)", () => {
+      const definition = map({ ItemBatcher: { MaxItemsPerBatch: 10 } }, "JSONPath");
+      const before = JSON.stringify(definition);
+      expect(injectTraceContext(definition).leftAlone).toEqual([]);
+      expect(JSON.stringify(definition)).toBe(before);
+    });
+  });
+
+  describe("query language", () => {
+    test("the definition's QueryLanguage, overridden per state; branches and item processors inherit their state's", () => {
+      const inner = (language?: string) => ({ ...(language ? { QueryLanguage: language } : {}), StartAt: "I", States: { I: { Type: "Task", Resource: INVOKE, End: true } } });
+      const definition: any = {
+        StartAt: "Path",
+        States: {
+          Path: { Type: "Task", Resource: INVOKE, Parameters: { FunctionName: "f" }, Next: "Ata" },
+          Ata: { Type: "Task", QueryLanguage: "JSONata", Resource: INVOKE, Arguments: { FunctionName: "f" }, Next: "P" },
+          P: { Type: "Parallel", QueryLanguage: "JSONata", Branches: [inner(), inner("JSONPath")], Next: "M" },
+          M: { Type: "Map", ItemProcessor: inner(), End: true },
+        },
+      };
+      const seen: string[] = [];
+      walkStates(definition, (name, _state, language) => seen.push(`${name}:${language}`));
+      expect(seen.sort()).toEqual(["Ata:JSONata", "I:JSONPath", "I:JSONPath", "I:JSONata", "M:JSONPath", "P:JSONata", "Path:JSONPath"]);
+      injectTraceContext(definition);
+      expect(definition.States.Path.Parameters).toEqual({ FunctionName: "f", "Payload.$": CONTEXT_PATH });
+      expect(definition.States.Ata.Arguments).toEqual({ FunctionName: "f", Payload: { _datadog: CONTEXT } });
+      expect(definition.States.Ata.Parameters).toBeUndefined();
+    });
+  });
+
+  test("a second pass changes nothing, whichever upstream setting wrote the expressions", () => {
+    const definition: any = {
+      QueryLanguage: "JSONata",
+      StartAt: "A",
+      States: {
+        A: { Type: "Task", Resource: INVOKE, Arguments: { FunctionName: "f", Payload: "{% $states.input %}" }, Next: "B" },
+        B: { Type: "Task", Resource: INVOKE, Arguments: { FunctionName: "f", Payload: { a: 1 } }, Next: "C" },
+        C: { Type: "Task", Resource: START, Arguments: { StateMachineArn: "x" }, End: true },
+      },
+    };
+    injectTraceContext(definition, undefined, { lambda: true, nested: true, upstream: false });
+    const once = JSON.stringify(definition);
+    for (const upstream of [false, true]) {
+      expect(injectTraceContext(definition, undefined, { lambda: true, nested: true, upstream }).leftAlone).toEqual([]);
+      expect(JSON.stringify(definition)).toBe(once);
+    }
+  });
+
+  test("the expressions hold no `${`, so a definition under Fn::Sub keeps them as text", () => {
+    for (const upstream of [true, false]) for (const text of [taskContext(upstream), batchContext(upstream), mergedExpression("$states.input", taskContext(upstream))]) expect(text).not.toContain("${");
+  });
+
+  test("the golden outputs stay valid ASL: JSONata states have no JSONPath fields, JSONPath states no JSONata ones", () => {
+    const JSONPATH_ONLY = ["Parameters", "InputPath", "OutputPath", "ResultPath", "ResultSelector", "ItemsPath", "ItemSelector"];
+    const JSONATA_ONLY = ["Arguments", "Output", "Assign"];
+    let checked = 0;
+    for (const name of ["state-machines-jsonata", "state-machines-jsonpath-one-jsonata-state"]) {
+      const expected = JSON.parse(readFileSync(join(__dirname, `../golden/cases/${name}.expected.json`), "utf8"));
+      for (const resource of Object.values<any>(expected.fragment.Resources)) {
+        const props = resource.Properties ?? {};
+        if (props.Definition === undefined && props.DefinitionString === undefined) continue;
+        const read = readDefinition(props.Definition ?? props.DefinitionString);
+        if (typeof read === "string") throw new Error(read);
+        walkStates(read.definition, (_name, state, language) => {
+          checked++;
+          const wrong = language === "JSONata" ? JSONPATH_ONLY : JSONATA_ONLY;
+          expect(Object.keys(state).filter((key) => wrong.includes(key) || (language === "JSONata" && key.endsWith(".$")))).toEqual([]);
+          if (language === "JSONata") expect(JSON.stringify(state)).not.toMatch(/"[^"]*\.\$"\s*:/);
+        });
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(7);
+  });
+
+  describe("through the transform", () => {
+    const machine = (payload: unknown) =>
+      template({ M: stateMachine({ Definition: { QueryLanguage: "JSONata", StartAt: "Call", States: { Call: { Type: "Task", Resource: INVOKE, Arguments: { FunctionName: "f", Payload: payload }, End: true } } } }) });
+
+    test("a payload left alone is W407 with the expression to add, not W406", () => {
+      const outcome = run(machine("text"), params);
+      expect(outcome.diagnostics.map((d) => d.rule)).toEqual(["W407"]);
+      expect(outcome.warnings[0]).toContain(`Add to its Arguments.Payload: "_datadog": "${CONTEXT}"`);
+      expect((outcome.fragment as any).Resources.M.Properties.Definition.States.Call.Arguments.Payload).toBe("text");
+    });
+
+    test.each([
+      ["nodeLayerVersion", 115, true],
+      ["nodeLayerVersion", 116, false],
+      ["nodeLayerVersion", 117, false],
+      ["pythonLayerVersion", 102, true],
+      ["pythonLayerVersion", 103, false],
+      ["pythonLayerVersion", 104, false],
+      ["extensionLayerVersion", 74, true],
+      ["extensionLayerVersion", 75, false],
+      ["extensionLayerVersion", 76, false],
+    ])("W408 when %s is %i: %s", (parameter, version, warned) => {
+      const outcome = run(machine("{% $states.input %}"), { ...params, apiKeySecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-AbCdEf", [parameter]: version });
+      expect(outcome.ok).toBe(true);
+      const w408 = outcome.diagnostics.filter((d) => d.rule === "W408");
+      expect(w408).toHaveLength(warned ? 1 : 0);
+      if (warned) expect(w408[0].text).toContain(`${parameter} ${version}`);
+    });
+
+    test("no W408 for a JSONPath machine, nor when the JSONata Lambda step was left alone", () => {
+      expect(run(template({ M: stateMachine() }), { ...params, nodeLayerVersion: 100 }).diagnostics.map((d) => d.rule)).not.toContain("W408");
+      expect(run(machine([1]), { ...params, nodeLayerVersion: 100 }).diagnostics.map((d) => d.rule)).not.toContain("W408");
+    });
   });
 });
 
