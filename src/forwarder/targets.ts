@@ -61,8 +61,12 @@ export function located(base: TargetBase, name: string, nameValue: LogTarget["na
  * writes it, the same on every deploy, so the declared group never changes.
  */
 export function namedAfterApi(base: TargetBase, templateName: string, nameValue: Json, accountName: { name: string } | undefined, logs: TemplateLogs): TargetOutcome {
-  const inTemplate = logs.groupByName.has(templateName) ? templateName : accountName !== undefined && logs.groupByName.has(accountName.name) ? accountName.name : undefined;
+  const names = accountName === undefined ? [templateName] : [templateName, accountName.name];
+  // A group the template declares, or one a resource of it creates (CDK's log retention), however it is written.
+  const inTemplate = names.find((name) => logs.groupByName.has(name) || logs.creatorByName.has(name));
   if (inTemplate !== undefined) return located(base, inTemplate, nameValue, logs, accountName);
+  // A group of the template may take this name under a Condition: declaring it too could fail with "already exists".
+  if (names.some((name) => logs.conditionalNames.has(name))) return { unresolved: "its log group (a LogGroup of the template is named so under a Condition)" };
   // Keyed by owner too: two owners of one name under exclusive Conditions (never deployed together) each
   // get the group, under their own Condition, instead of the second relying on the first's.
   const keys = [templateName, ...(accountName ? [accountName.name] : [])].map((key) => `${key} (${base.ownerId})`);

@@ -1,5 +1,5 @@
 /** The log groups and subscription filters a template already declares, indexed by group. */
-import { isObject, own, possibleStrings, referencedLogicalId, templateString, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
+import { ifBranches, isObject, own, referencedLogicalId, templateString, type Json, type JsonObject, type TemplateContext } from "../intrinsics";
 import { functionProperty, type TemplateModel } from "../model";
 
 export interface DeclaredFilter {
@@ -38,7 +38,13 @@ export function readTemplateLogs(model: TemplateModel, context: TemplateContext)
     const properties = own(model.resources[id], "Properties");
     const name = isObject(properties) ? groupName(properties.LogGroupName, logs) : undefined;
     if (name !== undefined) declareGroup(logs, id, name);
-    else if (isObject(properties)) for (const possible of possibleStrings(properties.LogGroupName, context) ?? []) logs.conditionalNames.add(canonicalName(possible.value, logs));
+    // A name under `Fn::If`: each branch's name (written with what resolves only at deploy time, too).
+    else if (isObject(properties)) {
+      for (const branch of ifBranches(properties.LogGroupName)) {
+        const possible = branch === undefined ? undefined : groupName(branch, logs);
+        if (possible !== undefined) logs.conditionalNames.add(possible);
+      }
+    }
   }
   for (const id of model.retentionIds) {
     const properties = own(model.resources[id], "Properties");

@@ -157,3 +157,13 @@ export function specialize(value: unknown, truth: Truth, depth = 0): unknown {
   }
   return copy ?? value;
 }
+
+/** Each value an `Fn::If` (nested ones too) may take, as written (other intrinsics included); `AWS::NoValue` as undefined. */
+export function ifBranches(value: unknown, out: unknown[] = [], depth = 0): unknown[] {
+  const branches = argumentsOf(value, "Fn::If");
+  if (depth <= MAX_DEPTH && Array.isArray(branches) && branches.length === 3) {
+    ifBranches(branches[1], out, depth + 1);
+    ifBranches(branches[2], out, depth + 1);
+  } else out.push(isNoValue(value) ? undefined : value);
+  return out;
+}

@@ -288,8 +288,9 @@ export function possibleStrings(value: unknown, context: TemplateContext): { val
 
 /**
  * A value as a string template: what can be resolved is resolved, a `Ref` to a resource (or an
- * unresolvable parameter) stays `${Name}`. So `Fn::Sub "/aws/lambda/${Fn}"` and
- * `Fn::Join ["", ["/aws/lambda/", Ref Fn]]` both read "/aws/lambda/${Fn}". Undefined for other shapes.
+ * unresolvable parameter) stays `${Name}`, and `Fn::GetAtt [Name, Attribute]` `${Name.Attribute}`. So
+ * `Fn::Sub "/aws/lambda/${Fn}"` and `Fn::Join ["", ["/aws/lambda/", Ref Fn]]` both read
+ * "/aws/lambda/${Fn}". Undefined for other shapes.
  */
 export function templateString(value: unknown, context: TemplateContext, depth = 0): string | undefined {
   if (typeof value === "string") return value;
@@ -299,6 +300,12 @@ export function templateString(value: unknown, context: TemplateContext, depth =
   const name = intrinsicName(value);
   const args = name === undefined ? undefined : (value as JsonObject)[name];
   if (name === "Ref" && typeof args === "string") return `\${${args}}`;
+  // `Fn::GetAtt [Api, ApiId]` (or "Api.ApiId") reads as `${Api.ApiId}`, as `Fn::Sub` writes it.
+  if (name === "Fn::GetAtt") {
+    const parts = typeof args === "string" ? args.split(".") : Array.isArray(args) ? args : [];
+    if (parts.length === 2 && parts.every((part) => typeof part === "string" && /^[A-Za-z0-9]+$/.test(part))) return `\${${parts[0]}.${parts[1]}}`;
+    return undefined;
+  }
   if (name === "Fn::Sub" && (typeof args === "string" || (Array.isArray(args) && typeof args[0] === "string" && (args.length === 1 || isObject(args[1]))))) {
     // `[text, {Name: value}]`: a variable of the map reads as its value's template string.
     const [text, variables] = typeof args === "string" ? [args, {}] : [args[0] as string, (args[1] ?? {}) as JsonObject];

@@ -2,7 +2,7 @@
  * Step Functions: logging to a group subscribed to the forwarder, permissions for log delivery,
  * tags, and trace context in Lambda and nested-execution steps.
  */
-import { getAtt, isIntrinsic, type ConditionSpace, isObject, own, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
+import { getAtt, isIntrinsic, type ConditionSpace, isObject, own, ref, referencedLogicalId, sameJson, sub, templateString, type Json, type JsonObject } from "../intrinsics";
 import { literal, type Config } from "../config/parameters";
 import { declaredGroupTarget, located, warnUnsubscribed, type TargetOutcome, subscribe, readLogGroupArn, canonicalName, type TemplateLogs } from "../forwarder";
 import type { LogFacts } from "../lookup/gather";
@@ -171,7 +171,7 @@ function mergeTraces(machine: StateMachineModel, ctx: InstrumentContext): void {
     ctx.warnings.warn(SFN_DEFINITION_UNREADABLE, { resource: machine.logicalId, why: read });
     return;
   }
-  const { leftAlone, jsonataLambda } = injectTraceContext(read.definition, substitutionResolver(props.DefinitionSubstitutions, ctx), into);
+  const { leftAlone, jsonataLambda } = injectTraceContext(read.definition, resourceResolver(props.DefinitionSubstitutions, ctx), into);
   for (const { state, problem, jsonata } of leftAlone) {
     if (jsonata) ctx.warnings.warn(SFN_JSONATA_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem, ...jsonata });
     else ctx.warnings.warn(SFN_STATE_NOT_MERGED, { resource: machine.logicalId, state, problem });
@@ -219,18 +219,29 @@ export function traceStateMachine(machine: StateMachineModel, ctx: InstrumentCon
 
 
 /**
- * `${Name}` in a Resource, as DefinitionSubstitutions gives it: a literal (or resolvable) string, or
- * `Fn::GetAtt [Function, Arn]` / `Ref Function` of a function of the template, which is a Lambda ARN.
+ * What a state's Resource stands for: a literal; `${Name}` as DefinitionSubstitutions gives it (a literal
+ * or resolvable string, or a reference to a function of the template); in an `Fn::Sub` definition,
+ * `${Function.Arn}` of a function of the template; in a map definition, `Fn::GetAtt [Function, Arn]`.
+ * A function of the template stands for a Lambda ARN.
  */
-function substitutionResolver(substitutions: unknown, ctx: InstrumentContext): (resource: string) => string {
+function resourceResolver(substitutions: unknown, ctx: InstrumentContext): (resource: unknown) => string {
+  const lambdaArnOf = (reference: unknown): string | undefined => {
+    const target = referencedLogicalId(reference, "Arn") ?? referencedLogicalId(reference);
+    const resourceOf = target === undefined ? undefined : ctx.draft.get(target);
+    return isObject(resourceOf) && FUNCTION_TYPES.has(resourceOf.Type as string) ? `arn:${ctx.partition}:lambda:${ctx.region}:function:${target}` : undefined;
+  };
   return (resource) => {
+    if (typeof resource !== "string") return lambdaArnOf(resource) ?? "";
     const match = /^\$\{([^}]+)\}$/.exec(resource);
-    const value = match ? own(substitutions, match[1]) : undefined;
-    if (!match || value === undefined) return resource;
+    if (!match) return resource;
+    const value = own(substitutions, match[1]);
+    if (value === undefined) {
+      const [id, attribute, ...rest] = match[1].split(".");
+      if (rest.length > 0) return resource;
+      return lambdaArnOf(attribute === undefined ? ref(id) : getAtt(id, attribute)) ?? resource;
+    }
     const text = templateString(value, ctx.template);
     if (text !== undefined && !text.includes("${")) return text;
-    const target = referencedLogicalId(value, "Arn") ?? referencedLogicalId(value);
-    const resourceOf = target === undefined ? undefined : ctx.draft.get(target);
-    return isObject(resourceOf) && FUNCTION_TYPES.has(resourceOf.Type as string) ? `arn:${ctx.partition}:lambda:${ctx.region}:function:${target}` : resource;
+    return lambdaArnOf(value) ?? resource;
   };
 }

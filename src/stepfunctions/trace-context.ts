@@ -47,7 +47,7 @@ type StepKind = "invoke" | "arn" | "nested" | "distributedMap";
  * Edits `definition` (the macro's own parsed copy) in place; returns the states left alone.
  * `resolveResource` turns a `${Name}` placeholder of DefinitionSubstitutions into what it stands for.
  */
-export function injectTraceContext(definition: JsonObject, resolveResource: (resource: string) => string = (r) => r, into: Injection = ALL): Injected {
+export function injectTraceContext(definition: JsonObject, resolveResource: (resource: unknown) => string = (r) => (typeof r === "string" ? r : ""), into: Injection = ALL): Injected {
   const injected: Injected = { leftAlone: [], jsonataLambda: false };
   walkStates(definition, (name, state, language) => {
     const kind = stepKind(state, resolveResource);
@@ -64,8 +64,8 @@ export function injectTraceContext(definition: JsonObject, resolveResource: (res
   return injected;
 }
 
-function stepKind(state: JsonObject, resolveResource: (resource: string) => string): StepKind | undefined {
-  const resource = typeof state.Resource === "string" ? resolveResource(state.Resource) : "";
+function stepKind(state: JsonObject, resolveResource: (resource: unknown) => string): StepKind | undefined {
+  const resource = state.Resource === undefined ? "" : resolveResource(state.Resource);
   if (LAMBDA_INVOKE.test(resource)) return "invoke";
   if (LAMBDA_ARN.test(resource)) return "arn";
   if (START_EXECUTION.test(resource)) return "nested";

@@ -219,3 +219,44 @@ describe("appSyncApiId", () => {
     ["", undefined],
   ])("%s reads as %s", (physicalId, expected) => expect(appSyncApiId(physicalId)).toBe(expected));
 });
+
+describe("AppSync: no second log group of the same name, however the template writes it", () => {
+  const appSyncParams = { forwarderArn: FORWARDER, stackName: "shop" };
+  const reviewedApi = () => ({
+    Type: "AWS::AppSync::GraphQLApi",
+    Properties: { Name: "shop", AuthenticationType: "API_KEY", LogConfig: { CloudWatchLogsRoleArn: ROLE_ARN, FieldLogLevel: "ERROR" } },
+  });
+  const API_ID = { "Fn::GetAtt": ["Graph", "ApiId"] };
+  /** Logical ids of the AWS::Logs::LogGroup resources of an outcome. */
+  const logGroupIds = (outcome: any) => Object.entries(outcome.fragment.Resources).filter(([, r]: any) => r.Type === "AWS::Logs::LogGroup").map(([id]) => id);
+  test("a user LogGroup named with Fn::Join over GetAtt ApiId is reused, not declared again", () => {
+    const mine = { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: { "Fn::Join": ["", ["/aws/appsync/apis/", API_ID]] } } };
+    const outcome = run(template({ Graph: reviewedApi(), Mine: mine }), appSyncParams);
+    expect(outcome.ok).toBe(true);
+    expect(logGroupIds(outcome)).toEqual(["Mine"]);
+  });
+
+  test("a user LogGroup named with Fn::Sub and a variable map (GetAtt ApiId) is reused, not declared again", () => {
+    const mine = { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: { "Fn::Sub": ["/aws/appsync/apis/${Id}", { Id: API_ID }] } } };
+    const outcome = run(template({ Graph: reviewedApi(), Mine: mine }), appSyncParams);
+    expect(outcome.ok).toBe(true);
+    expect(logGroupIds(outcome)).toEqual(["Mine"]);
+  });
+
+  test("a CDK Custom::LogRetention that creates the API's group: the macro declares no LogGroup of that name", () => {
+    // What CDK's GraphqlApi writes for logConfig.retention.
+    const retention = { Type: "Custom::LogRetention", Properties: { ServiceToken: "arn:aws:lambda:us-east-1:123456789012:function:lr", LogGroupName: { "Fn::Join": ["", ["/aws/appsync/apis/", API_ID]] }, RetentionInDays: 7 } };
+    const outcome = run(template({ Graph: reviewedApi(), GraphLogRetention: retention }), appSyncParams);
+    expect(outcome.ok).toBe(true);
+    expect(logGroupIds(outcome)).toEqual([]);
+  });
+
+  test("a user LogGroup that takes the API's group name under Fn::If: the macro does not declare it too", () => {
+    const mine = { Type: "AWS::Logs::LogGroup", Properties: { LogGroupName: { "Fn::If": ["C", { "Fn::Sub": "/aws/appsync/apis/${Graph.ApiId}" }, "/other/group"] } } };
+    const extra = { Parameters: { S: { Type: "String" } }, Conditions: { C: { "Fn::Equals": [{ Ref: "S" }, "a"] } } };
+    const outcome = run(template({ Graph: reviewedApi(), Mine: mine }, extra), appSyncParams);
+    expect(outcome.ok).toBe(true);
+    // When C holds, both groups would be named /aws/appsync/apis/<id>: the deploy fails with "already exists".
+    expect(logGroupIds(outcome).filter((id) => id !== "Mine" && id !== "MLogGroup")).toEqual([]);
+  });
+});

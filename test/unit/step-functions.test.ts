@@ -2,7 +2,7 @@ import { readDefinition } from "../../src/stepfunctions/definition";
 import { CONTEXT_PATH, injectTraceContext, MERGED_INPUT, walkStates } from "../../src/stepfunctions/trace-context";
 import { batchContext, expression, mergedExpression, taskContext } from "../../src/stepfunctions/jsonata-context";
 import { instrument, run, template } from "../helpers/macro";
-import { FORWARDER, INVOKE, rolelessMachine, stateMachine } from "../helpers/builders";
+import { FORWARDER, INVOKE, node, rolelessMachine, stateMachine } from "../helpers/builders";
 import { respondTo } from "../helpers/handler";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -516,5 +516,27 @@ describe("state machines with stepFunctionForwarderArn", () => {
     expect(outcome.skipped).toEqual([{ logicalId: "Machine", reason: "listed in `exclude`" }]);
     expect(outcome.instrumented).toEqual(["Other"]);
     expect((outcome.fragment as any).Resources.Machine).toEqual(rolelessMachine());
+  });
+});
+
+describe("a Lambda task whose Resource is the template's function", () => {
+  const ROLE_ARN = { "Fn::GetAtt": ["Role", "Arn"] };
+  const merge = { stepFunctionForwarderArn: FORWARDER, mergeStepFunctionAndLambdaTraces: true };
+  const machine = (properties: Record<string, unknown>) => ({ Type: "AWS::StepFunctions::StateMachine", Properties: { RoleArn: ROLE_ARN, ...properties } });
+  const lambdaTask = (resource: unknown) => ({ QueryLanguage: "JSONata", StartAt: "T", States: { T: { Type: "Task", Resource: resource, Arguments: { order: "{% $states.input.order %}" }, End: true } } });
+
+  test("a Lambda task whose Resource is the template's function (${Fn.Arn} in Fn::Sub, or GetAtt) gets _datadog, as with DefinitionSubstitutions, or a warning", () => {
+    const cases = [
+      { DefinitionString: { "Fn::Sub": JSON.stringify(lambdaTask("${Fn.Arn}")) } },
+      { Definition: lambdaTask({ "Fn::GetAtt": ["Fn", "Arn"] }) },
+    ];
+    for (const properties of cases) {
+      const outcome: any = run(template({ Fn: node(), M: machine(properties) }), merge);
+      expect(outcome.ok).toBe(true);
+      const written = JSON.stringify(outcome.fragment.Resources.M.Properties);
+      const told = outcome.warnings.some((warning: string) => /\[W40[67]\] M/.test(warning));
+      // Silently untouched is the bug: the same task through DefinitionSubstitutions (`${F}`) is merged.
+      expect({ merged: written.includes("_datadog"), told }).not.toEqual({ merged: false, told: false });
+    }
   });
 });
