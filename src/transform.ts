@@ -150,7 +150,7 @@ function prepare(request: MacroRequest): Prepared | MacroOutcome {
   // Turned off (for this stage, say): the template comes back as it was, whatever else the parameters say.
   if (config.enabled === false && !invalid.has("enabled")) return outcome(new Report(), redact, fragment, { instrumented: [], skipped: [] });
   const derived = deriveConfig(config, region);
-  validateConfig(config, derived, report);
+  validateConfig(config, derived, report, { region, accountId: pseudo["AWS::AccountId"] });
   // The parameters become tags of functions with a forwarder, and of state machines with theirs.
   if (config.forwarderArn !== undefined || config.stepFunctionForwarderArn !== undefined) checkTagParameters(config, report);
   // The `stackName` parameter tells what AWS::StackName is, e.g. in a FunctionName built with Fn::Sub.

@@ -5,6 +5,7 @@ import {
   EXTENSION_NEEDS_KEY,
   FIPS_SITE,
   FORMAT,
+  FORWARDER_ELSEWHERE,
   LLMOBS_NEEDS_APP,
   NEEDS_FORWARDER,
   ONE_API_KEY,
@@ -47,8 +48,11 @@ export function hasApiKey(config: Config): boolean {
   return API_KEY_PARAMETERS.some((name) => config[name] !== undefined);
 }
 
-/** `derived`: what `deriveConfig` made of `config` (computed once, not again here). */
-export function validateConfig(config: Config, derived: { extension: boolean; appSecMode: AppSecMode }, report: Report): void {
+/**
+ * `derived`: what `deriveConfig` made of `config` (computed once, not again here); `place`: where the
+ * stack deploys, when known.
+ */
+export function validateConfig(config: Config, derived: { extension: boolean; appSecMode: AppSecMode }, report: Report, place: { region?: string; accountId?: string } = {}): void {
   const keys = API_KEY_PARAMETERS.filter((name) => config[name] !== undefined);
   if (keys.length > 1) report.error(ONE_API_KEY, { keys });
   const site = config.site.toLowerCase();
@@ -71,7 +75,21 @@ export function validateConfig(config: Config, derived: { extension: boolean; ap
     const needing = [...(config.forwardLogGroups.length > 0 ? ["forwardLogGroups"] : []), ...(config.subscribeToExecutionLogs ? ["subscribeToExecutionLogs"] : [])];
     if (needing.length > 0) report.warn(NEEDS_FORWARDER, { names: needing });
   }
+  for (const name of ["forwarderArn", "stepFunctionForwarderArn"] as const) {
+    const where = forwarderElsewhere(config[name], place);
+    if (where !== undefined) report.error(FORWARDER_ELSEWHERE, { name, where });
+  }
   if (config.lambdaFips === true && !GOV_SITES.includes(site)) report.warn(FIPS_SITE, { site: config.site, sites: GOV_SITES });
+}
+
+/** Where a forwarder's ARN is, when that is not where the stack deploys (a region or account elsewhere), else undefined. */
+function forwarderElsewhere(arn: unknown, place: { region?: string; accountId?: string }): string | undefined {
+  const parts = typeof arn === "string" ? /^arn:[^:]+:lambda:([^:]*):([^:]*):function:/.exec(arn) : null;
+  if (parts === null) return undefined;
+  const [, region, account] = parts;
+  if (place.region !== undefined && region !== "" && region !== place.region) return `of region ${region.slice(0, 40)}, and the stack deploys to ${place.region}`;
+  if (place.accountId !== undefined && account !== "" && account !== place.accountId) return "of another account";
+  return undefined;
 }
 
 /** `sha,url` → its parts, with any credentials removed from the URL. */

@@ -130,6 +130,13 @@ export const VALUE_NEEDED = error<{ name: string; use: string }>({
   message: (a) => `Parameter \`${a.name}\` is an intrinsic function the macro cannot resolve, but the macro needs its value ${a.use}`,
 });
 
+export const FORWARDER_ELSEWHERE = error<{ name: string; where: string }>({
+  id: "E132",
+  summary: "A forwarder parameter names a Lambda function of another region or account than the stack's.",
+  fix: "CloudWatch Logs subscribes a log group only to a Lambda function of its own region and account: install the Datadog Forwarder in each region you deploy to, and give that region's ARN.",
+  message: (a) => `Parameter \`${a.name}\` is a Lambda function ${a.where}, so no log group of this stack can be subscribed to it`,
+});
+
 export const FORWARD_LOG_GROUP_INVALID = error<{ entry: string; why: string }>({
   id: "E129",
   summary: "An entry of `forwardLogGroups` is neither a log group name nor the logical id of a log group of the template.",

@@ -26,7 +26,7 @@ export interface FuzzCase {
 /** Resource kinds the macro may edit; everything else must come back byte-identical. */
 export const INSTRUMENTED_TYPES = new Set([
   "AWS::Lambda::Function", "AWS::Serverless::Function", "AWS::IAM::Role", "AWS::StepFunctions::StateMachine", "AWS::Serverless::StateMachine",
-  "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Lambda::CodeSigningConfig",
+  "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Lambda::CodeSigningConfig", "AWS::AppSync::GraphQLApi", "AWS::Serverless::GraphQLApi",
 ]);
 /** The only kinds of resource the macro may add. */
 export const ADDED_TYPES = new Set(["AWS::Logs::LogGroup", "AWS::Logs::SubscriptionFilter", "AWS::IAM::Role", "AWS::IAM::ManagedPolicy"]);

@@ -94,7 +94,7 @@ describe("handler contract", () => {
       throw new Error("no AWS call expected");
     };
     expect((await respond(event(), {}, captureLogs().logger, refuse)).status).toBe("success");
-    const withForwarder = await respond(event({ params: { forwarderArn: "arn:aws:lambda:us-east-1:1:function:f", stackName: "s" } }), {}, captureLogs().logger, refuse);
+    const withForwarder = await respond(event({ params: { forwarderArn: "arn:aws:lambda:us-east-1:123456789012:function:f", stackName: "s" } }), {}, captureLogs().logger, refuse);
     expect(withForwarder.status).toBe("failure");
     expect(withForwarder.errorMessage).toMatch(/no AWS call expected/);
     const pinned = await respond(event({ params: { pythonLayerVersion: 104 } }), {}, captureLogs().logger, refuse);

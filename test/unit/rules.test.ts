@@ -174,6 +174,9 @@ const CASES: Record<string, Case> = {
   E130: when("forwardLogGroups listing 201 groups", () =>
     run(template({}), { forwarderArn: FORWARDER, forwardLogGroups: Array.from({ length: 201 }, (_, i) => `/shop/g${i}`) }),
   ),
+  E132: when("a forwarder of another region than the stack's", () =>
+    run(template({ CreateOrder: python({ FunctionName: "orders" }) }), { ...ALL_LAYERS, forwarderArn: "arn:aws:lambda:eu-west-1:123456789012:function:datadog-forwarder" }),
+  ),
   E304: when("execution logs of a REST API of the template without stackName", () =>
     run(template({ Api: restApi(), Prod: restStage({ MethodSettings: [{ HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "INFO" }] }) }), { forwarderArn: FORWARDER, subscribeToExecutionLogs: true }),
   ),
