@@ -15,7 +15,7 @@ export const IGNORED_OPTIONS: Readonly<Record<string, string>> = {
   sourceCodeIntegration: `the macro runs inside CloudFormation, without your repository, so it cannot read the commit; ${GIT_DATA}`,
   uploadGitMetadata: `nothing can be uploaded at transform time: the macro runs inside CloudFormation, without your repository; ${GIT_DATA}, and Datadog's GitHub integration links the code`,
   failOnError: "it fails the plugin's deploy when monitors cannot be created through Datadog's API; monitors declared in the stack fail the deploy themselves",
-  enableTags: "the plugin no longer reads it; the macro tags functions with `service`, `env`, `version` and `tags` when it subscribes them to `forwarderArn`, and sets `DD_SERVICE`, `DD_ENV`, `DD_VERSION` and `DD_TAGS` in every case",
+  enableTags: "the plugin no longer reads it; the macro tags functions with `service`, `env`, `version` and `tags` when it subscribes them to `forwarderArn`, and sets `DD_SERVICE`, `DD_ENV`, `DD_VERSION` and `DD_TAGS` on every function whenever they are given",
   createForwarderPermissions: "the macro adds no Lambda permissions to the Forwarder: the Forwarder's own stack lets CloudWatch Logs invoke it",
   apiKeySecret: "a CDK secret object is not a template value; give its ARN as `apiKeySecretArn` (`secret.secretArn`)",
 };
