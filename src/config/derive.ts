@@ -3,7 +3,6 @@
  * AppSec mode, the parsed git data, and the defaults that depend on where the stack deploys.
  */
 import { partitionOf } from "../partitions";
-import { GOV_SITES } from "../sites";
 import type { Config } from "./parameters";
 import { appSecMode, parseGitData, usesExtension, type AppSecMode } from "./validate";
 
@@ -16,15 +15,16 @@ export interface Derived {
 }
 
 /**
- * The derived configuration, after applying the region's defaults to `config`: as in Datadog's plugin,
- * with the extension in GovCloud FIPS mode is on unless told otherwise, when the site has FIPS endpoints
- * (otherwise the user chose a site FIPS cannot reach).
+ * The derived configuration, after applying the defaults that depend on other parameters or the region
+ * to `config`. As in Datadog's plugin and its FIPS documentation: with the extension in GovCloud, FIPS mode
+ * is on unless told otherwise, whatever the site (the FIPS extension works with any site; W102 says what
+ * a commercial site means for compliance). `enableStepFunctionsTracing` sends state machine logs to
+ * `forwarderArn`, unless `stepFunctionForwarderArn` names a Forwarder of its own.
  */
 export function deriveConfig(config: Config, region: string | undefined): Derived {
   const extension = usesExtension(config);
-  if (config.lambdaFips === undefined && region !== undefined && partitionOf(region) === "aws-us-gov" && extension && GOV_SITES.includes(config.site.toLowerCase())) {
-    config.lambdaFips = true;
-  }
+  if (config.lambdaFips === undefined && region !== undefined && partitionOf(region) === "aws-us-gov" && extension) config.lambdaFips = true;
+  if (config.enableStepFunctionsTracing && config.stepFunctionForwarderArn === undefined) config.stepFunctionForwarderArn = config.forwarderArn;
   const git = typeof config.gitData === "string" ? parseGitData(config.gitData) : undefined;
   return { extension, appSecMode: appSecMode(config), ...(git ? { git } : {}) };
 }

@@ -3,8 +3,9 @@
  * the template's `Mappings.Datadog.Parameters` (CDK), the macro function's environment, defaults.
  */
 import { argumentsOf, isIntrinsic, isObject, isSsmParameter, own, possibleValues, resolve, type TemplateContext } from "../intrinsics";
-import { DUPLICATE_SPELLING, MAPPING_NOT_MAP, PARAMETER_FROM_SSM, PARAMETER_TYPE, PARAMETER_UNRESOLVABLE, SOURCE_NOT_MAP, UNKNOWN_PARAMETER, type Report } from "../rules";
+import { DUPLICATE_SPELLING, IGNORED_OPTION, MAPPING_NOT_MAP, PARAMETER_FROM_SSM, PARAMETER_TYPE, PARAMETER_UNRESOLVABLE, SOURCE_NOT_MAP, UNKNOWN_PARAMETER, type Report } from "../rules";
 import { coerce, isUnset } from "./coerce";
+import { IGNORED_OPTIONS } from "./ignored";
 import { PARAMETERS, PARAMETER_NAMES, SPELLINGS, type Config, type ParameterName, type ParameterSpec } from "./parameters";
 import { closestName } from "./suggest";
 
@@ -81,6 +82,11 @@ function readNamedSource(label: string, raw: unknown, report: Report): Source {
   const spellingsUsed = new Map<ParameterName, string>();
   for (const key of Object.keys(raw)) {
     const name = SPELLINGS.get(key);
+    // The plugin's or the constructs' options without a meaning here: said why, not refused.
+    if (!name && Object.hasOwn(IGNORED_OPTIONS, key)) {
+      report.warn(IGNORED_OPTION, { name: key, source: label, why: IGNORED_OPTIONS[key] });
+      continue;
+    }
     if (!name) {
       report.error(UNKNOWN_PARAMETER, { name: shorten(key), guess: closestName(key, SPELLINGS.keys()) });
       continue;

@@ -7,7 +7,7 @@ import type { JsonObject } from "../intrinsics";
 
 export type ParameterType = "boolean" | "string" | "integer" | "stringList";
 /** Checked forms of string values (see FORMATS in validate.ts). */
-export type Format = "arn" | "accountId" | "mlApp" | "gitData" | "logRetention" | "appSecMode";
+export type Format = "arn" | "accountId" | "mlApp" | "gitData" | "logRetention" | "appSecMode" | "handler";
 
 export interface ParameterSpec {
   type: ParameterType;
@@ -16,7 +16,7 @@ export interface ParameterSpec {
   env?: string;
   /** Environment variable each instrumented function gets, holding the value as a string. */
   sets?: string;
-  /** Other accepted spellings. */
+  /** Other accepted spellings: the names Datadog's Serverless Framework plugin and CDK constructs give the same option. */
   aliases?: readonly string[];
   /** Never logged, echoed in messages, or shown by CloudFormation (NoEcho in the macro stack). */
   secret?: boolean;
@@ -51,7 +51,7 @@ export const PARAMETERS = {
   apiKey: { type: "string", sets: "DD_API_KEY", deferrable: true, env: "DD_API_KEY", secret: true, doc: "Datadog API key in clear text (prefer `apiKeySecretArn`)." },
   apiKeySecretArn: { type: "string", sets: "DD_API_KEY_SECRET_ARN", format: "arn", secret: true, deferrable: true, env: "DD_API_KEY_SECRET_ARN", doc: "ARN of a Secrets Manager secret holding the API key." },
   apiKeySsmArn: { type: "string", sets: "DD_API_KEY_SSM_ARN", format: "arn", secret: true, deferrable: true, env: "DD_API_KEY_SSM_ARN", doc: "ARN of an SSM parameter holding the API key (extension only)." },
-  apiKMSKey: { type: "string", sets: "DD_KMS_API_KEY", deferrable: true, env: "DD_KMS_API_KEY", secret: true, doc: "API key encrypted with KMS." },
+  apiKMSKey: { type: "string", sets: "DD_KMS_API_KEY", aliases: ["apiKmsKey"], deferrable: true, env: "DD_KMS_API_KEY", secret: true, doc: "API key encrypted with KMS." },
   site: { type: "string", sets: "DD_SITE", default: "datadoghq.com", env: "DD_SITE", doc: "Datadog site to send data to." },
   logLevel: { type: "string", sets: "DD_LOG_LEVEL", env: "DD_LOG_LEVEL", doc: "Log level of the Datadog library and extension." },
   flushMetricsToLogs: { type: "boolean", sets: "DD_FLUSH_TO_LOG", default: true, env: "DD_FLUSH_TO_LOG", doc: "Send custom metrics through CloudWatch logs (the Forwarder); always `\"false\"` with the extension." },
@@ -63,8 +63,8 @@ export const PARAMETERS = {
     doc: "Turn on AWS X-Ray active tracing, with the X-Ray permissions, on functions and state machines, and X-Ray tracing on API Gateway REST stages (SAM `Api` and `Globals.Api` too) and AppSync GraphQL APIs (`XrayEnabled`); a value the user set is kept.",
   },
   enableMergeXrayTraces: { type: "boolean", env: "DD_ENABLE_MERGE_XRAY_TRACES", doc: "Merge X-Ray and Datadog traces (`DD_MERGE_XRAY_TRACES`, Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`). Unset: the value of `enableXrayTracing`." },
-  enableDDTracing: { type: "boolean", sets: "DD_TRACE_ENABLED", default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing; with it, `DD_MERGE_XRAY_TRACES` (Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`) is set from `enableMergeXrayTraces`." },
-  enableDDLogs: { type: "boolean", sets: "DD_SERVERLESS_LOGS_ENABLED", default: true, env: "DD_SERVERLESS_LOGS_ENABLED", doc: "Log collection by the extension." },
+  enableDDTracing: { type: "boolean", sets: "DD_TRACE_ENABLED", aliases: ["enableDatadogTracing"], default: true, env: "DD_TRACE_ENABLED", doc: "Datadog APM tracing; with it, `DD_MERGE_XRAY_TRACES` (Ruby: `DD_MERGE_DATADOG_XRAY_TRACES`) is set from `enableMergeXrayTraces`." },
+  enableDDLogs: { type: "boolean", sets: "DD_SERVERLESS_LOGS_ENABLED", aliases: ["enableDatadogLogs"], default: true, env: "DD_SERVERLESS_LOGS_ENABLED", doc: "Log collection by the extension." },
   captureCloudServicePayload: { type: "boolean", env: "DD_CAPTURE_CLOUD_SERVICE_PAYLOAD", doc: "Tag spans of AWS SDK calls with their request and response payloads (`DD_TRACE_CLOUD_REQUEST_PAYLOAD_TAGGING` and `..._RESPONSE_...` set to `all`)." },
   injectLogContext: { type: "boolean", env: "DD_INJECT_LOG_CONTEXT", doc: "Inject trace ids into log lines (`DD_LOGS_INJECTION`); always `\"false\"` with the extension, which correlates logs itself." },
   captureLambdaPayload: { type: "boolean", sets: "DD_CAPTURE_LAMBDA_PAYLOAD", default: false, env: "DD_CAPTURE_LAMBDA_PAYLOAD", doc: "Capture request and response payloads on the function span." },
@@ -84,21 +84,34 @@ export const PARAMETERS = {
   llmObsEnabled: { type: "boolean", sets: "DD_LLMOBS_ENABLED", env: "DD_LLMOBS_ENABLED", doc: "LLM Observability (needs `llmObsMlApp`)." },
   llmObsMlApp: { type: "string", sets: "DD_LLMOBS_ML_APP", format: "mlApp", env: "DD_LLMOBS_ML_APP", doc: "LLM Observability application name: 1-193 letters, digits, `_ - . : /`." },
   llmObsAgentlessEnabled: { type: "boolean", sets: "DD_LLMOBS_AGENTLESS_ENABLED", env: "DD_LLMOBS_AGENTLESS_ENABLED", doc: "Send LLM Observability data without the agent." },
-  lambdaFips: { type: "boolean", sets: "DD_LAMBDA_FIPS_MODE", env: "DD_LAMBDA_FIPS_MODE", doc: "FIPS mode: the `-FIPS` extension layer and `DD_LAMBDA_FIPS_MODE`. Unset: on with the extension in GovCloud (`us-gov-*`) regions, off elsewhere." },
-  appsecEnabled: { type: "boolean", default: false, env: "DD_APPSEC_ENABLED", doc: "App and API Protection (AppSec): the same as `appSecMode: on`." },
+  lambdaFips: { type: "boolean", sets: "DD_LAMBDA_FIPS_MODE", aliases: ["isFIPSEnabled"], env: "DD_LAMBDA_FIPS_MODE", doc: "FIPS mode: the `-FIPS` extension layer and `DD_LAMBDA_FIPS_MODE`. Unset: on with the extension in GovCloud (`us-gov-*`) regions whatever the site, off elsewhere (end-to-end compliance also needs a government site, see W102)." },
+  appsecEnabled: {
+    type: "boolean",
+    default: false,
+    env: "DD_APPSEC_ENABLED",
+    aliases: ["enableASM", "enableDatadogASM"],
+    doc: "App and API Protection (AppSec): the same as `appSecMode: on`. The plugin's and the constructs' deprecated names always chose the extension: for that on Python too, use `appSecMode: extension`.",
+  },
   appSecMode: {
     type: "string",
     format: "appSecMode",
+    aliases: ["datadogAppSecMode"],
     env: "DD_APPSEC_MODE",
     doc: "AppSec mode, as in Datadog's plugin: `off`; `extension` (`AWS_LAMBDA_EXEC_WRAPPER=/opt/datadog_wrapper` and `DD_SERVERLESS_APPSEC_ENABLED`, needs the extension); `tracer` (Python only, library layer 114 or newer: `DD_APPSEC_ENABLED`); `on` (tracer for Python when it can, the extension otherwise).",
   },
-  redirectHandler: { type: "boolean", default: true, env: "DD_REDIRECT_HANDLER", doc: "Point Python and Node.js handlers at the Datadog wrapper (original kept in `DD_LAMBDA_HANDLER`)." },
+  redirectHandler: { type: "boolean", default: true, env: "DD_REDIRECT_HANDLER", aliases: ["redirectHandlers"], doc: "Point Python and Node.js handlers at the Datadog wrapper (original kept in `DD_LAMBDA_HANDLER`)." },
+  customHandler: {
+    type: "string",
+    format: "handler",
+    doc: "The handler Python and Node.js handlers are pointed at instead of Datadog's wrapper (a wrapper of your own that calls Datadog's); the original is still kept in `DD_LAMBDA_HANDLER`, and `ImageConfig.Command` of images is redirected alike. Needs `redirectHandler`.",
+  },
   useLayersFromAccount: { type: "string", format: "accountId", env: "DD_USE_LAYERS_FROM_ACCOUNT", doc: "AWS account to take the Datadog layers from (a mirror of Datadog's layers)." },
   instrumentContainerImages: { type: "boolean", default: true, env: "DD_INSTRUMENT_CONTAINER_IMAGES", doc: "Instrument `PackageType: Image` functions too: environment, tags, log subscription, and `ImageConfig.Command` when `Metadata.DatadogRuntime` names the runtime (the image itself must hold the library and the extension). `false` skips them." },
-  grantSecretAccess: { type: "boolean", default: true, env: "DD_GRANT_SECRET_ACCESS", doc: "Give each function's role read access to `apiKeySecretArn` / `apiKeySsmArn`." },
+  grantSecretAccess: { type: "boolean", default: true, env: "DD_GRANT_SECRET_ACCESS", aliases: ["grantSecretReadAccess"], doc: "Give each function's role read access to `apiKeySecretArn` / `apiKeySsmArn`." },
   forwarderArn: {
     type: "string",
     format: "arn",
+    aliases: ["forwarder"],
     env: "DD_FORWARDER_ARN",
     doc: "ARN of the Datadog Forwarder to subscribe log groups to: the functions' (not with the extension, which sends them itself), API Gateway access and execution logs, AppSync API logs, and `forwardLogGroups`.",
   },
@@ -127,7 +140,18 @@ export const PARAMETERS = {
   },
   stackName: { type: "string", doc: "The stack's name (`!Ref AWS::StackName`); needed with `forwarderArn` for functions without `FunctionName`." },
   logRetentionInDays: { type: "integer", format: "logRetention", env: "DD_LOG_RETENTION_IN_DAYS", doc: "Retention of the log groups the macro creates for the forwarder (default 30 days for functions, 7 for state machines; 0 keeps logs forever)." },
-  stepFunctionForwarderArn: { type: "string", format: "arn", env: "DD_STEP_FUNCTION_FORWARDER_ARN", doc: "ARN of the Datadog Forwarder for Step Functions state machine logs." },
+  stepFunctionForwarderArn: {
+    type: "string",
+    format: "arn",
+    env: "DD_STEP_FUNCTION_FORWARDER_ARN",
+    doc: "ARN of the Datadog Forwarder for Step Functions state machine logs: each instrumented state machine logs at `ALL` with execution data to a group subscribed to it, and is tagged `DD_TRACE_ENABLED: true` (Datadog builds its traces from those logs). Unset: `forwarderArn` when `enableStepFunctionsTracing` is true.",
+  },
+  enableStepFunctionsTracing: {
+    type: "boolean",
+    default: false,
+    aliases: ["subscribeToStepFunctionLogs"],
+    doc: "As in Datadog's plugin: send the state machines' logs to `forwarderArn` and trace them, that is `stepFunctionForwarderArn` set to `forwarderArn` (a `stepFunctionForwarderArn` of its own wins). Trace merging stays `mergeStepFunctionAndLambdaTraces` and `propagateUpstreamTrace`; X-Ray stays `enableXrayTracing`.",
+  },
   mergeStepFunctionAndLambdaTraces: {
     type: "boolean",
     default: true,
@@ -136,6 +160,7 @@ export const PARAMETERS = {
   },
   propagateUpstreamTrace: {
     type: "boolean",
+    aliases: ["propagateTraceContext"],
     env: "DD_PROPAGATE_UPSTREAM_TRACE",
     doc: "Add the execution context to the input of each nested execution (`states:startExecution`) of instrumented state machines, so the child's trace joins its parent's. Unset: the value of `mergeStepFunctionAndLambdaTraces`.",
   },

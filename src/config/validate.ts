@@ -2,6 +2,7 @@
 import { DATADOG_SITES, GOV_SITES } from "../sites";
 import {
   APPSEC_NEEDS_EXTENSION,
+  CUSTOM_HANDLER_UNUSED,
   EXTENSION_NEEDS_KEY,
   FIPS_SITE,
   FORMAT,
@@ -19,6 +20,10 @@ const API_KEY_PARAMETERS = ["apiKey", "apiKeySecretArn", "apiKeySsmArn", "apiKMS
 /** The retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
+/** Lambda's limit on `Handler` (CreateFunction API reference). */
+export const MAX_HANDLER_LENGTH = 128;
+const HANDLER_PATTERN = new RegExp(`^\\S{1,${MAX_HANDLER_LENGTH}}$`);
+
 /** Each checked form: how to recognise it, and how the message describes it. */
 export const FORMATS: Record<Format, { test: (value: unknown) => boolean; expected: string }> = {
   arn: { test: (v) => typeof v === "string" && /^arn:aws[\w-]*:[\w-]+:/.test(v), expected: "an ARN (arn:aws:...)" },
@@ -27,6 +32,7 @@ export const FORMATS: Record<Format, { test: (value: unknown) => boolean; expect
   gitData: { test: (v) => typeof v === "string" && parseGitData(v) !== undefined, expected: "`<commit sha>,<repository url>`, for example `1a2b3c4,https://github.com/acme/app`" },
   logRetention: { test: (v) => v === 0 || LOG_RETENTION_DAYS.includes(v as number), expected: `0 (never expire) or one of CloudWatch Logs' values: ${LOG_RETENTION_DAYS.join(", ")}` },
   appSecMode: { test: (v) => typeof v === "string" && (APPSEC_MODES as readonly string[]).includes(v), expected: "one of `off`, `on`, `tracer`, `extension`" },
+  handler: { test: (v) => typeof v === "string" && HANDLER_PATTERN.test(v), expected: `a Lambda handler: 1 to ${MAX_HANDLER_LENGTH} characters without white space` },
 };
 
 export const APPSEC_MODES = ["off", "on", "tracer", "extension"] as const;
@@ -72,13 +78,21 @@ export function validateConfig(config: Config, derived: { extension: boolean; ap
   }
   if (config.apiKeySsmArn !== undefined && !extension) report.warn(SSM_KEY_WITHOUT_EXTENSION, {});
   if (config.forwarderArn === undefined) {
-    const needing = [...(config.forwardLogGroups.length > 0 ? ["forwardLogGroups"] : []), ...(config.subscribeToExecutionLogs ? ["subscribeToExecutionLogs"] : [])];
+    const needing = [
+      ...(config.forwardLogGroups.length > 0 ? ["forwardLogGroups"] : []),
+      ...(config.subscribeToExecutionLogs ? ["subscribeToExecutionLogs"] : []),
+      // Derived from `forwarderArn` (deriveConfig): still unset when neither Forwarder is given.
+      ...(config.enableStepFunctionsTracing && config.stepFunctionForwarderArn === undefined ? ["enableStepFunctionsTracing"] : []),
+    ];
     if (needing.length > 0) report.warn(NEEDS_FORWARDER, { names: needing });
   }
   for (const name of ["forwarderArn", "stepFunctionForwarderArn"] as const) {
+    // The same ARN under both names (enableStepFunctionsTracing derives one from the other) is reported once.
+    if (name === "stepFunctionForwarderArn" && config.stepFunctionForwarderArn === config.forwarderArn) continue;
     const where = forwarderElsewhere(config[name], place);
     if (where !== undefined) report.error(FORWARDER_ELSEWHERE, { name, where });
   }
+  if (config.customHandler !== undefined && !config.redirectHandler) report.warn(CUSTOM_HANDLER_UNUSED, {});
   if (config.lambdaFips === true && !GOV_SITES.includes(site)) report.warn(FIPS_SITE, { site: config.site, sites: GOV_SITES });
 }
 

@@ -1,6 +1,6 @@
 /**
- * Points Python and Node.js handlers at the Datadog wrapper (the original goes to DD_LAMBDA_HANDLER),
- * and gives Java and .NET the extension's exec wrapper. Per variant: a `Runtime` given as `Fn::If`
+ * Points Python and Node.js handlers at the Datadog wrapper, or at the user's `customHandler` (the
+ * original goes to DD_LAMBDA_HANDLER either way), and gives Java and .NET the extension's exec wrapper. Per variant: a `Runtime` given as `Fn::If`
  * gets a `Handler` that is an `Fn::If` on the same conditions.
  */
 import { branchUnder, conditionalValue, isObject, own, stringLeaves, type Json } from "../intrinsics";
@@ -49,10 +49,12 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Re
     if (inExtension !== undefined) edit.variables.push(["DD_SERVERLESS_APPSEC_ENABLED", inExtension]);
   }
   if (!ctx.config.redirectHandler) return edit;
+  const custom = ctx.config.customHandler;
   const target = (variant: Variant, i: number): string | undefined => {
     const redirect = variant.info?.redirect;
     // A handler pointed at a library that is not there would fail every invocation.
     if (redirect?.kind !== "handler" || !ready.library(i)) return undefined;
+    if (custom !== undefined) return custom;
     // An image holds the library itself: its handler is the one without layers.
     return ctx.config.addLayers && fn.packageType === "Zip" ? redirect.withLayers : redirect.withoutLayers;
   };
@@ -69,13 +71,17 @@ export function planHandler(fn: FunctionModel, ctx: InstrumentContext, ready: Re
   return edit;
 }
 
-/** False (with a warning when useful) when there is nothing to redirect, or it already is Datadog's. */
+/**
+ * False (with a warning when useful) when there is nothing to redirect, or it already is Datadog's or the
+ * `customHandler` (an earlier run's output: redirecting it again would lose the user's handler).
+ */
 function redirectable(fn: FunctionModel, ctx: InstrumentContext, original: unknown, what: string): boolean {
   if (original === undefined) {
     ctx.warnings.warn(NO_HANDLER, { resource: fn.logicalId, what });
     return false;
   }
-  if (stringLeaves(original).some((text) => DATADOG_HANDLERS.includes(text))) {
+  const custom = ctx.config.customHandler;
+  if (stringLeaves(original).some((text) => DATADOG_HANDLERS.includes(text) || text === custom)) {
     if (!userSetVariable(fn, HANDLER_VARIABLE)) ctx.warnings.warn(HANDLER_ALREADY_DATADOG, { resource: fn.logicalId, what });
     return false;
   }

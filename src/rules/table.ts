@@ -54,7 +54,7 @@ export const UNKNOWN_PARAMETER = error<{ name: string; guess?: string }>({
 export const DUPLICATE_SPELLING = error<{ first: string; second: string; name: string; source: string }>({
   id: "E111",
   summary: "One parameter is given under two of its names.",
-  fix: "Keep one spelling (`coldStartTraceMinDuration` is another name of `minColdStartTraceDuration`).",
+  fix: "Keep one spelling (`coldStartTraceMinDuration` is another name of `minColdStartTraceDuration`, `forwarder` of `forwarderArn`; README.md's parameter table lists every spelling).",
   message: (a) => `\`${a.first}\` and \`${a.second}\` are the same parameter (${a.source}); keep only \`${a.name}\``,
 });
 export const SOURCE_NOT_MAP = error<{ source: string }>({
@@ -269,9 +269,9 @@ export const SSM_KEY_WITHOUT_EXTENSION = warning<{}>({
 });
 export const FIPS_SITE = warning<{ site: string; sites: readonly string[] }>({
   id: "W102",
-  summary: "`lambdaFips` is set for a site without FIPS endpoints.",
-  fix: "Use a FIPS site, or drop `lambdaFips`.",
-  message: (a) => `\`lambdaFips\` is true but \`site\` is ${a.site}; FIPS endpoints exist only for ${a.sites.join(", ")}`,
+  summary: "FIPS mode (`lambdaFips`, on by default with the extension in GovCloud) sends to a site that is not a government site: the function's traffic uses FIPS-validated cryptography, but the data is not handled FIPS-compliantly end to end.",
+  fix: "For end-to-end compliance send to a government site; otherwise nothing to do (`lambdaFips: false` turns FIPS mode off).",
+  message: (a) => `FIPS mode is on (\`lambdaFips\`) and \`site\` is ${a.site}; end-to-end FIPS compliance needs a government site (${a.sites.join(", ")})`,
 });
 export const EXCLUDE_UNKNOWN = warning<{ name: string }>({
   id: "W103",
@@ -284,6 +284,18 @@ export const NEEDS_FORWARDER = warning<{ names: string[] }>({
   summary: "Parameters that choose log groups to forward are set, but `forwarderArn` is not.",
   fix: "Set `forwarderArn`, or remove those parameters.",
   message: (a) => `${a.names.map((name) => `\`${name}\``).join(" and ")} ${plural(a.names, "has", "have")} no effect without \`forwarderArn\``,
+});
+export const IGNORED_OPTION = warning<{ name: string; source: string; why: string }>({
+  id: "W106",
+  summary: "An option of Datadog's Serverless Framework plugin or CDK constructs that has no meaning for a macro is given; it is ignored.",
+  fix: "Remove it; the message says why it does nothing here, and what to use instead when there is something.",
+  message: (a) => `\`${a.name}\` (${a.source}) is ignored: ${a.why}`,
+});
+export const CUSTOM_HANDLER_UNUSED = warning<{}>({
+  id: "W107",
+  summary: "`customHandler` is set but `redirectHandler` is false: no handler is redirected.",
+  fix: "Drop `customHandler`, or drop `redirectHandler: false`.",
+  message: () => "`customHandler` has no effect: `redirectHandler` is false, so no handler is redirected",
 });
 export const NO_LAYERS_IN_CHINA = warning<{}>({
   id: "W104",
@@ -351,9 +363,9 @@ export const ENVIRONMENT_NOT_EDITABLE = warning<About & { where: string; shape: 
 });
 export const HANDLER_ALREADY_DATADOG = warning<About & { what: string }>({
   id: "W210",
-  summary: "The handler already is Datadog's, but `DD_LAMBDA_HANDLER` is not set.",
+  summary: "The handler already is Datadog's (or the `customHandler`), but `DD_LAMBDA_HANDLER` is not set.",
   fix: "Set `DD_LAMBDA_HANDLER` to your own handler.",
-  message: (a) => `${a.what} already is the Datadog handler but DD_LAMBDA_HANDLER is not set`,
+  message: (a) => `${a.what} already is the Datadog handler (or \`customHandler\`) but DD_LAMBDA_HANDLER is not set`,
   resource: about,
 });
 export const NO_HANDLER = warning<About & { what: string }>({

@@ -118,9 +118,12 @@ describe("follow-ups of a documentation review", () => {
     expect(variables((outcome.fragment as any).Resources.J).AWS_LAMBDA_EXEC_WRAPPER).toBe("/opt/datadog_wrapper");
     expect(outcome.diagnostics.map((d) => d.rule)).not.toContain("W213");
   });
-  test("a GovCloud stack sending to a commercial site does not get the FIPS extension by default", () => {
-    const out = instrument(template({ F: python() }), { extensionLayerVersion: 99, apiKMSKey: "k" }, { region: "us-gov-west-1" });
-    expect(out.F.Properties.Layers).toContain("arn:aws-us-gov:lambda:us-gov-west-1:002406178527:layer:Datadog-Extension:99");
+  test("a GovCloud stack sending to a commercial site gets the FIPS extension by default too, with W102 about compliance", () => {
+    const outcome = run(template({ F: python() }), { extensionLayerVersion: 99, apiKMSKey: "k" }, { region: "us-gov-west-1" });
+    const out = (outcome.fragment as any).Resources;
+    expect(out.F.Properties.Layers).toContain("arn:aws-us-gov:lambda:us-gov-west-1:002406178527:layer:Datadog-Extension-FIPS:99");
+    expect(variables(out.F).DD_LAMBDA_FIPS_MODE).toBe("true");
+    expect(outcome.warnings).toEqual([expect.stringMatching(/^\[W102\] .*end-to-end FIPS compliance needs a government site \(ddog-gov\.com, us2\.ddog-gov\.com\)/)]);
   });
   test("layers from another account (useLayersFromAccount) do not make a code signing config trust Datadog's profile", () => {
     const config = { Type: "AWS::Lambda::CodeSigningConfig", Properties: { AllowedPublishers: { SigningProfileVersionArns: ["mine"] } } };

@@ -211,6 +211,10 @@ const CASES: Record<string, Case> = {
     run(template({ CreateOrder: python() }), { ...ALL_LAYERS, exclude: ["CreateOrders"] }),
   ),
   W105: when("forwardLogGroups without a forwarder", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, forwardLogGroups: ["/shop/jobs"] })),
+  W106: when("an option of Datadog's plugin that means nothing for a macro", () =>
+    run(template({ CreateOrder: python() }), { ...ALL_LAYERS, skipCloudformationOutputs: true }),
+  ),
+  W107: when("customHandler with redirectHandler false", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, customHandler: "wrap.handler", redirectHandler: false })),
   W104: when("a function deployed in China", () => run(template({ CreateOrder: python() }), ALL_LAYERS, { region: "cn-north-1" })),
 
   // Warnings about functions.
