@@ -180,6 +180,13 @@ describe("the schema check", () => {
     expect(validate("high", SCHEMA.properties.Priority, SCHEMA, "$.Priority")).toEqual(["$.Priority: is string, expected integer"]);
   });
 
+  test("the golden case's monitors hold against the schema", () => {
+    const golden = JSON.parse(readFileSync(join(__dirname, "../golden/cases/monitors-recommended-and-custom.expected.json"), "utf8"));
+    const monitors = Object.values(golden.fragment.Resources as Record<string, any>).filter((resource) => resource.Type === MONITOR_TYPE);
+    expect(monitors).toHaveLength(4);
+    for (const monitor of monitors) expect(validateResourceProperties(monitor.Properties, SCHEMA)).toEqual([]);
+  });
+
   test("the macro's tables name only what the schema has", () => {
     expect(Object.keys(MONITOR_PROPERTIES).filter((name) => !(name in SCHEMA.properties))).toEqual([]);
     expect(Object.keys(MONITOR_OPTIONS).sort()).toEqual(Object.keys(SCHEMA.definitions.MonitorOptions.properties).sort());
