@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RECOMMENDED_MONITORS, RECOMMENDED_MONITOR_IDS } from "../../src/monitors/recommended";
 import { MONITOR_OPTIONS, MONITOR_PROPERTIES, MONITOR_TYPES } from "../../src/monitors/options";
+import { withMonitorTable } from "../../src/monitors/docs";
 import { SUMMARY_KEY } from "../../src/summary";
 import { python } from "../helpers/builders";
 import { validate, validateResourceProperties } from "../helpers/json-schema";
@@ -254,5 +255,22 @@ describe("tags", () => {
   test("service and env deferred to deploy time are joined into their tags", () => {
     const service = { Ref: "ServiceName" };
     expect(only(withMonitors([{ timeout: {} }], { service })).Tags).toEqual([{ "Fn::Join": ["", ["service:", service]] }, "created_by:dd_sls_macro"]);
+  });
+});
+
+describe("README", () => {
+  const readme = readFileSync(join(__dirname, "../../README.md"), "utf8");
+
+  test("its table of recommended monitors is the one generated from the table (run `npm run generate`)", () => {
+    expect(withMonitorTable(readme)).toBe(readme);
+    for (const id of RECOMMENDED_MONITOR_IDS) expect(readme).toContain(`| \`${id}\` |`);
+  });
+
+  test("says how to activate the type, that a deploy fails without it, and how to delete a monitor", () => {
+    expect(readme).toContain("aws cloudformation activate-type");
+    expect(readme).toContain("--publisher-id 7171b96e5d207b947eb72ca9ce05247c246de623");
+    expect(readme).toContain("aws cloudformation set-type-configuration");
+    expect(readme).toMatch(/deploy fails with an unknown resource type/);
+    expect(readme).toContain("To delete a monitor, remove it from `monitors`");
   });
 });
