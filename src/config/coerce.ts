@@ -1,5 +1,5 @@
 /** Turns raw parameter values (strings, numbers, booleans, lists) into the type the table declares. */
-import { isIntrinsic, isObject } from "../intrinsics";
+import { isIntrinsic, isObject, own } from "../intrinsics";
 import type { MonitorDeclaration, ParameterType } from "./parameters";
 
 /** A failure says what was expected, and for structured values which part is wrong (`problem`). */
@@ -71,7 +71,7 @@ function monitorList(raw: unknown): MonitorDeclaration[] | string {
     if (id.trim() === "" || id.length > MAX_MONITOR_ID) return `${position} has an id that is empty or longer than ${MAX_MONITOR_ID} characters`;
     if (seen.has(id)) return `monitor id \`${id}\` is given twice`;
     seen.add(id);
-    const settings = entry[id];
+    const settings = own(entry, id);
     if (settings !== null && settings !== undefined && (!isObject(settings) || isIntrinsic(settings))) return `the settings of \`${id}\` are not a map`;
     declarations.push({ id, settings: isObject(settings) ? settings : {} });
   }

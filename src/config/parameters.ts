@@ -148,9 +148,10 @@ export const PARAMETERS = {
     doc: "Datadog monitors owned by the stack, in the Serverless plugin's shape: a list of `{ <id>: { name, message, tags, options, query, type, priority } }` (all optional but `query` for a custom id); each becomes a `Datadog::Monitors::Monitor` resource (see \"Monitors\"). A JSON string of that list works too (CDK mappings).",
   },
   // The keys of the monitors' API calls in Datadog's plugin: here they belong to the resource type's configuration (W501).
-  appKey: { type: "string", secret: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the application key from its type configuration (see \"Monitors\"); a warning says so." },
-  monitorsApiKey: { type: "string", secret: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the API key from its type configuration (see \"Monitors\"); a warning says so." },
-  monitorsAppKey: { type: "string", secret: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the application key from its type configuration (see \"Monitors\"); a warning says so." },
+  // Deferrable: a `Ref` to a NoEcho parameter is ignored like a literal, not an error.
+  appKey: { type: "string", secret: true, deferrable: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the application key from its type configuration (see \"Monitors\"); a warning says so." },
+  monitorsApiKey: { type: "string", secret: true, deferrable: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the API key from its type configuration (see \"Monitors\"); a warning says so." },
+  monitorsAppKey: { type: "string", secret: true, deferrable: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the application key from its type configuration (see \"Monitors\"); a warning says so." },
   propagateUpstreamTrace: {
     type: "boolean",
     env: "DD_PROPAGATE_UPSTREAM_TRACE",

@@ -206,6 +206,16 @@ describe("the type's configuration keys (W501)", () => {
   });
 });
 
+describe("the type's configuration keys given as intrinsic functions", () => {
+  test("a Ref to a NoEcho template parameter is ignored with W501, not an error", () => {
+    const fragment = template({ CreateOrder: python() }, { Parameters: { DatadogAppKey: { Type: "String", NoEcho: true } } });
+    const outcome = run(fragment, { ...ALL_LAYERS, appKey: { Ref: "DatadogAppKey" }, monitors: [{ timeout: {} }] });
+    expect(outcome.ok).toBe(true);
+    expect(rules(outcome)).toEqual(["W501"]);
+    expect(JSON.stringify((outcome.fragment as any).Resources)).not.toContain("DatadogAppKey");
+  });
+});
+
 describe("E501: a shape the type does not accept fails the transform", () => {
   test.each([
     ["not a list", { high_error_rate: {} }, "it is not a list"],
