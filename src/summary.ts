@@ -20,15 +20,18 @@ function bounded(list: Json[], total: number): Json {
 
 /**
  * `instrumented` lists what sends data to Datadog; `tagsOnly` (present only when not empty, so templates
- * without Lambda@Edge keep the summary they had) lists functions that got tags and nothing else.
+ * without Lambda@Edge keep the summary they had) lists functions that got tags and nothing else;
+ * `monitors` (likewise only when not empty) the Datadog monitors added, which instrument nothing.
  */
-export function summary(version: string, done: { instrumented: string[]; tagsOnly: string[]; skipped: Skipped[] }, diagnostics: Diagnostic[]): Json {
+export function summary(version: string, done: { instrumented: string[]; tagsOnly: string[]; monitors?: string[]; skipped: Skipped[] }, diagnostics: Diagnostic[]): Json {
   const { instrumented, tagsOnly, skipped } = done;
+  const monitors = done.monitors ?? [];
   const warnings = diagnostics.filter((d) => d.severity !== "error").map((d) => (d.resource ? `${d.rule} ${d.resource}` : d.rule));
   return {
     version,
     instrumented: bounded(instrumented, instrumented.length),
     ...(tagsOnly.length > 0 ? { tagsOnly: bounded(tagsOnly, tagsOnly.length) } : {}),
+    ...(monitors.length > 0 ? { monitors: bounded(monitors, monitors.length) } : {}),
     skipped: bounded(
       skipped.map(({ logicalId, reason }) => ({ logicalId, reason })),
       skipped.length,

@@ -199,9 +199,10 @@ function finish(prepared: Prepared, facts: LogFacts): MacroOutcome {
   if (report.failed) return outcome(report, prepared.redact, prepared.request.fragment);
   const instrumented = planned.flatMap((plan) => plan.instrumented);
   const tagsOnly = planned.flatMap((plan) => plan.tagsOnly ?? []);
+  const monitors = planned.flatMap((plan) => plan.monitors ?? []);
   // A template the macro did nothing to comes back as it was, without a summary.
   const didSomething = ctx.draft.changed || prepared.skipped.length > 0;
-  const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, { instrumented, tagsOnly, skipped: prepared.skipped }, report.diagnostics) } : undefined;
+  const metadata = didSomething ? { key: SUMMARY_KEY, value: summary(ctx.macroVersion, { instrumented, tagsOnly, monitors, skipped: prepared.skipped }, report.diagnostics) } : undefined;
   const result = ctx.draft.result(metadata);
   // Measured after the summary is written, and its note left out of it: the note depends on the input's
   // size, which a second run (on this output) sees differently, and the summary must not change then.

@@ -3,7 +3,7 @@
  * the template's `Mappings.Datadog.Parameters` (CDK), the macro function's environment, defaults.
  */
 import { argumentsOf, isIntrinsic, isObject, isSsmParameter, own, possibleValues, resolve, type TemplateContext } from "../intrinsics";
-import { DUPLICATE_SPELLING, IGNORED_OPTION, MAPPING_NOT_MAP, PARAMETER_FROM_SSM, PARAMETER_TYPE, PARAMETER_UNRESOLVABLE, SOURCE_NOT_MAP, UNKNOWN_PARAMETER, type Report } from "../rules";
+import { DUPLICATE_SPELLING, IGNORED_OPTION, MAPPING_NOT_MAP, MONITOR_INVALID, PARAMETER_FROM_SSM, PARAMETER_TYPE, PARAMETER_UNRESOLVABLE, SOURCE_NOT_MAP, UNKNOWN_PARAMETER, type Report } from "../rules";
 import { coerce, isUnset } from "./coerce";
 import { IGNORED_OPTIONS } from "./ignored";
 import { PARAMETERS, PARAMETER_NAMES, SPELLINGS, type Config, type ParameterName, type ParameterSpec } from "./parameters";
@@ -132,6 +132,11 @@ function readValue(name: ParameterName, source: Source, context: TemplateContext
   }
   if (isUnset(raw)) return undefined;
   const coerced = coerce(raw, spec.type);
+  if (!coerced.ok && coerced.problem !== undefined) {
+    // A structured value: say which part is wrong rather than echoing the whole of it.
+    report.error(MONITOR_INVALID, { where: `Parameter \`${name}\` (${where})`, problem: `${coerced.problem}; expected ${coerced.expected}` });
+    return INVALID;
+  }
   if (!coerced.ok) {
     report.error(PARAMETER_TYPE, { name, source: where, shown: describeValue(raw, spec), expected: coerced.expected });
     return INVALID;

@@ -5,7 +5,16 @@
 
 import type { JsonObject } from "../intrinsics";
 
-export type ParameterType = "boolean" | "string" | "integer" | "stringList";
+export type ParameterType = "boolean" | "string" | "integer" | "stringList" | "monitorList";
+
+/**
+ * One entry of `monitors`, the plugin's shape: `{ <id>: { name?, message?, tags?, options?, query?, type? } }`
+ * read as its id and its settings (empty when the entry gives none: `- high_error_rate:`).
+ */
+export interface MonitorDeclaration {
+  id: string;
+  settings: JsonObject;
+}
 /** Checked forms of string values (see FORMATS in validate.ts). */
 export type Format = "arn" | "accountId" | "mlApp" | "gitData" | "logRetention" | "appSecMode" | "handler";
 
@@ -158,6 +167,15 @@ export const PARAMETERS = {
     env: "DD_MERGE_STEP_FUNCTION_AND_LAMBDA_TRACES",
     doc: "Add the execution context to the payload of each Lambda step of instrumented state machines, so Lambda traces join the state machine's. `false` leaves definitions as they are.",
   },
+  monitors: {
+    type: "monitorList",
+    doc: "Datadog monitors owned by the stack, in the Serverless plugin's shape: a list of `{ <id>: { name, message, tags, options, query, type, priority } }` (all optional but `query` for a custom id); each becomes a `Datadog::Monitors::Monitor` resource (see \"Monitors\"). A JSON string of that list works too (CDK mappings).",
+  },
+  // The keys of the monitors' API calls in Datadog's plugin: here they belong to the resource type's configuration (W501).
+  // Deferrable: a `Ref` to a NoEcho parameter is ignored like a literal, not an error.
+  appKey: { type: "string", secret: true, deferrable: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the application key from its type configuration (see \"Monitors\"); a warning says so." },
+  monitorsApiKey: { type: "string", secret: true, deferrable: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the API key from its type configuration (see \"Monitors\"); a warning says so." },
+  monitorsAppKey: { type: "string", secret: true, deferrable: true, doc: "Not used: the `Datadog::Monitors::Monitor` type reads the application key from its type configuration (see \"Monitors\"); a warning says so." },
   propagateUpstreamTrace: {
     type: "boolean",
     aliases: ["propagateTraceContext"],
@@ -177,9 +195,11 @@ type ValueOf<S> = S extends { type: "boolean" }
     ? number
     : S extends { type: "stringList" }
       ? string[]
-      : S extends { deferrable: true }
-        ? string | DeferredValue
-        : string;
+      : S extends { type: "monitorList" }
+        ? MonitorDeclaration[]
+        : S extends { deferrable: true }
+          ? string | DeferredValue
+          : string;
 
 /** The loaded configuration: parameters with a default are always present. */
 export type Config = {

@@ -2,7 +2,7 @@
  * Every error and warning the macro reports. README's troubleshooting section is generated from this
  * table (`npm run generate`), and a test makes every rule fire.
  * Ids: E1xx/W1xx the request and parameters, E2xx/W2xx functions, E3xx/W3xx log forwarding,
- * W4xx state machines, E9xx the macro itself.
+ * W4xx state machines, E5xx/W5xx Datadog monitors, E9xx the macro itself.
  */
 import { about, error, names, note, warning, type About } from "./rule";
 import { JSONATA_CONTEXT_MIN_LAYER_VERSIONS } from "../layer-versions";
@@ -575,4 +575,24 @@ export const SFN_JSONATA_OLD_LAYERS = warning<About & { pinned: string[] }>({
   fix: `Pin at least Node.js layer ${JSONATA_CONTEXT_MIN_LAYER_VERSIONS.nodejs}, Python layer ${JSONATA_CONTEXT_MIN_LAYER_VERSIONS.python} and extension ${JSONATA_CONTEXT_MIN_LAYER_VERSIONS.extension}, or leave the version unset for this release's default.`,
   message: (a) => `its JSONata Lambda steps pass the trace context in _datadog, which the functions on ${a.pinned.join(", ")} ignore`,
   resource: about,
+});
+
+// Datadog monitors (`monitors`).
+export const MONITOR_INVALID = error<{ where: string; problem: string }>({
+  id: "E501",
+  summary: "`monitors`, or one of its monitors, has a shape the `Datadog::Monitors::Monitor` type does not accept: the deploy would fail.",
+  fix: "Write `monitors` as a list of one-key maps, `- <monitor id>: { name, message, tags, options: { thresholds: { critical } }, query, type, priority }`, with the option names of Datadog's monitor API (README.md, \"Monitors\").",
+  message: (a) => `${a.where}: ${a.problem}`,
+});
+export const MONITOR_KEY_IN_TEMPLATE = warning<{ names: string[] }>({
+  id: "W501",
+  summary: "Keys for Datadog's monitor API were given to the macro; they belong to the `Datadog::Monitors::Monitor` type's configuration and are not written into the template.",
+  fix: "Remove them from the parameters; set the API and application keys once per region with `aws cloudformation set-type-configuration --type RESOURCE --type-name Datadog::Monitors::Monitor --configuration '{\"DatadogCredentials\":{...}}'` (README.md, \"Monitors\").",
+  message: (a) => `${names(a.names)} ${plural(a.names, "is", "are")} not used: the monitors' type reads the keys from its own configuration, so the value is ignored`,
+});
+export const RECOMMENDED_MONITOR_QUERY = warning<{ id: string }>({
+  id: "W502",
+  summary: "A recommended monitor id is given a `query` of its own: the query is used as given, not the recommended one (Datadog's plugin would ignore it).",
+  fix: "Remove `query` to get the recommended query with your thresholds, or give the monitor an id of its own to make it plainly custom.",
+  message: (a) => `monitor \`${a.id}\` is one of the recommended monitors but has its own \`query\`: the query is used as given, with no recommended threshold or message`,
 });

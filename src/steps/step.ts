@@ -46,6 +46,8 @@ export interface Planned {
   /** Resources that send data to Datadog once applied, and those that only get tags. */
   instrumented: string[];
   tagsOnly?: string[];
+  /** Logical ids of the Datadog monitors added, filled in by `apply`. */
+  monitors?: string[];
 }
 
 export interface Step {

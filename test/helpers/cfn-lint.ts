@@ -54,6 +54,11 @@ export interface LintOptions {
   region: string;
   /** At most this many cfn-lint processes (default lintJobs()). */
   jobs?: number;
+  /**
+   * Schema files of CloudFormation registry types (a third party's, such as `Datadog::Monitors::Monitor`)
+   * given to cfn-lint (`--registry-schemas`), so that it knows those types instead of flagging them unknown.
+   */
+  registrySchemas?: readonly string[];
 }
 
 export const SENTINEL_RULE = "I9999";
@@ -123,6 +128,22 @@ function lintArgs(region: string): string[] {
   return ["--format", "json", "--regions", region, "--non-zero-exit-code", "none", "--append-rules", sentinelRules(), "--include-checks", SENTINEL_RULE];
 }
 
+/**
+ * A directory holding only these schema files (cfn-lint reads every .json under the directory it is
+ * given), removed on exit; and a digest of their contents, which decides findings (the path does not).
+ */
+function registrySchemaDir(files: readonly string[]): { dir: string; digest: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "ddsm-registry-schemas-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const digest = createHash("sha256");
+  for (const file of [...files].sort()) {
+    const bytes = readFileSync(file);
+    digest.update(bytes);
+    writeFileSync(path.join(dir, path.basename(file)), bytes);
+  }
+  return { dir, digest: digest.digest("hex") };
+}
+
 /** Splits `items` into at most `bins` groups of about equal total size (largest first, each to the lightest group). */
 function balance<T>(items: readonly T[], size: (item: T) => number, bins: number): T[][] {
   const groups = Array.from({ length: bins }, () => ({ total: 0, items: [] as T[] }));
@@ -156,7 +177,10 @@ export async function lintFiles(files: readonly string[], options: LintOptions):
   const reason = missingCfnLint();
   if (reason !== undefined) throw new Error(reason);
   const args = lintArgs(options.region);
-  const salt = createHash("sha256").update(`${version?.text}\u0000${options.region}\u0000${args.filter((arg) => arg !== sentinelRules()).join(" ")}\u0000${SENTINEL_SOURCE}\u0000`);
+  const schemas = options.registrySchemas?.length ? registrySchemaDir(options.registrySchemas) : undefined;
+  const stableArgs = args.filter((arg) => arg !== sentinelRules()).join(" ");
+  const salt = createHash("sha256").update(`${version?.text}\u0000${options.region}\u0000${stableArgs}\u0000${SENTINEL_SOURCE}\u0000${schemas ? `registry-schemas ${schemas.digest}\u0000` : ""}`);
+  if (schemas) args.push("--registry-schemas", schemas.dir);
 
   // Distinct contents, each with the first file that has it.
   const keyOf = new Map<string, string>();

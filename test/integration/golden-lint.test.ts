@@ -17,6 +17,12 @@ import { skipUnless } from "../helpers/corpus";
 import { killRunning } from "../helpers/spawn";
 
 const CASES = path.join(__dirname, "../golden/cases");
+/**
+ * The schema of Datadog's registry type for monitors (a copy of Datadog's public schema): outputs with
+ * monitors are linted with it, so cfn-lint knows the type instead of reporting it unknown (E3006).
+ */
+const MONITOR_SCHEMA = path.join(__dirname, "../fixtures/datadog-monitors-monitor.json");
+const REGISTRY_TYPES = ["Datadog::Monitors::Monitor"];
 const { describe: maybe } = skipUnless(missingCfnLint(), "cfn-lint of the golden outputs");
 
 maybe("cfn-lint on the golden outputs", () => {
@@ -25,7 +31,7 @@ maybe("cfn-lint on the golden outputs", () => {
   test("no output adds an error its input did not have", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "ddsm-golden-lint-"));
     try {
-      const pairs: { name: string; input: string; output: string; region: string }[] = [];
+      const pairs: { name: string; input: string; output: string; region: string; registry: boolean }[] = [];
       for (const file of readdirSync(CASES).filter((name) => name.endsWith(".expected.json"))) {
         const name = file.replace(/\.expected\.json$/, "");
         const expected = JSON.parse(readFileSync(path.join(CASES, file), "utf8"));
@@ -35,16 +41,24 @@ maybe("cfn-lint on the golden outputs", () => {
         const input = parseTemplate(readFileSync(path.join(CASES, `${name}.yaml`), "utf8")) as Record<string, unknown>;
         // The Transform section names our macro, which cfn-lint cannot expand: both sides are linted without it.
         const strip = ({ Transform: _t, ...rest }: Record<string, unknown>) => rest;
-        const pair = { name, input: path.join(dir, `${name}.in.json`), output: path.join(dir, `${name}.out.json`), region };
+        const registry = Object.values(expected.fragment.Resources ?? {}).some((resource: any) => REGISTRY_TYPES.includes(resource?.Type));
+        const pair = { name, input: path.join(dir, `${name}.in.json`), output: path.join(dir, `${name}.out.json`), region, registry };
         writeFileSync(pair.input, JSON.stringify(strip(input)));
         writeFileSync(pair.output, JSON.stringify(strip(expected.fragment)));
         pairs.push(pair);
       }
       expect(pairs.length).toBeGreaterThanOrEqual(8);
       const findings: LintResult[] = [];
+      // One call per region, and per region one more for the cases with registry types (only they get the
+      // schemas: the others keep their cached findings).
+      const groups = [...new Set(pairs.map((pair) => `${pair.region} ${pair.registry}`))].map((key) => pairs.filter((pair) => `${pair.region} ${pair.registry}` === key));
+      expect(groups.some((group) => group[0].registry)).toBe(true);
       const reports = await Promise.all(
-        [...new Set(pairs.map((pair) => pair.region))].map((region) =>
-          lintFiles(pairs.filter((pair) => pair.region === region).flatMap((pair) => [pair.input, pair.output]), { region }),
+        groups.map((group) =>
+          lintFiles(
+            group.flatMap((pair) => [pair.input, pair.output]),
+            { region: group[0].region, ...(group[0].registry ? { registrySchemas: [MONITOR_SCHEMA] } : {}) },
+          ),
         ),
       );
       for (const report of reports) {

@@ -13,7 +13,7 @@ const LEVELS: string[][] = [
   ["rules", "runtimes"],
   ["config", "runtime-docs"],
   ["model", "lookup"],
-  ["instrument"],
+  ["instrument", "monitors"],
   ["forwarder"],
   ["stepfunctions"],
   ["steps"],

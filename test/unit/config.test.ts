@@ -25,7 +25,7 @@ describe("parameter table", () => {
       const spec: ParameterSpec = PARAMETERS[name];
       expect(spec.doc.length).toBeGreaterThan(10);
       if (spec.default !== undefined) {
-        const expected = { boolean: "boolean", integer: "number", string: "string", stringList: "object" }[spec.type];
+        const expected = { boolean: "boolean", integer: "number", string: "string", stringList: "object", monitorList: "object" }[spec.type];
         expect(typeof spec.default).toBe(expected);
       }
     }

@@ -114,8 +114,9 @@ describe("options without a meaning for a macro (W106)", () => {
   test("uploadGitMetadata says how to set gitData", () => {
     expect(IGNORED_OPTIONS.uploadGitMetadata).toMatch(/`gitData: <commit sha>,<repository url>`/);
   });
-  test("the monitors options are not this work's: still unknown here", () => {
-    expect(codes(run(template({ F: python() }), { ...ALL_LAYERS, monitors: [] }))).toContain("E110");
+  test("the plugin's monitors options are known: `monitors` is implemented, its keys warn where they go (W501)", () => {
+    expect(codes(run(template({ F: python() }), { ...ALL_LAYERS, monitors: [] }))).not.toContain("E110");
+    expect(codes(run(template({ F: python() }), { ...ALL_LAYERS, monitorsApiKey: "0123456789abcdef" }))).toContain("W501");
   });
 });
 

@@ -376,6 +376,15 @@ const CASES: Record<string, Case> = {
       { stepFunctionForwarderArn: FORWARDER, nodeLayerVersion: 115 },
     ),
   ),
+
+  // Datadog monitors.
+  E501: when("a custom monitor without a query", () => run(template({ CreateOrder: python() }), { ...ALL_LAYERS, monitors: [{ orders_backlog: { name: "Backlog" } }] })),
+  W501: when("the plugin's monitorsAppKey given to the macro", () =>
+    run(template({ CreateOrder: python() }), { ...ALL_LAYERS, monitors: [{ high_error_rate: {} }], monitorsAppKey: "0123456789abcdef0123456789abcdef" }),
+  ),
+  W502: when("a recommended monitor id with a query of its own", () =>
+    run(template({ CreateOrder: python() }), { ...ALL_LAYERS, monitors: [{ timeout: { query: "avg(last_5m):max:aws.lambda.duration.maximum{$scope} > 1000" } }] }),
+  ),
 };
 
 const ruleById = new Map(RULES.map((rule) => [rule.id, rule]));
