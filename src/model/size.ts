@@ -15,10 +15,48 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 export const MEASURE_CAP_BYTES = 2 * MAX_TEMPLATE_BYTES;
 
 /**
- * The UTF-8 bytes of `JSON.stringify(value)`, counted without building the string, iteratively (no
- * depth overflows the stack), and stopping once past `cap` (then the count is just over it).
+ * The UTF-8 bytes of `JSON.stringify(value)`, stopping once past `cap` (then the count is just over it).
+ * JSON.stringify itself when it may (see `stringifiedBytes`): the first call of a process would otherwise
+ * walk the whole template in the interpreter; the walk counts the rest.
  */
 export function jsonBytes(value: unknown, cap = MEASURE_CAP_BYTES): number {
+  const stringified = stringifiedBytes(value, cap);
+  return stringified !== undefined && stringified <= cap ? stringified : walkedBytes(value, cap);
+}
+
+/** Thrown by the replacer to leave JSON.stringify to the walk. */
+const LEAVE_TO_WALK = Symbol("leave to the walk");
+
+/**
+ * The bytes JSON.stringify writes for plain data: objects and arrays of the plain prototypes (no toJSON,
+ * no boxed primitive, whose text the walk would count differently), of about `cap` bytes at most (a template
+ * built from shared objects can stand for far more JSON than it holds: the count stops the expansion). Undefined
+ * otherwise, or when JSON.stringify throws (too deep for the stack, circular, BigInt): the walk decides.
+ */
+function stringifiedBytes(value: unknown, cap: number): number | undefined {
+  // About the bytes written so far (a key, its value's text or a byte for any other value): past `cap`,
+  // the walk takes over, having done no more than it would have alone.
+  let written = 0;
+  try {
+    const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, member: unknown) {
+      written += key.length + (typeof member === "string" ? member.length : 1);
+      if (written > cap) throw LEAVE_TO_WALK;
+      if (typeof member === "object" && member !== null && (member !== this[key] || !hasPlainPrototype(member))) throw LEAVE_TO_WALK;
+      return member;
+    }) as string | undefined;
+    return text === undefined ? undefined : Buffer.byteLength(text, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function hasPlainPrototype(container: object): boolean {
+  const prototype = Object.getPrototypeOf(container);
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
+}
+
+/** As jsonBytes, counted without building the string, iteratively (no depth overflows the stack). */
+function walkedBytes(value: unknown, cap: number): number {
   let total = 0;
   const pending: unknown[] = [value];
   while (pending.length > 0 && total <= cap) {

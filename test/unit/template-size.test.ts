@@ -38,6 +38,26 @@ describe("jsonBytes", () => {
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(jsonBytes(deep)).toBe(200_001);
   });
+
+  test("a value JSON.stringify cannot write is counted just past its cap, not thrown", () => {
+    const circular: Record<string, unknown> = { name: "loop" };
+    circular.self = circular;
+    expect(jsonBytes(circular, 1000)).toBeGreaterThan(1000);
+    expect(jsonBytes(circular, 1000)).toBeLessThan(1100);
+  });
+
+  test("objects that are not plain data count by their own members, as the walk always did", () => {
+    // JSON.stringify would write these through toJSON or as the primitive they box.
+    expect(jsonBytes({ at: new Date(0), boxed: new String("abc") })).toBe(bytes({ at: {}, boxed: { 0: "a", 1: "b", 2: "c" } }));
+    expect(jsonBytes({ own: { toJSON: () => "replaced", kept: 1 } })).toBe(bytes({ own: { kept: 1 } }));
+  });
+
+  test("at, just under and just over its cap", () => {
+    const value = { text: "x".repeat(100) }; // 111 bytes
+    expect(jsonBytes(value, 111)).toBe(111);
+    expect(jsonBytes(value, 112)).toBe(111);
+    expect(jsonBytes(value, 110)).toBeGreaterThan(110);
+  });
 });
 
 describe("E105: the processed template is past 1 MB", () => {
