@@ -127,6 +127,8 @@ export function conditionsIn(value: unknown, out: Set<string> = new Set(), depth
  * Returns `value` itself when nothing is decided, so the common case allocates nothing.
  */
 export function specialize(value: unknown, truth: Truth, depth = 0): unknown {
+  // A choice that decides nothing (no conditions named, or too many free ones) leaves every value as it is.
+  if (truth === NO_CHOICE) return value;
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return value;
   const branches = argumentsOf(value, "Fn::If");
   if (Array.isArray(branches) && branches.length === 3 && typeof branches[0] === "string") {
