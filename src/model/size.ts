@@ -108,20 +108,23 @@ function shown(bytes: number): string {
 /**
  * False (with E105) when the output is past MAX_TEMPLATE_BYTES, whether the macro's additions or the
  * input itself took it there (the deploy fails either way, and the message says which); a note (I103)
- * when the additions take an input under MAX_TEMPLATE_BODY_BYTES past it. Counting stops just past the
- * larger limit, which is all the decisions need; the input is measured only when the output is past the
- * smaller one, and the output counted in full only for the error's message.
+ * when the additions take an input under MAX_TEMPLATE_BODY_BYTES past it. Counting stops just past what
+ * each decision needs; the input is measured only when the output is past the smaller limit (and, for the
+ * note, only up to it).
  */
 export function checkTemplateSize(input: unknown, output: unknown, report: Report): boolean {
-  const after = jsonBytes(output, MAX_TEMPLATE_BYTES);
+  // Counted up to MEASURE_CAP_BYTES at once: past the larger limit, the error's message shows that count.
+  const after = jsonBytes(output);
   if (after <= MAX_TEMPLATE_BODY_BYTES) return true;
-  const before = output === input ? after : jsonBytes(input, MAX_TEMPLATE_BYTES);
   if (after > MAX_TEMPLATE_BYTES) {
-    const full = shown(jsonBytes(output));
+    const before = output === input ? after : jsonBytes(input, MAX_TEMPLATE_BYTES);
+    const full = shown(after);
     report.error(TEMPLATE_TOO_LARGE, { before: before > MAX_TEMPLATE_BYTES ? full : String(before), after: full, limit: MAX_TEMPLATE_BYTES, already: before > MAX_TEMPLATE_BYTES });
     return false;
   }
   if (output === input) return true;
+  // Whether the input was under the smaller limit is all the note needs: counting stops just past it.
+  const before = jsonBytes(input, MAX_TEMPLATE_BODY_BYTES);
   if (before <= MAX_TEMPLATE_BODY_BYTES) report.note(TEMPLATE_NEEDS_S3, { before, after, limit: MAX_TEMPLATE_BODY_BYTES });
   return true;
 }

@@ -126,6 +126,12 @@ describe("I103: past 51,200 bytes, the template must go through S3", () => {
     expect(notes(inputOf(MAX_TEMPLATE_BODY_BYTES + 1))).toEqual([]);
   });
 
+  test("an input of exactly 51,200 bytes (the input counted only up to that limit) gets the note, with its size", () => {
+    const [note] = notes(inputOf(MAX_TEMPLATE_BODY_BYTES));
+    expect(note).toMatch(/^\[I103\]/);
+    expect(note).toContain(String(MAX_TEMPLATE_BODY_BYTES));
+  });
+
   test("the note stays out of the Metadata summary, so a second run changes nothing", () => {
     const once = run(outputOf(MAX_TEMPLATE_BODY_BYTES + 1), ALL_LAYERS);
     expect(once.notes.some((note) => note.startsWith("[I103]"))).toBe(true);
