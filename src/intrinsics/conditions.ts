@@ -15,6 +15,8 @@ export type Truth = (condition: string) => boolean | undefined;
 export const MAX_FREE_CONDITIONS = 8;
 
 const NO_CHOICE: Truth = () => undefined;
+/** The one choice for values that name no condition, the common case: shared, as nothing is decided. */
+const ONLY_NO_CHOICE: readonly Truth[] = Object.freeze([NO_CHOICE]);
 
 export class ConditionSpace {
   private readonly conditions: JsonObject;
@@ -30,12 +32,13 @@ export class ConditionSpace {
    * Every consistent choice of truth for `names` (deduplicated), or one choice that decides nothing when
    * there are none, or too many free conditions behind them.
    */
-  choices(names: Iterable<string>): Truth[] {
+  choices(names: Iterable<string>): readonly Truth[] {
+    if (names instanceof Set && names.size === 0) return ONLY_NO_CHOICE;
     const wanted = [...new Set(names)].filter((name) => isObject(own(this.conditions, name)));
-    if (wanted.length === 0) return [NO_CHOICE];
+    if (wanted.length === 0) return ONLY_NO_CHOICE;
     const free: Json[] = [];
-    for (const name of wanted) if (!this.collectFree(own(this.conditions, name), free, 0, new Set([name]))) return [NO_CHOICE];
-    if (free.length > MAX_FREE_CONDITIONS) return [NO_CHOICE];
+    for (const name of wanted) if (!this.collectFree(own(this.conditions, name), free, 0, new Set([name]))) return ONLY_NO_CHOICE;
+    if (free.length > MAX_FREE_CONDITIONS) return ONLY_NO_CHOICE;
     const seen = new Set<string>();
     const out: Truth[] = [];
     for (let bits = 0; bits < 1 << free.length; bits++) {
