@@ -34,12 +34,12 @@ const LEAVE_TO_WALK = Symbol("leave to the walk");
  * otherwise, or when JSON.stringify throws (too deep for the stack, circular, BigInt): the walk decides.
  */
 function stringifiedBytes(value: unknown, cap: number): number | undefined {
-  // About the bytes written so far (a key, its value's text or a byte for any other value): past `cap`,
-  // the walk takes over, having done no more than it would have alone.
+  // About the bytes written so far (a key with its quotes and colon, a string with its quotes, a byte for
+  // any other value): past `cap`, the walk takes over, having done about what it would have done alone.
   let written = 0;
   try {
     const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, member: unknown) {
-      written += key.length + (typeof member === "string" ? member.length : 1);
+      written += key.length + 3 + (typeof member === "string" ? member.length + 2 : 1);
       if (written > cap) throw LEAVE_TO_WALK;
       if (typeof member === "object" && member !== null && (member !== this[key] || !hasPlainPrototype(member))) throw LEAVE_TO_WALK;
       return member;
