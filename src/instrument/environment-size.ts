@@ -54,9 +54,9 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
   afterSets.forEach((variables, i) => {
     const previous = beforeSets?.length === afterSets.length ? beforeSets[i] : EMPTY;
     const size = measure(variables, globals, context);
-    const added = Object.keys(variables).filter((name) => variables[name] !== own(previous, name));
     // Past the limit with nothing added, the environment is the template's own excess: `largest` is empty.
     if (size.bytes > ENVIRONMENT_LIMIT_BYTES) {
+      const added = Object.keys(variables).filter((name) => variables[name] !== own(previous, name));
       if (worst === undefined || size.bytes > worst.after) worst = { before: measure(previous, globals, context).bytes, after: size.bytes, largest: largestOf(added, variables, context) };
       return;
     }
@@ -142,17 +142,17 @@ function largestVariables(inherited: JsonObject, context: TemplateContext): Json
 
 /** The known bytes of the function's variables and its Globals' (where it sets no variable of that name), and the names whose value has no known size. */
 function measure(variables: JsonObject, globals: JsonObject, context: TemplateContext): { bytes: number; unknown: string[] } {
-  let bytes = 0;
-  const unknown: string[] = [];
-  const add = (name: string, value: Json) => {
-    const size = variableBytes(name, value, context);
-    // The name is there whatever the value: it counts.
-    bytes += size ?? utf8Bytes(name);
-    if (size === undefined) unknown.push(name);
-  };
-  for (const name in variables) add(name, variables[name]);
-  for (const name in globals) if (!hasOwn(variables, name)) add(name, globals[name]);
-  return { bytes, unknown };
+  const size = { bytes: 0, unknown: [] as string[] };
+  for (const name in variables) count(size, name, variables[name], context);
+  for (const name in globals) if (!hasOwn(variables, name)) count(size, name, globals[name], context);
+  return size;
+}
+
+function count(size: { bytes: number; unknown: string[] }, name: string, value: Json, context: TemplateContext): void {
+  const bytes = variableBytes(name, value, context);
+  // The name is there whatever the value: it counts.
+  size.bytes += bytes ?? utf8Bytes(name);
+  if (bytes === undefined) size.unknown.push(name);
 }
 
 /** The `count` largest of the named variables, by size (a value of unknown size counts its name only). */
