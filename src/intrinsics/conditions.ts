@@ -114,13 +114,17 @@ export class ConditionSpace {
 /** The conditions a value's `Fn::If`s name (bounded by depth). */
 export function conditionsIn(value: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return out;
+  // Scalars are skipped here, not in a call each: environments and tags are mostly strings.
   if (Array.isArray(value)) {
-    for (const item of value) conditionsIn(item, out, depth + 1);
+    for (const item of value) if (typeof item === "object" && item !== null) conditionsIn(item, out, depth + 1);
     return out;
   }
   const branches = argumentsOf(value, "Fn::If");
   if (Array.isArray(branches) && typeof branches[0] === "string") out.add(branches[0]);
-  for (const key in value as JsonObject) conditionsIn((value as JsonObject)[key], out, depth + 1);
+  for (const key in value as JsonObject) {
+    const item = (value as JsonObject)[key];
+    if (typeof item === "object" && item !== null) conditionsIn(item, out, depth + 1);
+  }
   return out;
 }
 
