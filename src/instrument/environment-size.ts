@@ -74,23 +74,21 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
  * negation) are never counted together.
  */
 export function checkEnvironmentUnder(conditions: ConditionSpace, before: unknown, after: unknown, inherited: JsonObject, context: TemplateContext): EnvironmentCheck {
-  const earlier = typeof after === "object" && after !== null ? withinLimit.get(conditions)?.get(after) : undefined;
-  if (earlier !== undefined && earlier.context === context && sameVariables(earlier.inherited, inherited)) return earlier.check;
+  const cacheable = typeof after === "object" && after !== null;
+  const earlier = cacheable ? withinLimit.get(after) : undefined;
+  if (earlier !== undefined && earlier.conditions === conditions && earlier.context === context && sameVariables(earlier.inherited, inherited)) return earlier.check;
   const check = checkEachChoice(conditions, before, after, inherited, context);
-  if (typeof after === "object" && after !== null && (check === undefined || !("tooLarge" in check))) {
-    let checked = withinLimit.get(conditions);
-    if (checked === undefined) withinLimit.set(conditions, (checked = new WeakMap()));
-    checked.set(after, { inherited, context, check });
-  }
+  if (cacheable && (check === undefined || !("tooLarge" in check))) withinLimit.set(after, { conditions, inherited, context, check });
   return check;
 }
 
 /**
- * Environments found within the limit, per transform (its ConditionSpace): the check of the output (E208)
- * meets the very objects the instrumentation has just measured, and when none is too large the outcome
- * (sizes unknown, or nothing) depends on the environment after the edit alone, not on the one before.
+ * Environments found within the limit, with the transform (its ConditionSpace and context) that measured
+ * them: the check of the output (E208) meets the very objects the instrumentation has just measured, and
+ * when none is too large the outcome (sizes unknown, or nothing) depends on the environment after the
+ * edit alone, not on the one before.
  */
-const withinLimit = new WeakMap<ConditionSpace, WeakMap<object, { inherited: JsonObject; context: TemplateContext; check: EnvironmentCheck }>>();
+const withinLimit = new WeakMap<object, { conditions: ConditionSpace; inherited: JsonObject; context: TemplateContext; check: EnvironmentCheck }>();
 
 /** The same inherited variables: the same map, or two empty ones. */
 function sameVariables(a: JsonObject, b: JsonObject): boolean {
