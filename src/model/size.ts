@@ -15,38 +15,43 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 export const MEASURE_CAP_BYTES = 2 * MAX_TEMPLATE_BYTES;
 
 /**
- * The UTF-8 bytes of `JSON.stringify(value)`, stopping once past `cap` (then the count is just over it).
- * JSON.stringify itself when it may (see `stringifiedBytes`): the first call of a process would otherwise
- * walk the whole template in the interpreter; the walk counts the rest.
+ * The UTF-8 bytes of `JSON.stringify(value)`, or, once past `cap`, a count past it (just past it when
+ * counting had to stop). JSON.stringify itself when it may (see `stringifiedBytes`): the first call of a
+ * process would otherwise walk the whole template in the interpreter; the walk counts the rest.
  */
 export function jsonBytes(value: unknown, cap = MEASURE_CAP_BYTES): number {
   const stringified = stringifiedBytes(value, cap);
-  return stringified !== undefined && stringified <= cap ? stringified : walkedBytes(value, cap);
+  return stringified !== undefined ? stringified : walkedBytes(value, cap);
 }
 
-/** Thrown by the replacer to leave JSON.stringify to the walk. */
+/** Thrown by the replacer: the value is not plain data, the walk counts it. */
 const LEAVE_TO_WALK = Symbol("leave to the walk");
+/** Thrown by the replacer: what is written already is past the cap. */
+const PAST_CAP = Symbol("past the cap");
 
 /**
  * The bytes JSON.stringify writes for plain data: objects and arrays of the plain prototypes (no toJSON,
- * no boxed primitive, whose text the walk would count differently), of about `cap` bytes at most (a template
- * built from shared objects can stand for far more JSON than it holds: the count stops the expansion). Undefined
- * otherwise, or when JSON.stringify throws (too deep for the stack, circular, BigInt): the walk decides.
+ * no boxed primitive, whose text the walk would count differently); `cap + 1` once the text is certainly
+ * past `cap` (a template built from shared objects can stand for far more JSON than it holds: counting
+ * stops the expansion there, as the walk would). Undefined otherwise, or when JSON.stringify throws (too
+ * deep for the stack, circular, BigInt): the walk decides.
  */
 function stringifiedBytes(value: unknown, cap: number): number | undefined {
-  // About the bytes written so far (a key with its quotes and colon, a string with its quotes, a byte for
-  // any other value): past `cap`, the walk takes over, having done about what it would have done alone.
-  let written = 0;
+  // At most the bytes written so far: a member's key with its quotes and colon, a string with its quotes,
+  // a byte for any other value (commas and brackets aside). The root has no key: its 3 are taken back.
+  let written = -3;
   try {
     const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, member: unknown) {
-      written += key.length + 3 + (typeof member === "string" ? member.length + 2 : 1);
-      if (written > cap) throw LEAVE_TO_WALK;
+      const inArray = Array.isArray(this);
+      if (member === undefined || typeof member === "function" || typeof member === "symbol") written += inArray ? 1 : 0;
+      else written += (inArray ? 0 : key.length + 3) + (typeof member === "string" ? member.length + 2 : 1);
+      if (written > cap) throw PAST_CAP;
       if (typeof member === "object" && member !== null && (member !== this[key] || !hasPlainPrototype(member))) throw LEAVE_TO_WALK;
       return member;
     }) as string | undefined;
     return text === undefined ? undefined : Buffer.byteLength(text, "utf8");
-  } catch {
-    return undefined;
+  } catch (error) {
+    return error === PAST_CAP ? cap + 1 : undefined;
   }
 }
 

@@ -29,7 +29,7 @@ describe("jsonBytes", () => {
     expect(jsonBytes(awkward)).toBe(bytes(awkward));
   });
 
-  test("stops just past its cap, and walks any depth without recursion", () => {
+  test("stops just past its cap (shared objects are not expanded), and walks any depth without recursion", () => {
     let shared: unknown = "leaf";
     for (let i = 0; i < 40; i++) shared = { a: shared, b: shared }; // 2^40 leaves as JSON
     expect(jsonBytes(shared, 1000)).toBeGreaterThan(1000);
@@ -50,6 +50,17 @@ describe("jsonBytes", () => {
     // JSON.stringify would write these through toJSON or as the primitive they box.
     expect(jsonBytes({ at: new Date(0), boxed: new String("abc") })).toBe(bytes({ at: {}, boxed: { 0: "a", 1: "b", 2: "c" } }));
     expect(jsonBytes({ own: { toJSON: () => "replaced", kept: 1 } })).toBe(bytes({ own: { kept: 1 } }));
+  });
+
+  test("whatever the cap: the exact count up to it, a count past it beyond (never stopping early)", () => {
+    const valueAndCap = fc.jsonValue().chain((value) => fc.tuple(fc.constant(value), fc.integer({ min: 0, max: bytes(value) + 2 })));
+    fc.assert(
+      fc.property(valueAndCap, ([value, cap]) => {
+        const counted = jsonBytes(value, cap);
+        return bytes(value) <= cap ? counted === bytes(value) : counted > cap;
+      }),
+      { numRuns: 500 },
+    );
   });
 
   test("at, just under and just over its cap", () => {
