@@ -54,9 +54,9 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
   afterSets.forEach((variables, i) => {
     const previous = beforeSets?.length === afterSets.length ? beforeSets[i] : EMPTY;
     const size = measure(variables, globals, context);
-    const added = Object.keys(variables).filter((name) => variables[name] !== own(previous, name));
     // Past the limit with nothing added, the environment is the template's own excess: `largest` is empty.
     if (size.bytes > ENVIRONMENT_LIMIT_BYTES) {
+      const added = Object.keys(variables).filter((name) => variables[name] !== own(previous, name));
       if (worst === undefined || size.bytes > worst.after) worst = { before: measure(previous, globals, context).bytes, after: size.bytes, largest: largestOf(added, variables, context) };
       return;
     }
@@ -74,6 +74,28 @@ export function checkEnvironment(before: unknown, after: unknown, inherited: Jso
  * negation) are never counted together.
  */
 export function checkEnvironmentUnder(conditions: ConditionSpace, before: unknown, after: unknown, inherited: JsonObject, context: TemplateContext): EnvironmentCheck {
+  const cacheable = typeof after === "object" && after !== null;
+  const earlier = cacheable ? withinLimit.get(after) : undefined;
+  if (earlier !== undefined && earlier.conditions === conditions && earlier.context === context && sameVariables(earlier.inherited, inherited)) return earlier.check;
+  const check = checkEachChoice(conditions, before, after, inherited, context);
+  if (cacheable && (check === undefined || !("tooLarge" in check))) withinLimit.set(after, { conditions, inherited, context, check });
+  return check;
+}
+
+/**
+ * Environments found within the limit, with the transform (its ConditionSpace and context) that measured
+ * them: the check of the output (E208) meets the very objects the instrumentation has just measured, and
+ * when none is too large the outcome (sizes unknown, or nothing) depends on the environment after the
+ * edit alone, not on the one before.
+ */
+const withinLimit = new WeakMap<object, { conditions: ConditionSpace; inherited: JsonObject; context: TemplateContext; check: EnvironmentCheck }>();
+
+/** The same inherited variables: the same map, or two empty ones. */
+function sameVariables(a: JsonObject, b: JsonObject): boolean {
+  return a === b || (Object.keys(a).length === 0 && Object.keys(b).length === 0);
+}
+
+function checkEachChoice(conditions: ConditionSpace, before: unknown, after: unknown, inherited: JsonObject, context: TemplateContext): EnvironmentCheck {
   const names = conditionsIn(after);
   conditionsIn(inherited, names);
   let tooLarge: EnvironmentTooLarge | undefined;
@@ -118,17 +140,17 @@ function largestVariables(inherited: JsonObject, context: TemplateContext): Json
 
 /** The known bytes of the function's variables and its Globals' (where it sets no variable of that name), and the names whose value has no known size. */
 function measure(variables: JsonObject, globals: JsonObject, context: TemplateContext): { bytes: number; unknown: string[] } {
-  let bytes = 0;
-  const unknown: string[] = [];
-  const add = (name: string, value: Json) => {
-    const size = variableBytes(name, value, context);
-    // The name is there whatever the value: it counts.
-    bytes += size ?? utf8Bytes(name);
-    if (size === undefined) unknown.push(name);
-  };
-  for (const name in variables) add(name, variables[name]);
-  for (const name in globals) if (!hasOwn(variables, name)) add(name, globals[name]);
-  return { bytes, unknown };
+  const size = { bytes: 0, unknown: [] as string[] };
+  for (const name in variables) count(size, name, variables[name], context);
+  for (const name in globals) if (!hasOwn(variables, name)) count(size, name, globals[name], context);
+  return size;
+}
+
+function count(size: { bytes: number; unknown: string[] }, name: string, value: Json, context: TemplateContext): void {
+  const bytes = variableBytes(name, value, context);
+  // The name is there whatever the value: it counts.
+  size.bytes += bytes ?? utf8Bytes(name);
+  if (bytes === undefined) size.unknown.push(name);
 }
 
 /** The `count` largest of the named variables, by size (a value of unknown size counts its name only). */

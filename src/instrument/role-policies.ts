@@ -117,12 +117,15 @@ export class AttachedPolicies {
     private readonly conditions: ConditionSpace,
     private readonly counting: Counting = "estimate",
   ) {
+    // for-in rather than Object.entries/values: no array of the template's resources, twice per transform.
     const roleIdsByName = new Map<string, string>();
-    for (const [id, resource] of Object.entries(resources)) {
+    for (const id in resources) {
+      const resource = resources[id];
       const name = own(own(resource, "Properties"), "RoleName");
       if (own(resource, "Type") === IAM_ROLE && typeof name === "string") roleIdsByName.set(name, id);
     }
-    for (const resource of Object.values(resources)) {
+    for (const id in resources) {
+      const resource = resources[id];
       const type = own(resource, "Type");
       if (type !== IAM_POLICY && type !== IAM_ROLE_POLICY && type !== IAM_MANAGED_POLICY) continue;
       const properties = own(resource, "Properties");

@@ -127,11 +127,13 @@ export function tagsAfter(current: unknown, style: TagStyle, additions: Readonly
   let worst: TagsAfter | undefined;
   for (const branch of literalBranches(current) ?? []) {
     if (branch !== undefined && (style === "list" ? !Array.isArray(branch) : !isObject(branch))) return undefined;
-    const keys = new Set([...inherited, ...implicit]);
+    const keys = new Set(inherited);
+    for (const key of implicit) keys.add(key);
     // A list entry whose key is an intrinsic is still one tag: it counts under a name no real key has.
     if (Array.isArray(branch)) branch.forEach((tag, i) => keys.add(isObject(tag) && typeof tag.Key === "string" ? tag.Key : `\0${i}`));
-    else if (isObject(branch)) Object.keys(branch).forEach((key) => keys.add(key));
-    const added = additions.map(([key]) => key).filter((key) => !keys.has(key));
+    else if (isObject(branch)) for (const key in branch) keys.add(key);
+    const added: string[] = [];
+    for (const [key] of additions) if (!keys.has(key)) added.push(key);
     let count = added.length;
     for (const key of keys) if (!key.toLowerCase().startsWith(RESERVED_PREFIX)) count++;
     if (worst === undefined || count > worst.count || (count === worst.count && added.length > worst.added.length)) worst = { count, added };

@@ -15,6 +15,8 @@ export type Truth = (condition: string) => boolean | undefined;
 export const MAX_FREE_CONDITIONS = 8;
 
 const NO_CHOICE: Truth = () => undefined;
+/** The one choice for values that name no condition, the common case: shared, as nothing is decided. */
+const ONLY_NO_CHOICE: readonly Truth[] = Object.freeze([NO_CHOICE]);
 
 export class ConditionSpace {
   private readonly conditions: JsonObject;
@@ -30,12 +32,13 @@ export class ConditionSpace {
    * Every consistent choice of truth for `names` (deduplicated), or one choice that decides nothing when
    * there are none, or too many free conditions behind them.
    */
-  choices(names: Iterable<string>): Truth[] {
+  choices(names: Iterable<string>): readonly Truth[] {
+    if (names instanceof Set && names.size === 0) return ONLY_NO_CHOICE;
     const wanted = [...new Set(names)].filter((name) => isObject(own(this.conditions, name)));
-    if (wanted.length === 0) return [NO_CHOICE];
+    if (wanted.length === 0) return ONLY_NO_CHOICE;
     const free: Json[] = [];
-    for (const name of wanted) if (!this.collectFree(own(this.conditions, name), free, 0, new Set([name]))) return [NO_CHOICE];
-    if (free.length > MAX_FREE_CONDITIONS) return [NO_CHOICE];
+    for (const name of wanted) if (!this.collectFree(own(this.conditions, name), free, 0, new Set([name]))) return ONLY_NO_CHOICE;
+    if (free.length > MAX_FREE_CONDITIONS) return ONLY_NO_CHOICE;
     const seen = new Set<string>();
     const out: Truth[] = [];
     for (let bits = 0; bits < 1 << free.length; bits++) {
@@ -111,13 +114,17 @@ export class ConditionSpace {
 /** The conditions a value's `Fn::If`s name (bounded by depth). */
 export function conditionsIn(value: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return out;
+  // Scalars are skipped here, not in a call each: environments and tags are mostly strings.
   if (Array.isArray(value)) {
-    for (const item of value) conditionsIn(item, out, depth + 1);
+    for (const item of value) if (typeof item === "object" && item !== null) conditionsIn(item, out, depth + 1);
     return out;
   }
   const branches = argumentsOf(value, "Fn::If");
   if (Array.isArray(branches) && typeof branches[0] === "string") out.add(branches[0]);
-  for (const key in value as JsonObject) conditionsIn((value as JsonObject)[key], out, depth + 1);
+  for (const key in value as JsonObject) {
+    const item = (value as JsonObject)[key];
+    if (typeof item === "object" && item !== null) conditionsIn(item, out, depth + 1);
+  }
   return out;
 }
 
@@ -127,6 +134,8 @@ export function conditionsIn(value: unknown, out: Set<string> = new Set(), depth
  * Returns `value` itself when nothing is decided, so the common case allocates nothing.
  */
 export function specialize(value: unknown, truth: Truth, depth = 0): unknown {
+  // A choice that decides nothing (no conditions named, or too many free ones) leaves every value as it is.
+  if (truth === NO_CHOICE) return value;
   if (depth > MAX_DEPTH || typeof value !== "object" || value === null) return value;
   const branches = argumentsOf(value, "Fn::If");
   if (Array.isArray(branches) && branches.length === 3 && typeof branches[0] === "string") {

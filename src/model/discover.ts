@@ -134,6 +134,10 @@ function readFunction(logicalId: string, kind: FunctionModel["kind"], resource: 
     createdBySam: kind === "serverless",
     cdkFramework: false,
     variants: [],
+    // Declared from the start, even when absent: every function model then has one shape, and the
+    // steps that read them all stay monomorphic.
+    runtimeProblem: undefined,
+    edge: undefined,
   };
   fn.packageType = readPackageType(fn, context);
   fn.createdBySam ||= hasTag(functionProperty(fn, "Tags"), SAM_FUNCTION_TAG, "SAM");

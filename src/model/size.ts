@@ -15,10 +15,53 @@ export const MAX_TEMPLATE_BODY_BYTES = 51_200;
 export const MEASURE_CAP_BYTES = 2 * MAX_TEMPLATE_BYTES;
 
 /**
- * The UTF-8 bytes of `JSON.stringify(value)`, counted without building the string, iteratively (no
- * depth overflows the stack), and stopping once past `cap` (then the count is just over it).
+ * The UTF-8 bytes of `JSON.stringify(value)`, or, once past `cap`, a count past it (just past it when
+ * counting had to stop). JSON.stringify itself when it may (see `stringifiedBytes`): the first call of a
+ * process would otherwise walk the whole template in the interpreter; the walk counts the rest.
  */
 export function jsonBytes(value: unknown, cap = MEASURE_CAP_BYTES): number {
+  const stringified = stringifiedBytes(value, cap);
+  return stringified !== undefined ? stringified : walkedBytes(value, cap);
+}
+
+/** Thrown by the replacer: the value is not plain data, the walk counts it. */
+const LEAVE_TO_WALK = Symbol("leave to the walk");
+/** Thrown by the replacer: what is written already is past the cap. */
+const PAST_CAP = Symbol("past the cap");
+
+/**
+ * The bytes JSON.stringify writes for plain data: objects and arrays of the plain prototypes (no toJSON,
+ * no boxed primitive, whose text the walk would count differently); `cap + 1` once the text is certainly
+ * past `cap` (a template built from shared objects can stand for far more JSON than it holds: counting
+ * stops the expansion there, as the walk would). Undefined otherwise, or when JSON.stringify throws (too
+ * deep for the stack, circular, BigInt): the walk decides.
+ */
+function stringifiedBytes(value: unknown, cap: number): number | undefined {
+  // At most the bytes written so far: a member's key with its quotes and colon, a string with its quotes,
+  // a byte for any other value (commas and brackets aside). The root has no key: its 3 are taken back.
+  let written = -3;
+  try {
+    const text = JSON.stringify(value, function (this: Record<string, unknown>, key: string, member: unknown) {
+      const inArray = Array.isArray(this);
+      if (member === undefined || typeof member === "function" || typeof member === "symbol") written += inArray ? 1 : 0;
+      else written += (inArray ? 0 : key.length + 3) + (typeof member === "string" ? member.length + 2 : 1);
+      if (written > cap) throw PAST_CAP;
+      if (typeof member === "object" && member !== null && (member !== this[key] || !hasPlainPrototype(member))) throw LEAVE_TO_WALK;
+      return member;
+    }) as string | undefined;
+    return text === undefined ? undefined : Buffer.byteLength(text, "utf8");
+  } catch (error) {
+    return error === PAST_CAP ? cap + 1 : undefined;
+  }
+}
+
+function hasPlainPrototype(container: object): boolean {
+  const prototype = Object.getPrototypeOf(container);
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
+}
+
+/** As jsonBytes, counted without building the string, iteratively (no depth overflows the stack). */
+function walkedBytes(value: unknown, cap: number): number {
   let total = 0;
   const pending: unknown[] = [value];
   while (pending.length > 0 && total <= cap) {
@@ -70,20 +113,23 @@ function shown(bytes: number): string {
 /**
  * False (with E105) when the output is past MAX_TEMPLATE_BYTES, whether the macro's additions or the
  * input itself took it there (the deploy fails either way, and the message says which); a note (I103)
- * when the additions take an input under MAX_TEMPLATE_BODY_BYTES past it. Counting stops just past the
- * larger limit, which is all the decisions need; the input is measured only when the output is past the
- * smaller one, and the output counted in full only for the error's message.
+ * when the additions take an input under MAX_TEMPLATE_BODY_BYTES past it. Counting stops just past what
+ * each decision needs; the input is measured only when the output is past the smaller limit (and, for the
+ * note, only up to it).
  */
 export function checkTemplateSize(input: unknown, output: unknown, report: Report): boolean {
-  const after = jsonBytes(output, MAX_TEMPLATE_BYTES);
+  // Counted up to MEASURE_CAP_BYTES at once: past the larger limit, the error's message shows that count.
+  const after = jsonBytes(output);
   if (after <= MAX_TEMPLATE_BODY_BYTES) return true;
-  const before = output === input ? after : jsonBytes(input, MAX_TEMPLATE_BYTES);
   if (after > MAX_TEMPLATE_BYTES) {
-    const full = shown(jsonBytes(output));
+    const before = output === input ? after : jsonBytes(input, MAX_TEMPLATE_BYTES);
+    const full = shown(after);
     report.error(TEMPLATE_TOO_LARGE, { before: before > MAX_TEMPLATE_BYTES ? full : String(before), after: full, limit: MAX_TEMPLATE_BYTES, already: before > MAX_TEMPLATE_BYTES });
     return false;
   }
   if (output === input) return true;
+  // Whether the input was under the smaller limit is all the note needs: counting stops just past it.
+  const before = jsonBytes(input, MAX_TEMPLATE_BODY_BYTES);
   if (before <= MAX_TEMPLATE_BODY_BYTES) report.note(TEMPLATE_NEEDS_S3, { before, after, limit: MAX_TEMPLATE_BODY_BYTES });
   return true;
 }

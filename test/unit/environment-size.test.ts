@@ -1,5 +1,6 @@
 /** Lambda's 4 KB of environment variables: the macro fails a function its variables would take past it (E204), or says when it cannot tell (W222). */
-import { ENVIRONMENT_LIMIT_BYTES } from "../../src/instrument/environment-size";
+import { checkEnvironmentUnder, ENVIRONMENT_LIMIT_BYTES } from "../../src/instrument/environment-size";
+import { ConditionSpace, type TemplateContext } from "../../src/intrinsics";
 import { ALL_LAYERS, run, template, variables } from "../helpers/macro";
 import { EXCLUSIVE_CONDITIONS, python, samFunction, samTemplate } from "../helpers/builders";
 
@@ -155,5 +156,34 @@ describe("Conditions", () => {
     const outcome = run(fragment, ALL_LAYERS);
     expect(outcome.errors).toEqual([]);
     expect(outcome.ok).toBe(true);
+  });
+});
+
+describe("checkEnvironmentUnder, asked again about the same environment (the output's check, E208)", () => {
+  const context: TemplateContext = { parameterValues: {}, parameterDeclarations: {}, mappings: {}, pseudoParameters: {} };
+  const environmentOf = (pad: number) => ({ Variables: { PAD: "p".repeat(pad), ARN: { Ref: "Queue" } } });
+
+  test("within the limit: the same answer whatever the environment before", () => {
+    const conditions = new ConditionSpace({}, context);
+    const after = environmentOf(ENVIRONMENT_LIMIT_BYTES - 100); // the Ref's allowance takes it past: W222's case
+    const first = checkEnvironmentUnder(conditions, {}, after, {}, context);
+    expect(first).toEqual({ unknown: { names: ["ARN"], known: ENVIRONMENT_LIMIT_BYTES - 100 + "PAD".length + "ARN".length } });
+    expect(checkEnvironmentUnder(conditions, after, after, {}, context)).toEqual(first);
+  });
+
+  test("past the limit: the sizes before are each call's own", () => {
+    const conditions = new ConditionSpace({}, context);
+    const after = environmentOf(ENVIRONMENT_LIMIT_BYTES);
+    const added = checkEnvironmentUnder(conditions, {}, after, {}, context);
+    const own = checkEnvironmentUnder(conditions, after, after, {}, context);
+    expect(added).toEqual({ tooLarge: { before: 0, after: ENVIRONMENT_LIMIT_BYTES + 6, largest: [{ name: "PAD", bytes: ENVIRONMENT_LIMIT_BYTES + 3 }, { name: "ARN", bytes: 3 }] } });
+    expect(own).toEqual({ tooLarge: { before: ENVIRONMENT_LIMIT_BYTES + 6, after: ENVIRONMENT_LIMIT_BYTES + 6, largest: [] } });
+  });
+
+  test("other inherited variables are measured again", () => {
+    const conditions = new ConditionSpace({}, context);
+    const after = { Variables: { PAD: "p".repeat(ENVIRONMENT_LIMIT_BYTES - 10) } };
+    expect(checkEnvironmentUnder(conditions, {}, after, {}, context)).toBeUndefined();
+    expect(checkEnvironmentUnder(conditions, after, after, { GLOBAL: "g".repeat(20) }, context)).toEqual({ tooLarge: expect.objectContaining({ after: ENVIRONMENT_LIMIT_BYTES - 10 + 3 + 26 }) });
   });
 });

@@ -1,4 +1,4 @@
-import { CANNOT_EDIT, editBranches, referencedLogicalId, resolve, resolveString, templateString, type TemplateContext } from "../../src/intrinsics";
+import { CANNOT_EDIT, ConditionSpace, editBranches, referencedLogicalId, resolve, resolveString, specialize, templateString, type TemplateContext } from "../../src/intrinsics";
 import { respond } from "../../src/index";
 import { offlineAccountView } from "../../src/lookup/account-view";
 import { FORWARDER, NO_VALUE, python, rolelessMachine } from "../helpers/builders";
@@ -58,6 +58,27 @@ describe("editBranches", () => {
     const value = { "Fn::If": ["A", ["x"], { Ref: "AWS::NoValue" }] };
     expect(editBranches(value, (branch) => branch)).toBe(value);
     expect(editBranches(undefined, () => undefined)).toBeUndefined();
+  });
+});
+
+describe("specialize", () => {
+  const context: TemplateContext = { parameterValues: { Stage: "prod" }, parameterDeclarations: {}, mappings: {}, pseudoParameters: {} };
+  const value = { Variables: { A: { "Fn::If": ["IsProd", "big", { Ref: "AWS::NoValue" }] }, B: ["x", { "Fn::If": ["IsProd", "y", "z"] }] } };
+
+  test("a choice that decides a condition takes its branch, removing AWS::NoValue", () => {
+    const space = new ConditionSpace({ IsProd: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } }, context);
+    const [truth] = space.choices(["IsProd"]);
+    expect(specialize(value, truth)).toEqual({ Variables: { A: "big", B: ["x", "y"] } });
+    const [otherwise] = new ConditionSpace({ IsProd: { "Fn::Equals": [{ Ref: "Stage" }, "dev"] } }, context).choices(["IsProd"]);
+    expect(specialize(value, otherwise)).toEqual({ Variables: { B: ["x", "z"] } });
+  });
+
+  test("a choice that decides nothing returns the value itself, uncopied", () => {
+    const space = new ConditionSpace({ IsProd: { "Fn::Equals": [{ Ref: "Stage" }, "prod"] } }, context);
+    const choices = space.choices([]);
+    expect(choices).toHaveLength(1);
+    expect(specialize(value, choices[0])).toBe(value);
+    expect(specialize(value, space.choices(["Unknown"])[0])).toBe(value);
   });
 });
 

@@ -29,7 +29,7 @@ describe("jsonBytes", () => {
     expect(jsonBytes(awkward)).toBe(bytes(awkward));
   });
 
-  test("stops just past its cap, and walks any depth without recursion", () => {
+  test("stops just past its cap (shared objects are not expanded), and walks any depth without recursion", () => {
     let shared: unknown = "leaf";
     for (let i = 0; i < 40; i++) shared = { a: shared, b: shared }; // 2^40 leaves as JSON
     expect(jsonBytes(shared, 1000)).toBeGreaterThan(1000);
@@ -37,6 +37,37 @@ describe("jsonBytes", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(jsonBytes(deep)).toBe(200_001);
+  });
+
+  test("a value JSON.stringify cannot write is counted just past its cap, not thrown", () => {
+    const circular: Record<string, unknown> = { name: "loop" };
+    circular.self = circular;
+    expect(jsonBytes(circular, 1000)).toBeGreaterThan(1000);
+    expect(jsonBytes(circular, 1000)).toBeLessThan(1100);
+  });
+
+  test("objects that are not plain data count by their own members, as the walk always did", () => {
+    // JSON.stringify would write these through toJSON or as the primitive they box.
+    expect(jsonBytes({ at: new Date(0), boxed: new String("abc") })).toBe(bytes({ at: {}, boxed: { 0: "a", 1: "b", 2: "c" } }));
+    expect(jsonBytes({ own: { toJSON: () => "replaced", kept: 1 } })).toBe(bytes({ own: { kept: 1 } }));
+  });
+
+  test("whatever the cap: the exact count up to it, a count past it beyond (never stopping early)", () => {
+    const valueAndCap = fc.jsonValue().chain((value) => fc.tuple(fc.constant(value), fc.integer({ min: 0, max: bytes(value) + 2 })));
+    fc.assert(
+      fc.property(valueAndCap, ([value, cap]) => {
+        const counted = jsonBytes(value, cap);
+        return bytes(value) <= cap ? counted === bytes(value) : counted > cap;
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("at, just under and just over its cap", () => {
+    const value = { text: "x".repeat(100) }; // 111 bytes
+    expect(jsonBytes(value, 111)).toBe(111);
+    expect(jsonBytes(value, 112)).toBe(111);
+    expect(jsonBytes(value, 110)).toBeGreaterThan(110);
   });
 });
 
@@ -104,6 +135,12 @@ describe("I103: past 51,200 bytes, the template must go through S3", () => {
 
   test("no note when the input was already past 51,200 bytes", () => {
     expect(notes(inputOf(MAX_TEMPLATE_BODY_BYTES + 1))).toEqual([]);
+  });
+
+  test("an input of exactly 51,200 bytes (the input counted only up to that limit) gets the note, with its size", () => {
+    const [note] = notes(inputOf(MAX_TEMPLATE_BODY_BYTES));
+    expect(note).toMatch(/^\[I103\]/);
+    expect(note).toContain(String(MAX_TEMPLATE_BODY_BYTES));
   });
 
   test("the note stays out of the Metadata summary, so a second run changes nothing", () => {
