@@ -100,12 +100,13 @@ async function transformCommand(args: TransformArgs, io: Io): Promise<number> {
     io.err.write(`note: ${args.template} has no ${MACRO_NAME} entry in Transform; using --param values only.\n`);
   }
   for (const note of transformOrderNotes(template, args.template)) io.err.write(`note: ${note}\n`);
+  const params = { ...(fromTemplate ?? {}), ...args.params };
   const outcome = await transformWithLookups(
     {
       fragment: template,
-      params: { ...(fromTemplate ?? {}), ...args.params },
+      params,
       region: args.region,
-      accountId: "123456789012",
+      accountId: previewAccount(params),
       stackName: args.stackName,
       templateParameterValues: args.templateParameters,
       env: {},
@@ -152,4 +153,16 @@ if (require.main === module) {
   ignoreClosedPipe(process.stdout);
   ignoreClosedPipe(process.stderr);
   main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
+
+/**
+ * The account the preview stands for: the forwarder's (a forwarder must be in the stack's account), else a
+ * placeholder. CloudFormation tells the deployed macro the real one.
+ */
+function previewAccount(params: Record<string, unknown>): string {
+  for (const name of ["forwarderArn", "forwarder", "stepFunctionForwarderArn"]) {
+    const account = typeof params[name] === "string" ? /^arn:[^:]+:lambda:[^:]*:(\d{12}):/.exec(params[name] as string)?.[1] : undefined;
+    if (account !== undefined) return account;
+  }
+  return "123456789012";
 }

@@ -32,7 +32,7 @@ const builtTest = existsSync(BUILT) ? test : test.skip;
 
 /** A template the forwarder part of the macro reads log groups for. */
 const FORWARDED = [
-  "Transform: {Name: DatadogServerless, Parameters: {addLayers: false, forwarderArn: 'arn:aws:lambda:us-east-1:1:function:fwd', stackName: !Ref AWS::StackName}}",
+  "Transform: {Name: DatadogServerless, Parameters: {addLayers: false, forwarderArn: 'arn:aws:lambda:us-east-1:123456789012:function:fwd', stackName: !Ref AWS::StackName}}",
   "Resources:",
   "  Api: {Type: AWS::Lambda::Function, Properties: {Runtime: python3.12, Handler: a.b, Role: r, Code: {ZipFile: x}}}",
   "  Named: {Type: AWS::Lambda::Function, Properties: {FunctionName: shop-named, Runtime: python3.12, Handler: a.b, Role: r, Code: {ZipFile: x}}}",
@@ -134,7 +134,7 @@ describe("cli input files", () => {
 
   test.each([
     ["null", null, "it is null"],
-    ["a list", [{ filterName: "x", destinationArn: "arn:aws:lambda:us-east-1:1:function:fwd" }], "it is a list"],
+    ["a list", [{ filterName: "x", destinationArn: "arn:aws:lambda:us-east-1:123456789012:function:fwd" }], "it is a list"],
     ["a string", '"oops"', "it is a string"],
   ])("a log groups file holding %s is a usage error naming the file", async (_what, groups, why) => {
     const { file, code, out, err } = await withGroups(groups);
@@ -171,7 +171,7 @@ describe("cli input files", () => {
   });
 
   test("a well-formed log groups file with filters is used", async () => {
-    const { code, out } = await withGroups({ "/aws/lambda/shop-named": [{ filterName: "other", destinationArn: "arn:aws:lambda:us-east-1:1:function:fwd" }] });
+    const { code, out } = await withGroups({ "/aws/lambda/shop-named": [{ filterName: "other", destinationArn: "arn:aws:lambda:us-east-1:123456789012:function:fwd" }] });
     expect(code).toBe(0);
     expect(parseTemplate(out)).toHaveProperty("Resources.Api");
   });
