@@ -98,8 +98,12 @@ export const PARAMETERS = {
     type: "boolean",
     default: false,
     env: "DD_APPSEC_ENABLED",
-    aliases: ["enableASM", "enableDatadogASM"],
-    doc: "App and API Protection (AppSec): the same as `appSecMode: on`. The plugin's and the constructs' deprecated names always chose the extension: for that on Python too, use `appSecMode: extension`.",
+    doc: "App and API Protection (AppSec): the same as `appSecMode: on`.",
+  },
+  enableASM: {
+    type: "boolean",
+    aliases: ["enableDatadogASM"],
+    doc: "As in Datadog's plugin (`enableASM`) and CDK constructs (`enableDatadogASM`): AppSec through the extension, the same as `appSecMode: extension`. Not together with `appSecMode` or `appsecEnabled`.",
   },
   appSecMode: {
     type: "string",

@@ -5,6 +5,7 @@ import {
   CUSTOM_HANDLER_UNUSED,
   EXTENSION_NEEDS_KEY,
   FIPS_SITE,
+  DUPLICATE_SPELLING,
   FORMAT,
   FORWARDER_ELSEWHERE,
   LLMOBS_NEEDS_APP,
@@ -38,10 +39,11 @@ export const FORMATS: Record<Format, { test: (value: unknown) => boolean; expect
 export const APPSEC_MODES = ["off", "on", "tracer", "extension"] as const;
 export type AppSecMode = (typeof APPSEC_MODES)[number];
 
-/** `appSecMode`, or `on` when only `appsecEnabled` is set. */
+/** `appSecMode`; else `extension` with the plugin's `enableASM`; else `on` when `appsecEnabled` is set. */
 export function appSecMode(config: Config): AppSecMode {
   const mode = config.appSecMode;
   if (mode !== undefined && (APPSEC_MODES as readonly string[]).includes(mode)) return mode as AppSecMode;
+  if (config.enableASM === true) return "extension";
   return config.appsecEnabled ? "on" : "off";
 }
 
@@ -67,6 +69,11 @@ export function validateConfig(config: Config, derived: { extension: boolean; ap
   if (extension && !hasApiKey(config)) report.error(EXTENSION_NEEDS_KEY, {});
   if (config.llmObsEnabled === true && config.llmObsMlApp === undefined) report.error(LLMOBS_NEEDS_APP, {});
   const appsec = derived.appSecMode;
+  // The plugin's and the constructs' AppSec switch says the same as `appSecMode` (or `appsecEnabled`): one of them only.
+  if (config.enableASM !== undefined) {
+    const other = config.appSecMode !== undefined ? "appSecMode" : config.appsecEnabled === true ? "appsecEnabled" : undefined;
+    if (other !== undefined) report.error(DUPLICATE_SPELLING, { first: "enableASM", second: other, name: "appSecMode", source: "both set AppSec" });
+  }
   if ((appsec === "extension" || appsec === "on") && !extension) report.error(APPSEC_NEEDS_EXTENSION, { mode: appsec });
   for (const name of PARAMETER_NAMES) {
     const spec: ParameterSpec = PARAMETERS[name];

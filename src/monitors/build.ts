@@ -7,9 +7,9 @@
  */
 import type { MonitorDeclaration } from "../config/parameters";
 import { coerce } from "../config/coerce";
-import { hasOwn, isIntrinsic, isObject, join, MAX_DEPTH, sub, subLiteral, type Json, type JsonObject } from "../intrinsics";
+import { argumentsOf, hasOwn, ifCondition, isIntrinsic, isObject, join, MAX_DEPTH, sub, subLiteral, type Json, type JsonObject } from "../intrinsics";
 import { MONITOR_INVALID, RECOMMENDED_MONITOR_QUERY, type Report } from "../rules";
-import { MONITOR_OPTIONS, MONITOR_PROPERTIES, MONITOR_THRESHOLDS, MONITOR_TYPES, PRIORITY_RANGE, typeSpelling, type ValueKind } from "./options";
+import { MONITOR_OPTIONS, MONITOR_PROPERTIES, MONITOR_THRESHOLDS, MONITOR_TYPES, NESTED_OPTIONS, OPTION_VALUES, PRIORITY_RANGE, typeSpelling, type NestedShape, type ValueKind } from "./options";
 import { CREATED_BY_TAG, DEFAULT_MONITOR_TYPE, RECOMMENDED_MONITORS, SCOPE_PLACEHOLDER, STACK_SCOPE } from "./recommended";
 
 export const MONITOR_RESOURCE_TYPE = "Datadog::Monitors::Monitor";
@@ -53,8 +53,8 @@ export function monitorResource(declaration: MonitorDeclaration, tags: MonitorTa
     properties.Message ??= recommended.message;
   } else if (properties.Query === undefined) {
     return fail(`a custom monitor needs a \`query\` (the recommended ids, which have theirs, are ${Object.keys(RECOMMENDED_MONITORS).join(", ")})`);
-  } else if (typeof properties.Query === "string" && properties.Query.includes(SCOPE_PLACEHOLDER)) {
-    properties.Query = sub(stackScoped(properties.Query));
+  } else {
+    properties.Query = scopedQuery(properties.Query);
   }
   properties.Type ??= DEFAULT_MONITOR_TYPE;
   properties.Tags = monitorTags(tags, properties.Tags);
@@ -68,6 +68,23 @@ export function monitorResource(declaration: MonitorDeclaration, tags: MonitorTa
  */
 function stackScoped(text: string): string {
   return subLiteral(text).split(SCOPE_PLACEHOLDER).join(STACK_SCOPE);
+}
+
+/**
+ * A custom query with `$scope` standing for this stack: a plain string becomes an `Fn::Sub` (its other `${`
+ * kept literal); in the user's own `Fn::Sub` text `$scope` is replaced in place; each branch of an
+ * `Fn::If` is scoped so. Other values are left as they are.
+ */
+function scopedQuery(query: Json, depth = 0): Json {
+  if (typeof query === "string") return query.includes(SCOPE_PLACEHOLDER) ? sub(stackScoped(query)) : query;
+  if (depth > MAX_DEPTH || !isObject(query)) return query;
+  const subArgs = argumentsOf(query, "Fn::Sub");
+  const scoped = (text: string) => text.split(SCOPE_PLACEHOLDER).join(STACK_SCOPE);
+  if (typeof subArgs === "string") return sub(scoped(subArgs));
+  if (Array.isArray(subArgs) && subArgs.length === 2 && typeof subArgs[0] === "string" && isObject(subArgs[1])) return sub(scoped(subArgs[0]), subArgs[1]);
+  const branches = argumentsOf(query, "Fn::If");
+  if (Array.isArray(branches) && branches.length === 3 && typeof branches[0] === "string") return ifCondition(branches[0], scopedQuery(branches[1], depth + 1), scopedQuery(branches[2], depth + 1));
+  return query;
 }
 
 /** The macro's tags (dropped where the user tags the same key: the user's win), then the user's. */
@@ -107,7 +124,7 @@ function readSettings(settings: JsonObject): { properties: JsonObject; options: 
         const option = typeSpelling(optionGiven);
         if (!hasOwn(MONITOR_OPTIONS, option)) return unknownName(optionGiven, "an option");
         const value = checked(optionGiven, MONITOR_OPTIONS[option], optionRaw);
-        problem = value instanceof Rejected ? value : put(options, option, optionGiven, value);
+        problem = value instanceof Rejected ? value : (allowedOption(optionGiven, option, value) ?? put(options, option, optionGiven, value));
         if (problem) return problem;
       }
       continue;
@@ -115,7 +132,7 @@ function readSettings(settings: JsonObject): { properties: JsonObject; options: 
     const kind = hasOwn(MONITOR_PROPERTIES, name) ? MONITOR_PROPERTIES[name] : hasOwn(MONITOR_OPTIONS, name) ? MONITOR_OPTIONS[name] : undefined;
     if (kind === undefined) return unknownName(given, "a property");
     const value = checked(given, kind, raw);
-    problem = value instanceof Rejected ? value : put(hasOwn(MONITOR_PROPERTIES, name) ? properties : options, name, given, value);
+    problem = value instanceof Rejected ? value : (allowedOption(given, name, value) ?? put(hasOwn(MONITOR_PROPERTIES, name) ? properties : options, name, given, value));
     if (problem) return problem;
   }
   const type = properties.Type;
@@ -164,8 +181,40 @@ function checked(given: string, kind: ValueKind, raw: unknown): Json | Rejected 
       return thresholds;
     }
     case "tree":
-      return inTypeSpelling(raw as Json, 0);
+      return inTypeSpelling(raw as Json, 0) ?? reject(`nested at most ${MAX_DEPTH} levels deep`);
   }
+}
+
+/** A value the type's schema refuses for option `name` (a listed value, a nested shape), as a rejection; else undefined. */
+function allowedOption(given: string, name: string, value: Json): Rejected | undefined {
+  const allowed = hasOwn(OPTION_VALUES, name) ? OPTION_VALUES[name] : undefined;
+  if (allowed !== undefined) {
+    const values = Array.isArray(value) ? value : [value];
+    const wrong = values.find((item) => typeof item === "string" && !allowed.includes(item));
+    if (wrong !== undefined) return new Rejected(`\`${given}\` takes ${allowed.map((item) => `"${item}"`).join(", ")}; "${String(wrong).slice(0, 60)}" is none of them`);
+  }
+  const shape = hasOwn(NESTED_OPTIONS, name) ? NESTED_OPTIONS[name] : undefined;
+  return shape === undefined ? undefined : nestedProblem(given, value, shape);
+}
+
+function nestedProblem(path: string, value: Json, shape: NestedShape): Rejected | undefined {
+  if (isIntrinsic(value)) return undefined;
+  if (!isObject(value)) return new Rejected(`\`${path}\` must be a map of ${Object.keys(shape).join(", ")}`);
+  for (const [key, item] of Object.entries(value)) {
+    const expected = hasOwn(shape, key) ? shape[key] : undefined;
+    if (expected === undefined) return new Rejected(`\`${path}.${key.slice(0, 60)}\` is not an option of ${MONITOR_RESOURCE_TYPE}; \`${path}\` takes ${Object.keys(shape).join(", ")}`);
+    if (isIntrinsic(item)) continue;
+    if (expected === "string") {
+      if (typeof item !== "string") return new Rejected(`\`${path}.${key}\` must be a string`);
+    } else if ("integer" in expected && typeof expected.integer === "object" && !Array.isArray(expected.integer)) {
+      const { min, max } = expected.integer as { min: number; max: number };
+      if (typeof item !== "number" || !Number.isInteger(item) || item < min || item > max) return new Rejected(`\`${path}.${key}\` must be a whole number from ${min} to ${max}`);
+    } else {
+      const problem = nestedProblem(`${path}.${key}`, item, expected as NestedShape);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 function numberValue(raw: unknown): number | undefined {
@@ -174,10 +223,29 @@ function numberValue(raw: unknown): number | undefined {
   return undefined;
 }
 
-/** A nested option (scheduling, variables) with its keys in the type's spelling; intrinsic functions untouched. */
-function inTypeSpelling(value: Json, depth: number): Json {
-  if (depth > MAX_DEPTH || isIntrinsic(value)) return value;
-  if (Array.isArray(value)) return value.map((item) => inTypeSpelling(item, depth + 1));
+/**
+ * A nested option (scheduling, variables) with its keys in the type's spelling; intrinsic functions
+ * untouched. Undefined when it nests deeper than MAX_DEPTH (a value no monitor needs, which could not
+ * even be written back to CloudFormation).
+ */
+function inTypeSpelling(value: Json, depth: number): Json | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  if (isIntrinsic(value)) return value;
+  if (Array.isArray(value)) {
+    const items: Json[] = [];
+    for (const item of value) {
+      const spelled = inTypeSpelling(item, depth + 1);
+      if (spelled === undefined) return undefined;
+      items.push(spelled);
+    }
+    return items;
+  }
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [typeSpelling(key), inTypeSpelling(item, depth + 1)]));
+  const out: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    const spelled = inTypeSpelling(item, depth + 1);
+    if (spelled === undefined) return undefined;
+    out[typeSpelling(key)] = spelled;
+  }
+  return out;
 }

@@ -50,6 +50,22 @@ export const MONITOR_OPTIONS: Readonly<Record<string, ValueKind>> = {
   Variables: "tree",
 };
 
+/** Options whose values the type's schema lists (for a list, its items'). */
+export const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
+  NotificationPresetName: ["show_all", "hide_query", "hide_handles", "hide_all"],
+  OnMissingData: ["default", "show_no_data", "show_and_notify_no_data", "resolve"],
+  RenotifyStatuses: ["alert", "no data", "warn"],
+};
+
+/** The shape of the nested options the schema spells out (`Variables` is left to the type: its shape varies by query). */
+export interface NestedShape {
+  [name: string]: "string" | { integer: { min: number; max: number } } | NestedShape;
+}
+export const NESTED_OPTIONS: Readonly<Record<string, NestedShape>> = {
+  SchedulingOptions: { EvaluationWindow: { DayStarts: "string", MonthStarts: { integer: { min: 1, max: 1 } }, HourStarts: { integer: { min: 0, max: 59 } } } },
+  ThresholdWindows: { TriggerWindow: "string", RecoveryWindow: "string" },
+};
+
 /** `Options.Thresholds` properties. */
 export const MONITOR_THRESHOLDS = ["Critical", "CriticalRecovery", "OK", "Warning", "WarningRecovery"] as const;
 

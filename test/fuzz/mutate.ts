@@ -29,7 +29,7 @@ export const INSTRUMENTED_TYPES = new Set([
   "AWS::ApiGateway::Stage", "AWS::ApiGatewayV2::Stage", "AWS::Serverless::Api", "AWS::Serverless::HttpApi", "AWS::Lambda::CodeSigningConfig", "AWS::AppSync::GraphQLApi", "AWS::Serverless::GraphQLApi",
 ]);
 /** The only kinds of resource the macro may add. */
-export const ADDED_TYPES = new Set(["AWS::Logs::LogGroup", "AWS::Logs::SubscriptionFilter", "AWS::IAM::Role", "AWS::IAM::ManagedPolicy"]);
+export const ADDED_TYPES = new Set(["AWS::Logs::LogGroup", "AWS::Logs::SubscriptionFilter", "AWS::IAM::Role", "AWS::IAM::ManagedPolicy", "Datadog::Monitors::Monitor"]);
 const API_KEY_PARAMETERS = ["apiKey", "apiKMSKey", "apiKeySecretArn", "apiKeySsmArn"];
 export const SECRET_PARAMETERS = ["apiKey", "apiKMSKey", "apiKeySecretArn", "apiKeySsmArn", "gitData"];
 

@@ -11,6 +11,7 @@ import { MONITOR_OPTIONS, MONITOR_PROPERTIES, MONITOR_TYPES } from "../../src/mo
 import { withMonitorTable } from "../../src/monitors/docs";
 import { SUMMARY_KEY } from "../../src/summary";
 import { python } from "../helpers/builders";
+import { respondTo } from "../helpers/handler";
 import { validate, validateResourceProperties } from "../helpers/json-schema";
 import { ALL_LAYERS, jsonCopy, run, template } from "../helpers/macro";
 
@@ -282,5 +283,55 @@ describe("README", () => {
     expect(readme).toContain("aws cloudformation set-type-configuration");
     expect(readme).toMatch(/deploy fails with an unknown resource type/);
     expect(readme).toContain("To delete a monitor, remove it from `monitors`");
+  });
+});
+describe("what the type's schema accepts, however the monitors are written", () => {
+  const REVIEW_SCHEMA = JSON.parse(readFileSync(join(__dirname, "../fixtures/datadog-monitors-monitor.json"), "utf8"));
+  const MONITOR_TYPE = "Datadog::Monitors::Monitor";
+  const SCOPE = "aws_cloudformation_stack-id:${AWS::StackId}";
+
+  const base = () => template({ CreateOrder: python() });
+  const monitorsOf = (outcome: ReturnType<typeof run>): any[] =>
+    outcome.ok ? Object.values((outcome.fragment as any).Resources).filter((r: any) => r.Type === MONITOR_TYPE) : [];
+  /** What a deploy would meet: an E501 at transform time, or properties the type's schema accepts. */
+  const schemaProblems = (outcome: ReturnType<typeof run>) => monitorsOf(outcome).flatMap((m) => validateResourceProperties(m.Properties, REVIEW_SCHEMA));
+
+  test("monitor option values outside the type's enums (on_missing_data, notification_preset_name, renotify_statuses) fail with E501, not at deploy", () => {
+    for (const options of [{ on_missing_data: "show_nodata" }, { notification_preset_name: "hide_everything" }, { renotify_statuses: ["alerting"] }]) {
+      const outcome = run(base(), { ...ALL_LAYERS, monitors: [{ errors: { query: "avg(last_5m):sum:aws.lambda.errors{$scope} > 1", options } }] });
+      expect(schemaProblems(outcome)).toEqual([]);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.errors).toEqual([expect.stringMatching(/^\[E501\]/)]);
+    }
+  });
+
+  test("nested monitor options the type's schema rejects (a misspelled scheduling_options key, a numeric trigger_window) fail with E501, not at deploy", () => {
+    for (const options of [{ scheduling_options: { evaluation_window: { hour_start: 5 } } }, { threshold_windows: { trigger_window: 15 } }]) {
+      const outcome = run(base(), { ...ALL_LAYERS, monitors: [{ errors: { query: "avg(last_5m):sum:aws.lambda.errors{$scope} > 1", options } }] });
+      expect(schemaProblems(outcome)).toEqual([]);
+      expect(outcome.ok).toBe(false);
+    }
+  });
+
+  test("a custom query given as Fn::Sub or Fn::If still has $scope replaced by the stack", () => {
+    const fragment = template({ CreateOrder: python() }, { Parameters: { Env: { Type: "String" } }, Conditions: { IsProd: { "Fn::Equals": [{ Ref: "Env" }, "prod"] } } });
+    for (const query of [
+      { "Fn::Sub": "avg(last_5m):sum:aws.lambda.errors{$scope,env:${Env}} > 1" },
+      { "Fn::If": ["IsProd", "avg(last_5m):sum:aws.lambda.errors{$scope} > 1", "avg(last_5m):sum:aws.lambda.errors{$scope} > 5"] },
+    ]) {
+      const outcome = run(fragment, { ...ALL_LAYERS, monitors: [{ errors: { query } }] });
+      expect(outcome.ok).toBe(true);
+      const written = JSON.stringify(monitorsOf(outcome)[0].Properties.Query);
+      expect(written).not.toContain("$scope");
+      expect(written).toContain(SCOPE);
+    }
+  });
+
+  test("a deeply nested monitors JSON string (CDK mapping) gets a response Lambda can serialize, not a crash", async () => {
+    const depth = 100_000;
+    const monitors = `[{"errors":{"query":"q","variables":${"[".repeat(depth)}${"]".repeat(depth)}}}]`;
+    const { response } = await respondTo(base(), { ...ALL_LAYERS, monitors });
+    expect(() => JSON.stringify(response)).not.toThrow();
+    expect(response.status).toBe("failure");
   });
 });

@@ -37,8 +37,7 @@ const MONITOR_OPTIONS = ["monitors", "monitorsApiKey", "monitorsAppKey", "appKey
 const ALIASES: [string, string, unknown][] = [
   ["redirectHandlers", "redirectHandler", false],
   ["isFIPSEnabled", "lambdaFips", true],
-  ["enableASM", "appsecEnabled", true],
-  ["enableDatadogASM", "appsecEnabled", true],
+  ["enableDatadogASM", "enableASM", true],
   ["datadogAppSecMode", "appSecMode", "tracer"],
   ["forwarder", "forwarderArn", FORWARDER],
   ["apiKmsKey", "apiKMSKey", "AQICAHh-encrypted"],
@@ -87,9 +86,15 @@ describe("aliases", () => {
     expect(out.F.Properties.Handler).toBe("app.handler");
     expect(Object.values(out).some((r: any) => r.Type === "AWS::Logs::SubscriptionFilter" && r.Properties.DestinationArn === FORWARDER)).toBe(true);
   });
-  test("enableASM turns AppSec on as appsecEnabled does: the extension's wrapper for Node.js", () => {
-    const out = instrument(template({ N: node() }), { ...ALL_LAYERS, extensionLayerVersion: 80, apiKMSKey: "k", enableASM: true });
-    expect(variables(out.N)).toMatchObject({ AWS_LAMBDA_EXEC_WRAPPER: "/opt/datadog_wrapper", DD_SERVERLESS_APPSEC_ENABLED: "true" });
+  test("enableASM runs AppSec in the extension, as the plugin and the constructs do (appSecMode: extension), for Node.js and Python", () => {
+    const out = instrument(template({ N: node(), P: python() }), { ...ALL_LAYERS, extensionLayerVersion: 80, apiKMSKey: "k", enableASM: true });
+    for (const id of ["N", "P"]) expect(variables(out[id])).toMatchObject({ AWS_LAMBDA_EXEC_WRAPPER: "/opt/datadog_wrapper", DD_SERVERLESS_APPSEC_ENABLED: "true" });
+  });
+  test("enableASM with appSecMode or appsecEnabled is E111: they say the same thing", () => {
+    for (const other of [{ appSecMode: "off" }, { appsecEnabled: true }]) {
+      const outcome = run(template({ F: python() }), { ...ALL_LAYERS, extensionLayerVersion: 80, apiKMSKey: "k", enableASM: true, ...other });
+      expect(outcome.errors).toEqual([expect.stringMatching(new RegExp(`^\\[E111\\] \`enableASM\` and \`${Object.keys(other)[0]}\` are the same parameter`))]);
+    }
   });
 });
 
