@@ -1,9 +1,9 @@
 /** API Gateway stages: their access and execution logs to the forwarder, and X-Ray on REST stages. */
-import { executionTargets, needsStackResources, NO_API_GROUPS, planApiGroups, subscribe, warnUnsubscribed } from "../forwarder";
+import { executionTargets, needsStackResources, NO_API_GROUPS, planApiGroups } from "../forwarder";
 import { literal } from "../config/parameters";
 import { traceApiStages } from "../instrument/api-tracing";
 import { FUNCTION_LOG_RETENTION_DAYS } from "./functions";
-import { queriesOf, type Step } from "./step";
+import { queriesOf, subscribeTargets, type Step } from "./step";
 
 export const API_STAGES: Step = {
   kind: "API Gateway stages",
@@ -21,14 +21,7 @@ export const API_STAGES: Step = {
       logQueries: (stackResources) => queriesOf([...groups.targets, ...executionTargets(groups, stackResources, logs)].map(({ target }) => target)),
       instrumented: [],
       apply({ facts }) {
-        for (const { ownerId, target, waits } of [...groups.targets, ...executionTargets(groups, facts.stackResources ?? new Map(), logs)]) {
-          if (!("target" in target)) {
-            warnUnsubscribed(ownerId, target, ctx.warnings);
-            continue;
-          }
-          const { declaredGroupId } = subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
-          if (waits && declaredGroupId !== undefined) ctx.draft.dependOn(ownerId, declaredGroupId);
-        }
+        subscribeTargets([...groups.targets, ...executionTargets(groups, facts.stackResources ?? new Map(), logs)], { ctx, facts, logs });
         traceApiStages(traced, ctx);
       },
     };

@@ -1,8 +1,8 @@
 /** AppSync GraphQL APIs: their logs to the forwarder, and X-Ray tracing. */
-import { appSyncTargets, NO_APPSYNC_GROUPS, planAppSyncGroups, subscribe, warnUnsubscribed } from "../forwarder";
+import { appSyncTargets, NO_APPSYNC_GROUPS, planAppSyncGroups } from "../forwarder";
 import { traceAppSyncApis } from "../instrument/api-tracing";
 import { FUNCTION_LOG_RETENTION_DAYS } from "./functions";
-import { queriesOf, type Step } from "./step";
+import { queriesOf, subscribeTargets, type Step } from "./step";
 
 export const APPSYNC_APIS: Step = {
   kind: "AppSync GraphQL APIs",
@@ -19,10 +19,7 @@ export const APPSYNC_APIS: Step = {
       // From the plan, not from what the lookups found: a second run lists the same APIs.
       instrumented: apis.filter((api) => forwarded.has(api.logicalId) || (traced.length > 0 && api.xrayEnabled !== false)).map((api) => api.logicalId),
       apply({ facts }) {
-        for (const { ownerId, target } of appSyncTargets(groups, facts.stackResources ?? new Map(), logs)) {
-          if ("target" in target) subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
-          else warnUnsubscribed(ownerId, target, ctx.warnings);
-        }
+        subscribeTargets(appSyncTargets(groups, facts.stackResources ?? new Map(), logs), { ctx, facts, logs });
         traceAppSyncApis(traced, ctx);
       },
     };

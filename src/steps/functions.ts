@@ -1,5 +1,5 @@
 /** Lambda functions: layers, handler, environment, tags, X-Ray and permissions, and their log subscriptions. */
-import { functionLogTarget, subscribe, warnUnsubscribed, type TargetOutcome, type TemplateLogs } from "../forwarder";
+import { functionLogTarget, type TargetOutcome, type TemplateLogs } from "../forwarder";
 import { checkLayerVersions, checkSynchronousMetricsKey } from "../instrument/checks";
 import type { InstrumentContext } from "../instrument/context";
 import { ENVIRONMENT_LIMIT_BYTES } from "../instrument/environment-size";
@@ -8,7 +8,7 @@ import { checkFunctionTags, functionTagSets } from "../instrument/function-tags"
 import { defaultedLayers, pinnedLayers, type LayerCache } from "../instrument/layers";
 import { secretStatements } from "../instrument/secret-access";
 import { DEFAULT_LAYER_VERSIONS, ENVIRONMENT_TOO_LARGE, FORWARDER_NEEDS_STACK_NAME, NO_LAYERS_IN_CHINA, type Report } from "../rules";
-import { queriesOf, type Step } from "./step";
+import { queriesOf, subscribeTargets, type Step } from "./step";
 
 /** Lambda functions keep forwarded logs a month in CloudWatch unless `logRetentionInDays` says otherwise. */
 export const FUNCTION_LOG_RETENTION_DAYS = 30;
@@ -38,10 +38,7 @@ export const FUNCTIONS: Step = {
           const tooLarge = applyFunction(plan, ctx, setup);
           if (tooLarge) result.error(ENVIRONMENT_TOO_LARGE, { resource: plan.fn.logicalId, ...tooLarge, limit: ENVIRONMENT_LIMIT_BYTES });
         }
-        for (const { ownerId, target } of targets) {
-          if ("target" in target) subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
-          else warnUnsubscribed(ownerId, target, ctx.warnings);
-        }
+        subscribeTargets(targets, { ctx, facts, logs });
       },
     };
   },

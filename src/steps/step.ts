@@ -6,7 +6,7 @@
 import type { ParameterName } from "../config/parameters";
 import type { Grants } from "../instrument/permissions";
 import type { InstrumentContext } from "../instrument/context";
-import { type TargetOutcome, queryFor, type TemplateLogs } from "../forwarder";
+import { queryFor, subscribe, warnUnsubscribed, type TargetOutcome, type TemplateLogs } from "../forwarder";
 import type { LogFacts, LogGroupQuery } from "../lookup/gather";
 import type { PinnedLayer } from "../lookup/layer-checks";
 import type { Selection, TemplateModel } from "../model";
@@ -64,4 +64,23 @@ export function queriesOf(outcomes: Iterable<TargetOutcome>): LogGroupQuery[] {
     if (query) queries.push(query);
   }
   return queries;
+}
+
+/** A log group a step forwards: its owner, where it is (or why not), and whether the owner waits for a group the macro declares. */
+export interface OwnedTarget {
+  ownerId: string;
+  target: TargetOutcome;
+  waits?: boolean;
+}
+
+/** Subscribes each target (declaring its group where needed), or says why it cannot be. */
+export function subscribeTargets(targets: Iterable<OwnedTarget>, { ctx, facts, logs }: Pick<ApplyInput, "ctx" | "facts" | "logs">): void {
+  for (const { ownerId, target, waits } of targets) {
+    if (!("target" in target)) {
+      warnUnsubscribed(ownerId, target, ctx.warnings);
+      continue;
+    }
+    const { declaredGroupId } = subscribe(target.target, facts, logs, ctx.draft, ctx.warnings);
+    if (waits && declaredGroupId !== undefined) ctx.draft.dependOn(ownerId, declaredGroupId);
+  }
 }
