@@ -116,10 +116,13 @@ export class Grants {
     const document: JsonObject = { Version: "2012-10-17", Statement: missing as unknown as Json[] };
     const addition: Addition = { owner: logicalId, suffix: MACRO_POLICY_SUFFIX, resource: { Type: IAM_MANAGED_POLICY, Properties: { PolicyDocument: document } } };
     const earlier = this.draft.find(addition);
-    // An earlier run's managed policy, already listed: nothing to add.
-    if (earlier !== undefined && list.some((policy) => referencedLogicalId(policy) === earlier)) return;
     const inline = [...list, ...missing.map((statement) => ({ Statement: [statement as unknown as Json] }))];
     const size = samInlineChars(inline, this.template.context);
+    // An earlier run's managed policy, already listed: nothing to add, and the same note as that run's.
+    if (earlier !== undefined && list.some((policy) => referencedLogicalId(policy) === earlier)) {
+      this.report.note(GRANTS_IN_MANAGED_POLICY, { resource: logicalId, policy: earlier, inline: size, inlineLimit: MAX_INLINE_POLICY_CHARS });
+      return;
+    }
     if (size <= MAX_INLINE_POLICY_CHARS) {
       this.draft.properties(logicalId).Policies = inline;
       return;
